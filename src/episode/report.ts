@@ -1,0 +1,56 @@
+/**
+ * The episode report: what `build --json` prints and what `episode.json` holds
+ * (the public document of DESIGN.md). Later stages (store, feed) read it.
+ */
+export interface LoudnessFigures {
+  integratedLufs: number;
+  truePeakDbtp: number;
+  lraLu: number;
+}
+
+export interface ChapterReport {
+  /** The section id this chapter belongs to ("s3"). */
+  id: string;
+  title: string;
+  startSeconds: number;
+  endSeconds: number;
+  /** 0–1: how sure the aligner is of this start. */
+  confidence: number;
+  url?: string;
+}
+
+export interface EpisodeReport {
+  issue: { number: number; title: string; published?: string; url?: string };
+  recording: string;
+  audio: {
+    path: string;
+    bytes: number;
+    durationSeconds: number;
+    sampleRate: number;
+    channels: number;
+    bitrateKbps: number;
+    sha256: string;
+  };
+  loudness: {
+    targetLufs: number;
+    truePeakTargetDbtp: number;
+    mode: 'linear';
+    gainDb: number;
+    input: LoudnessFigures;
+    output: LoudnessFigures;
+  };
+  chapters: ChapterReport[];
+  /** Absolute paths of the artifacts in the build's output folder. */
+  files: {
+    audio: string;
+    chapters: string;
+    notes: string;
+    report: string;
+    transcriptVtt?: string;
+    transcriptSrt?: string;
+  };
+  warnings: string[];
+  /** Recording identity, so a changed take is rebuilt: size, mtime and content hash. */
+  source: { bytes: number; sha256: string };
+  builtAt: string;
+}

@@ -1,0 +1,151 @@
+/**
+ * The one place letterpod runs ffmpeg and ffprobe: spawn with argument arrays (never a
+ * shell), optional progress callbacks parsed from `-progress`, and typed errors that carry
+ * the command's stderr tail. `FFMPEG_PATH` / `FFPROBE_PATH` override the binaries.
+ */
+import { spawn } from 'node:child_process';
+import { LetterpodError } from '../errors.js';
+
+export function ffmpegPath(): string {
+  return process.env.FFMPEG_PATH || 'ffmpeg';
+}
+
+export function ffprobePath(): string {
+  return process.env.FFPROBE_PATH || 'ffprobe';
+}
+
+/** ffmpeg/ffprobe exited non-zero or was killed. */
+export class FfmpegError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly stderrTail: string,
+  ) {
+    const last = stderrTail.trim().split('\n').slice(-3).join(' | ');
+    super(`${tool} failed (${signal ?? `exit ${exitCode}`}): ${last}`);
+    this.name = 'FfmpegError';
+  }
+}
+
+export interface RunOptions {
+  /** Called with the output position in seconds as ffmpeg reports progress. */
+  onProgress?: (seconds: number) => void;
+  /** Receives stdout chunks as they arrive (then `stdout` in the result is empty). */
+  onStdout?: (chunk: Buffer) => void;
+  /** Keep at most this many bytes of stderr (the tail). Default 1 MiB. */
+  stderrLimit?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Run a tool to completion. Rejects with FfmpegError on failure, LetterpodError when missing. */
+export function runTool(tool: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const limit = opts.stderrLimit ?? 1 << 20;
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args as string[], { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    const out: Buffer[] = [];
+    let err = '';
+    let progressLine = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (opts.onStdout) opts.onStdout(chunk);
+      else out.push(chunk);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      err += chunk;
+      if (err.length > limit * 2) err = err.slice(-limit);
+      if (opts.onProgress) {
+        progressLine += chunk;
+        const lines = progressLine.split(/[\r\n]/);
+        progressLine = lines.pop() ?? '';
+        for (const line of lines) {
+          const m = /^out_time_us=(\d+)/.exec(line) ?? /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line);
+          if (!m) continue;
+          const seconds = m.length === 2 ? Number(m[1]) / 1e6 : Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+          if (Number.isFinite(seconds)) opts.onProgress(seconds);
+        }
+      }
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') {
+        reject(
+          new LetterpodError({
+            file: tool,
+            problem: `${tool} was not found`,
+            fix: `Install Debian's ffmpeg package (apt-get install ffmpeg) or set ${tool.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to the binary`,
+            cause: e,
+          }),
+        );
+      } else reject(e);
+    });
+    child.on('close', (code, signal) => {
+      if (err.length > limit) err = err.slice(-limit);
+      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
+      else reject(new FfmpegError(tool, args, code, signal, err.slice(-4000)));
+    });
+  });
+}
+
+/** ffmpeg with the flags every call wants: no stdin, no banner, overwrite. */
+export function ffmpeg(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const base = ['-nostdin', '-hide_banner', '-y'];
+  const progress = opts.onProgress ? ['-progress', 'pipe:2', '-nostats'] : ['-nostats'];
+  return runTool(ffmpegPath(), [...base, ...progress, ...args], opts);
+}
+
+export function ffprobe(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runTool(ffprobePath(), ['-hide_banner', ...args], opts);
+}
+
+/**
+ * Decode any audio file to mono float PCM at `sampleRate`, streamed in chunks so long
+ * recordings never sit in memory as one buffer unless the caller collects them.
+ */
+export async function streamPcm(
+  file: string,
+  sampleRate: number,
+  onSamples: (samples: Float32Array) => void,
+  opts: { signal?: AbortSignal; filters?: string } = {},
+): Promise<void> {
+  let carry: Buffer = Buffer.alloc(0);
+  const args = ['-i', file, '-vn', '-ac', '1', '-ar', String(sampleRate)];
+  if (opts.filters) args.push('-af', opts.filters);
+  args.push('-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1');
+  await ffmpeg(args, {
+    signal: opts.signal,
+    onStdout: (chunk) => {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const whole = buf.length - (buf.length % 4);
+      if (whole > 0) {
+        // copy: the chunk's backing store may be shared and unaligned
+        const copy = new Float32Array(whole / 4);
+        Buffer.from(copy.buffer).set(buf.subarray(0, whole));
+        onSamples(copy);
+      }
+      carry = Buffer.from(buf.subarray(whole));
+    },
+  });
+}
+
+/** Decode a whole file to one mono Float32Array (for short audio: tests, references). */
+export async function decodePcm(file: string, sampleRate: number, opts: { filters?: string } = {}): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  let total = 0;
+  await streamPcm(file, sampleRate, (s) => {
+    parts.push(s);
+    total += s.length;
+  }, opts);
+  const all = new Float32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
