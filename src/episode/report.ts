@@ -36,6 +36,8 @@ export interface EpisodeReport {
     truePeakTargetDbtp: number;
     mode: 'linear';
     gainDb: number;
+    /** Whether a true-peak limiter ran before the linear gain. */
+    limiterEngaged: boolean;
     input: LoudnessFigures;
     output: LoudnessFigures;
   };

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the Debian packages letterpod needs, when they are missing.
+#   scripts/setup.sh          ffmpeg (with ffprobe) and espeak-ng: enough to build and publish
+#   scripts/setup.sh --test   also what the test suite uses: flite, sox, GNU time
+# As root it installs with apt-get; otherwise it prints the command to run.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have ffmpeg && have ffprobe || need+=(ffmpeg)
+have espeak-ng || need+=(espeak-ng)
+if [ "${1:-}" = "--test" ]; then
+  have flite || need+=(flite)
+  have sox || need+=(sox)
+  [ -x /usr/bin/time ] || need+=(time)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "setup: system packages present (ffmpeg $(ffmpeg -version | head -1 | awk '{print $3}'), espeak-ng)"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing Debian packages: ${need[*]}" >&2
+  echo "setup: install them with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+
+echo "setup: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "setup: installed ${need[*]}"

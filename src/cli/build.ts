@@ -1,0 +1,43 @@
+/** `letterpod build <recording> [--issue <file>] [--out <dir>] [--json]` */
+import type { Command } from 'commander';
+import { basename, join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { buildEpisode, episodeSlug } from '../episode/build.js';
+import { indexIssues, matchRecording } from '../intake/match.js';
+import { probeAudio } from '../media/probe.js';
+import { readIssue } from '../newsletter/index.js';
+import { hms } from '../episode/timecode.js';
+import { printJson, stageReporter } from './output.js';
+
+interface BuildFlags {
+  issue?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('master one recording into an episode (MP3 with chapters, chapters.json, transcripts, notes, episode.json)')
+    .argument('<recording>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…)')
+    .option('--issue <file>', 'the issue text (default: matched by the recording\'s name in newsletters/)')
+    .option('--out <dir>', 'output folder (default: <build dir>/<slug>)')
+    .option('--json', 'print the episode report as JSON on stdout')
+    .action(async (recording: string, flags: BuildFlags, cmd: Command) => {
+      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const info = await probeAudio(recording);
+      const issue = flags.issue
+        ? await readIssue(flags.issue)
+        : matchRecording(recording, info, await indexIssues(config.resolved.newsletters)).issue;
+      const outDir = flags.out ?? join(config.resolved.build, episodeSlug(issue));
+      const report = await buildEpisode({ recording, issue, outDir, config, onStage: stageReporter(basename(recording)) });
+      if (flags.json) {
+        printJson(report);
+        return;
+      }
+      const o = report.loudness.output;
+      console.log(`${report.audio.path}: ${hms(report.audio.durationSeconds)}, ${o.integratedLufs} LUFS, true peak ${o.truePeakDbtp} dBTP`);
+      for (const c of report.chapters) console.log(`  ${hms(c.startSeconds)}  ${c.title}  (confidence ${c.confidence})`);
+      for (const w of report.warnings) console.log(`warning: ${w}`);
+    });
+}

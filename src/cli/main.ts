@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** The letterpod command line: thin commands over the pipeline stages. */
+import { Command, CommanderError } from 'commander';
+import { LetterpodError, UsageError } from '../errors.js';
+import { FfmpegError } from '../media/ffmpeg.js';
+import { registerBuild } from './build.js';
+import { registerPublish } from './publish.js';
+
+const program = new Command();
+program
+  .name('letterpod')
+  .description('Turn a newsletter issue and its narrator\'s recording into a published podcast episode.')
+  .option('--config <file>', 'config file (default: ./letterpod.config.json)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerBuild(program);
+registerPublish(program);
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(code);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // help and version exit 0; usage mistakes exit 2 (commander already printed the message)
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (e instanceof UsageError) fail(e.message, 2);
+  if (e instanceof LetterpodError) fail(e.message, 1);
+  if (e instanceof FfmpegError) fail(`${e.message}. Check the input file; run with LETTERPOD_DEBUG=1 for the whole ffmpeg log`, 1);
+  if (process.env.LETTERPOD_DEBUG) console.error(e);
+  fail(`unexpected error: ${(e as Error).message ?? String(e)}`, 1);
+}

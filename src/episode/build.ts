@@ -1,0 +1,182 @@
+/**
+ * Build one episode: recording + issue text → mastered, chaptered MP3, chapters.json,
+ * transcripts, show notes and the episode.json report, written into an output folder.
+ * The recording is only read.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { alignRecording, type Alignment } from '../align/index.js';
+import { master } from '../audio/master.js';
+import { measureLoudnorm } from '../audio/loudness.js';
+import type { LoadedConfig } from '../config.js';
+import { LetterpodError } from '../errors.js';
+import { probeAudio } from '../media/probe.js';
+import type { Issue, Section } from '../newsletter/types.js';
+import { renderJsonChapters } from './chapters-json.js';
+import { renderNotes } from './notes.js';
+import type { ChapterReport, EpisodeReport } from './report.js';
+import { renderSrt, renderVtt } from './transcript.js';
+
+/** Shorter recordings cannot be measured reliably (EBU R128's integrating window). */
+export const MIN_RECORDING_SECONDS = 3;
+/** Chapters placed with less confidence than this get a warning. */
+export const LOW_CONFIDENCE = 0.5;
+
+export interface BuildOptions {
+  recording: string;
+  issue: Issue;
+  outDir: string;
+  config: LoadedConfig;
+  onStage?: (stage: string) => void;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function episodeSlug(issue: Issue): string {
+  return `an-${String(issue.number).padStart(3, '0')}`;
+}
+
+/** Sections that become chapters: everything but category headings (their audio joins the chapter before). */
+export function chapterSections(issue: Issue): Section[] {
+  return issue.sections.filter((s) => s.kind !== 'heading' && s.text.trim().length > 0);
+}
+
+/** Turn section timings into chapters: in order, the first at 0, each ending where the next starts. */
+export function chaptersFrom(issue: Issue, alignment: Alignment, durationSeconds: number): ChapterReport[] {
+  const timing = new Map(alignment.sections.map((t) => [t.id, t]));
+  const chapters: ChapterReport[] = [];
+  for (const s of chapterSections(issue)) {
+    const t = timing.get(s.id);
+    if (!t) continue;
+    const url = s.links[0]?.url;
+    chapters.push({
+      id: s.id,
+      title: s.kind === 'intro' ? s.title || 'Introduction' : s.title,
+      startSeconds: chapters.length === 0 ? 0 : t.startSeconds,
+      endSeconds: 0,
+      confidence: Math.round(t.confidence * 100) / 100,
+      ...(url ? { url } : {}),
+    });
+  }
+  for (let i = 0; i < chapters.length; i++) {
+    const c = chapters[i] as ChapterReport;
+    c.endSeconds = i + 1 < chapters.length ? (chapters[i + 1] as ChapterReport).startSeconds : durationSeconds;
+  }
+  return chapters;
+}
+
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
+  const { recording, issue, config } = opts;
+  const outDir = resolve(opts.outDir);
+  const stage = opts.onStage ?? (() => {});
+  stage('probe');
+  const info = await probeAudio(recording);
+  if (info.durationSeconds < MIN_RECORDING_SECONDS) {
+    throw new LetterpodError({
+      file: recording,
+      problem: `the recording is only ${info.durationSeconds.toFixed(1)} s long`,
+      fix: `Export the whole narration (at least ${MIN_RECORDING_SECONDS} s)`,
+    });
+  }
+  const sections = issue.sections.filter((s) => s.text.trim().length > 0).map((s) => ({ id: s.id, text: s.text }));
+  if (sections.length === 0) {
+    throw new LetterpodError({ file: issue.source, problem: 'the issue has no text to align', fix: 'Check that it is the issue text' });
+  }
+  const target = config.loudness;
+  stage('analyse');
+  const [alignment, measured, sourceHash] = await Promise.all([
+    alignRecording(recording, sections),
+    measureLoudnorm(recording, { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu }),
+    sha256File(recording),
+  ]);
+  if (!Number.isFinite(measured.integratedLufs)) {
+    throw new LetterpodError({ file: recording, problem: 'the recording is silent', fix: 'Check the microphone input and export again' });
+  }
+  const chapters = chaptersFrom(issue, alignment, info.durationSeconds);
+  const warnings: string[] = [];
+  for (const c of chapters) {
+    if (c.confidence < LOW_CONFIDENCE && c.startSeconds > 0) {
+      warnings.push(`chapter "${c.title}" at ${c.startSeconds.toFixed(1)} s was placed with low confidence (${c.confidence})`);
+    }
+  }
+
+  await mkdir(outDir, { recursive: true });
+  const slug = episodeSlug(issue);
+  const files = {
+    audio: join(outDir, `${slug}.mp3`),
+    chapters: join(outDir, 'chapters.json'),
+    notes: join(outDir, 'notes.html'),
+    report: join(outDir, 'episode.json'),
+    transcriptVtt: join(outDir, 'transcript.vtt'),
+    transcriptSrt: join(outDir, 'transcript.srt'),
+  };
+  stage('master');
+  const year = issue.published?.slice(0, 4);
+  const mastered = await master({
+    input: recording,
+    output: files.audio,
+    channels: info.channels,
+    target: { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu },
+    measured,
+    chapters,
+    tags: {
+      title: config.show.episodeTitle.replace('{number}', String(issue.number)).replace('{title}', issue.title),
+      artist: config.show.narrator ?? config.show.author,
+      album: config.show.title,
+      track: issue.number,
+      year,
+      comment: issue.url,
+    },
+    cover: config.resolved.image,
+  });
+  warnings.push(...mastered.warnings);
+
+  stage('artifacts');
+  const cues = alignment.sentences.map((s) => ({ startSeconds: s.startSeconds, endSeconds: s.endSeconds, text: s.text }));
+  await writeAtomic(files.chapters, renderJsonChapters(chapters));
+  await writeAtomic(files.notes, renderNotes(issue, chapters));
+  await writeAtomic(files.transcriptVtt, renderVtt(cues));
+  await writeAtomic(files.transcriptSrt, renderSrt(cues));
+  const [audioStat, audioHash, outInfo] = await Promise.all([stat(files.audio), sha256File(files.audio), probeAudio(files.audio)]);
+  const report: EpisodeReport = {
+    issue: { number: issue.number, title: issue.title, published: issue.published, url: issue.url },
+    recording,
+    audio: {
+      path: files.audio,
+      bytes: audioStat.size,
+      durationSeconds: outInfo.durationSeconds,
+      sampleRate: outInfo.sampleRate,
+      channels: outInfo.channels,
+      bitrateKbps: mastered.bitrateKbps,
+      sha256: audioHash,
+    },
+    loudness: {
+      targetLufs: target.targetLufs,
+      truePeakTargetDbtp: target.truePeakDbtp,
+      mode: 'linear',
+      gainDb: Math.round(mastered.plan.gainDb * 100) / 100,
+      limiterEngaged: mastered.plan.limiter.engaged,
+      input: { integratedLufs: measured.integratedLufs, truePeakDbtp: measured.truePeakDbtp, lraLu: measured.lraLu },
+      output: mastered.output,
+    },
+    chapters,
+    files,
+    warnings,
+    source: { bytes: info.bytes, sha256: sourceHash },
+    builtAt: new Date().toISOString(),
+  };
+  await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
+  return report;
+}
