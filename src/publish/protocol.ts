@@ -19,9 +19,9 @@ import { LetterpodError } from '../errors.js';
 import { renderFeed } from '../feed/render.js';
 import { plainDescription } from '../feed/text.js';
 import { normalizeBaseUrl, publicUrl } from '../feed/urls.js';
-import { CACHE_FEED, CACHE_IMMUTABLE, CONTENT_TYPES } from './content-types.js';
-import { sha256Buffer, sha256File } from './hash.js';
-import { FEED_KEY, MANIFEST_KEY, keys, slugFrom } from './keys.js';
+import { CACHE_FEED, CACHE_IMMUTABLE, CONTENT_TYPES } from '../store/content-types.js';
+import { sha256Buffer, sha256File } from '../store/hash.js';
+import { FEED_KEY, MANIFEST_KEY, keys, slugFrom } from '../store/keys.js';
 import {
   MANIFEST_VERSION,
   readManifest,
@@ -30,8 +30,8 @@ import {
   type Manifest,
   type ManifestEpisode,
   type StoredFile,
-} from './manifest.js';
-import { PreconditionFailedError, type ObjectStore } from './store.js';
+} from '../store/manifest.js';
+import { PreconditionFailedError, type ObjectStore } from '../store/store.js';
 
 export interface PublishOptions {
   /** Plan only: read the store, write nothing. */

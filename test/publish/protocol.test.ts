@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { LocalStore } from '../../src/store/local.js';
 import { readManifest } from '../../src/store/manifest.js';
-import { publishEpisodes } from '../../src/store/publish.js';
+import { publishEpisodes } from '../../src/publish/protocol.js';
 import { PreconditionFailedError, type ObjectStore } from '../../src/store/store.js';
-import { makeBuild, makePng, removeDir, sha256, snapshot, tempDir, testConfig } from './fixtures.js';
+import { makeBuild, makePng, removeDir, sha256, snapshot, tempDir, testConfig } from '../store/fixtures.js';
 
 const T1 = new Date('2024-05-01T12:00:00.000Z');
 const T2 = new Date('2024-05-08T09:30:00.000Z');
