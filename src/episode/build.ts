@@ -38,6 +38,22 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A fingerprint of the settings that shape the mastered file and its artifacts. */
+export function buildSettings(config: LoadedConfig): string {
+  const relevant = {
+    loudness: config.loudness,
+    episodeTitle: config.show.episodeTitle,
+    artist: config.show.narrator ?? config.show.author,
+    album: config.show.title,
+    cover: config.resolved.image ?? null,
+    version: BUILD_FORMAT,
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+/** Bump when the build's output changes for the same inputs. */
+const BUILD_FORMAT = 1;
+
 export function episodeSlug(issue: Issue): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
 }
@@ -174,7 +190,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     chapters,
     files,
     warnings,
-    source: { bytes: info.bytes, sha256: sourceHash },
+    source: { bytes: info.bytes, sha256: sourceHash, issueSha256: await sha256File(issue.source), settings: buildSettings(config) },
     builtAt: new Date().toISOString(),
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');

@@ -52,7 +52,7 @@ export interface EpisodeReport {
     transcriptSrt?: string;
   };
   warnings: string[];
-  /** Recording identity, so a changed take is rebuilt: size, mtime and content hash. */
-  source: { bytes: number; sha256: string };
+  /** What the build was made from, so a changed take, text or setting triggers a rebuild. */
+  source: { bytes: number; sha256: string; issueSha256: string; settings: string };
   builtAt: string;
 }
