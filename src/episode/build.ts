@@ -3,8 +3,6 @@
  * transcripts, show notes and the episode.json report, written into an output folder.
  * The recording is only read.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { alignRecording, type Alignment } from '../align/index.js';
@@ -12,6 +10,7 @@ import { master } from '../audio/master.js';
 import { measureLoudnorm } from '../audio/loudness.js';
 import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
+import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
 import type { Issue, Section } from '../newsletter/types.js';
 import { renderJsonChapters } from './chapters-json.js';
@@ -32,12 +31,6 @@ export interface BuildOptions {
   onStage?: (stage: string) => void;
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
 export function buildSettings(config: LoadedConfig): string {
   const relevant = {
@@ -48,7 +41,7 @@ export function buildSettings(config: LoadedConfig): string {
     cover: config.resolved.image ?? null,
     version: BUILD_FORMAT,
   };
-  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+  return sha256Buffer(JSON.stringify(relevant)).slice(0, 16);
 }
 
 /** Bump when the build's output changes for the same inputs. */
@@ -115,7 +108,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const [alignment, measured, sourceHash] = await Promise.all([
     alignRecording(recording, sections),
     measureLoudnorm(recording, { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu }),
-    sha256File(recording),
+    sha256File(recording).then((h) => h.sha256),
   ]);
   if (!Number.isFinite(measured.integratedLufs)) {
     throw new LetterpodError({ file: recording, problem: 'the recording is silent', fix: 'Check the microphone input and export again' });
@@ -165,7 +158,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   await writeAtomic(files.notes, renderNotes(issue, chapters));
   await writeAtomic(files.transcriptVtt, renderVtt(cues));
   await writeAtomic(files.transcriptSrt, renderSrt(cues));
-  const [audioStat, audioHash, outInfo] = await Promise.all([stat(files.audio), sha256File(files.audio), probeAudio(files.audio)]);
+  const [audioStat, audioHash, outInfo] = await Promise.all([stat(files.audio), sha256File(files.audio).then((h) => h.sha256), probeAudio(files.audio)]);
   const report: EpisodeReport = {
     issue: { number: issue.number, title: issue.title, published: issue.published, url: issue.url },
     recording,
@@ -190,7 +183,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     chapters,
     files,
     warnings,
-    source: { bytes: info.bytes, sha256: sourceHash, issueSha256: await sha256File(issue.source), settings: buildSettings(config) },
+    source: { bytes: info.bytes, sha256: sourceHash, issueSha256: (await sha256File(issue.source)).sha256, settings: buildSettings(config) },
     builtAt: new Date().toISOString(),
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');

@@ -7,7 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LoadedConfig } from '../config.js';
-import { buildEpisode, buildSettings, episodeSlug, sha256File } from '../episode/build.js';
+import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
+import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { listRecordings } from '../intake/files.js';
@@ -64,7 +65,7 @@ export async function reusableBuild(p: PreparedRecording, config: LoadedConfig):
     return undefined;
   }
   const [recHash, issueHash] = await Promise.all([sha256File(p.recording), sha256File(p.issue.source)]);
-  return recHash === report.source.sha256 && issueHash === report.source.issueSha256 ? report : undefined;
+  return recHash.sha256 === report.source.sha256 && issueHash.sha256 === report.source.issueSha256 ? report : undefined;
 }
 
 export interface PublishAllResult {

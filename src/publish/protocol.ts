@@ -20,7 +20,7 @@ import { renderFeed } from '../feed/render.js';
 import { plainDescription } from '../feed/text.js';
 import { normalizeBaseUrl, publicUrl } from '../feed/urls.js';
 import { CACHE_FEED, CACHE_IMMUTABLE, CONTENT_TYPES } from '../store/content-types.js';
-import { sha256Buffer, sha256File } from '../store/hash.js';
+import { sha256Buffer, sha256File } from '../hash.js';
 import { FEED_KEY, MANIFEST_KEY, keys, slugFrom } from '../store/keys.js';
 import {
   MANIFEST_VERSION,

@@ -19,7 +19,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LetterpodError } from '../errors.js';
-import { sha256Buffer, sha256File } from './hash.js';
+import { sha256Buffer, sha256File } from '../hash.js';
 import { InvalidKeyError, assertValidKey } from './keys.js';
 import {
   PreconditionFailedError,
