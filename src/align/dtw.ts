@@ -1,0 +1,204 @@
+/**
+ * Dynamic time warping inside a band. Rows are reference frames (i), columns recording
+ * frames (j); row i may only use columns [lo[i], hi[i]). The band is monotone (lo and hi
+ * never decrease), which is what both a diagonal band and a band grown around a coarser
+ * path look like. Memory: one byte of back-pointer per band cell plus two rows of
+ * accumulated cost; the cost is 1 − dot(a_i, b_j) of unit vectors (1 − cosine).
+ *
+ * Steps: (i−1, j−1) adding twice the cell's cost, (i−1, j) and (i, j−1) adding it once
+ * ("symmetric2"): every path then carries the same total weight n + m, so a diagonal is
+ * not cheaper just for being shorter. (With weight 1 on the diagonal the path cuts
+ * corners: after a hold — a pause — it leaves the held frame early to save the vertical
+ * steps a faster stretch needs later, drifting tens of frames.) The path runs from (0, 0)
+ * to (n−1, m−1).
+ */
+import type { FeatureVectors } from './mfcc.js';
+
+export interface Band {
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+export interface DtwPath {
+  /** For each reference frame, the first and last recording frame on the path. */
+  first: Int32Array;
+  last: Int32Array;
+  /** Mean cell cost of the path within each reference row. */
+  rowCost: Float32Array;
+  /** Sum of cell costs along the path / path length. */
+  meanCost: number;
+  /** Cells evaluated (the band's area). */
+  cells: number;
+}
+
+/** Cost of one cell: 1 − dot product of unit vectors. */
+export function cellCost(a: FeatureVectors, i: number, b: FeatureVectors, j: number): number {
+  const D = a.dims;
+  let s = 0;
+  const ai = i * D;
+  const bj = j * D;
+  for (let d = 0; d < D; d++) s += a.data[ai + d] * b.data[bj + d];
+  return 1 - s;
+}
+
+/** A band of half-width `radius` frames around the straight line through two anchor points. */
+export function lineBand(
+  n: number,
+  m: number,
+  radius: number,
+  anchor0: { i: number; j: number } = { i: 0, j: 0 },
+  anchor1: { i: number; j: number } = { i: n - 1, j: m - 1 },
+): Band {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const slope = anchor1.i > anchor0.i ? (anchor1.j - anchor0.j) / (anchor1.i - anchor0.i) : m / Math.max(1, n);
+  for (let i = 0; i < n; i++) {
+    const c = anchor0.j + (i - anchor0.i) * slope;
+    lo[i] = Math.max(0, Math.min(m - 1, Math.floor(c - radius)));
+    hi[i] = Math.max(lo[i] + 1, Math.min(m, Math.ceil(c + radius) + 1));
+  }
+  return fixBand(lo, hi, m);
+}
+
+/**
+ * The band for a finer pass: each fine row gets the columns its coarse row's path used,
+ * scaled by `factor`, widened by `radius` fine frames on both sides.
+ */
+export function bandAroundPath(coarse: DtwPath, factor: number, n: number, m: number, radius: number): Band {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const rows = coarse.first.length;
+  for (let i = 0; i < n; i++) {
+    const I = Math.min(rows - 1, Math.floor(i / factor));
+    lo[i] = Math.max(0, Math.min(m - 1, coarse.first[I] * factor - radius));
+    hi[i] = Math.max(lo[i] + 1, Math.min(m, (coarse.last[I] + 1) * factor + radius));
+  }
+  return fixBand(lo, hi, m);
+}
+
+/** Make a band monotone and make it contain both corners. */
+function fixBand(lo: Int32Array, hi: Int32Array, m: number): Band {
+  const n = lo.length;
+  lo[0] = 0;
+  hi[n - 1] = m;
+  for (let i = 1; i < n; i++) if (lo[i] < lo[i - 1]) lo[i] = lo[i - 1];
+  for (let i = n - 2; i >= 0; i--) if (hi[i] > hi[i + 1]) hi[i] = hi[i + 1];
+  // rows must overlap their predecessor so a path exists
+  for (let i = 1; i < n; i++) if (lo[i] > hi[i - 1]) lo[i] = hi[i - 1];
+  for (let i = 0; i < n; i++) if (hi[i] <= lo[i]) hi[i] = Math.min(m, lo[i] + 1);
+  return { lo, hi };
+}
+
+export function bandCells(band: Band): number {
+  let s = 0;
+  for (let i = 0; i < band.lo.length; i++) s += band.hi[i] - band.lo[i];
+  return s;
+}
+
+const DIAG = 0;
+const UP = 1; // from (i−1, j)
+const LEFT = 2; // from (i, j−1)
+
+export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i: number) => void, diagWeight = 2): DtwPath {
+  const n = a.frames;
+  const m = b.frames;
+  if (n === 0 || m === 0) throw new Error('dtw: empty sequence');
+  if (a.dims !== b.dims) throw new Error('dtw: feature dimensions differ');
+  const { lo, hi } = band;
+  const D = a.dims;
+  const A = a.data;
+  const B = b.data;
+  const offsets = new Float64Array(n + 1);
+  let maxW = 0;
+  for (let i = 0; i < n; i++) {
+    const w = hi[i] - lo[i];
+    offsets[i + 1] = offsets[i] + w;
+    if (w > maxW) maxW = w;
+  }
+  const cells = offsets[n];
+  if (cells > 2 ** 31 - 1) throw new Error(`dtw: band too large (${cells} cells)`);
+  const back = new Uint8Array(cells);
+  let prev = new Float64Array(maxW);
+  let cur = new Float64Array(maxW);
+  let prevLo = 0;
+  let prevHi = 0;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i];
+    const h = hi[i];
+    const off = offsets[i] | 0;
+    const ai = i * D;
+    for (let j = l; j < h; j++) {
+      let s = 0;
+      const bj = j * D;
+      for (let d = 0; d < D; d++) s += A[ai + d] * B[bj + d];
+      const c = 1 - s;
+      let best = Infinity;
+      let dir = DIAG;
+      if (i > 0) {
+        if (j - 1 >= prevLo && j - 1 < prevHi) {
+          best = prev[j - 1 - prevLo] + diagWeight * c;
+          dir = DIAG;
+        }
+        if (j >= prevLo && j < prevHi) {
+          const v = prev[j - prevLo] + c;
+          if (v < best) {
+            best = v;
+            dir = UP;
+          }
+        }
+      }
+      if (j > l) {
+        const v = cur[j - 1 - l] + c;
+        if (v < best) {
+          best = v;
+          dir = LEFT;
+        }
+      }
+      if (i === 0 && j === 0) best = c;
+      cur[j - l] = best;
+      back[off + j - l] = dir;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+    prevLo = l;
+    prevHi = h;
+    if (onRow && (i & 1023) === 0) onRow(i);
+  }
+  if (hi[n - 1] !== m) throw new Error('dtw: band does not reach the last column');
+  // backtrack
+  const first = new Int32Array(n).fill(-1);
+  const last = new Int32Array(n).fill(-1);
+  const rowSum = new Float64Array(n);
+  const rowCount = new Int32Array(n);
+  let i = n - 1;
+  let j = m - 1;
+  let total = 0;
+  let steps = 0;
+  for (;;) {
+    const c = cellCost(a, i, b, j);
+    total += c;
+    steps++;
+    rowSum[i] += c;
+    rowCount[i]++;
+    first[i] = j;
+    if (last[i] < 0) last[i] = j;
+    if (i === 0 && j === 0) break;
+    const dir = back[offsets[i] + j - lo[i]];
+    if (dir === DIAG) {
+      i--;
+      j--;
+    } else if (dir === UP) i--;
+    else j--;
+    if (i < 0 || j < 0) throw new Error('dtw: path left the matrix');
+  }
+  const rowCost = new Float32Array(n);
+  for (let r = 0; r < n; r++) rowCost[r] = rowCount[r] ? rowSum[r] / rowCount[r] : 1;
+  return { first, last, rowCost, meanCost: total / steps, cells };
+}
+
+/** Map a reference frame to a recording frame along the path (its first matched column). */
+export function mapFrame(path: DtwPath, i: number): number {
+  const n = path.first.length;
+  return path.first[Math.max(0, Math.min(n - 1, i))];
+}

@@ -1,0 +1,234 @@
+/**
+ * Reference synthesis with espeak-ng. Pieces (sentences) are synthesized in a few
+ * batches, each one espeak-ng process: the pieces of a batch are joined with a long SSML
+ * break, and the batch's audio is cut at its longest runs of digital silence — there must
+ * be exactly one per join, clearly longer than any natural pause, or the batch is halved
+ * and retried. So every piece's audio (and therefore its start in the
+ * reference) is known exactly, at the cost of a handful of processes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LetterpodError } from '../errors.js';
+import { countWords, isSpeakable } from './sentences.js';
+import { parseWav } from './wav.js';
+
+export interface SynthOptions {
+  voice: string;
+  /** espeak-ng's -s (words per minute; it accepts 80–450). */
+  wordsPerMinute: number;
+  signal?: AbortSignal;
+  /** Processes at once (default 3: espeak-ng idles about half its wall time). */
+  concurrency?: number;
+  /** Target words per batch (default 150: long SSML inputs make espeak-ng drop breaks more often). */
+  batchWords?: number;
+}
+
+export interface SynthStats {
+  sampleRate: number;
+  processes: number;
+  /** Batches that did not cut cleanly and were halved. */
+  fallbacks: number;
+}
+
+/** Called in piece order; `samples` is trimmed of leading/trailing digital silence. */
+export type PieceSink = (index: number, samples: Int16Array, sampleRate: number) => void;
+
+export function espeakPath(): string {
+  return process.env.ESPEAK_PATH || 'espeak-ng';
+}
+
+const BREAK_MS = 2000;
+
+function escapeSsml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/**
+ * Run espeak-ng once, text on stdin, WAV to a file (not a pipe: a pipe would stall the
+ * synthesizer whenever the event loop is busy computing features).
+ */
+export async function runEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<{ sampleRate: number; samples: Int16Array }> {
+  const dir = await mkdtemp(join(tmpdir(), 'letterpod-espeak-'));
+  const out = join(dir, 'out.wav');
+  try {
+    await spawnEspeak(text, [...args, '-w', out], signal);
+    const buf = await readFile(out);
+    try {
+      return parseWav(buf);
+    } catch (e) {
+      throw new Error(`${espeakPath()} wrote no usable audio: ${(e as Error).message}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
+  const tool = espeakPath();
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args as string[], { stdio: ['pipe', 'ignore', 'pipe'], signal });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => {
+      if (err.length < 8000) err += c;
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') {
+        reject(
+          new LetterpodError({
+            file: tool,
+            problem: 'espeak-ng was not found (alignment synthesizes the text with it)',
+            fix: 'Install it (apt-get install espeak-ng) or set ESPEAK_PATH to the binary',
+            cause: e,
+          }),
+        );
+      } else reject(e);
+    });
+    child.stdin.on('error', () => {
+      /* reported through close */
+    });
+    child.on('close', (code, sig) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${tool} failed (${sig ?? `exit ${code}`}): ${err.trim().split('\n').slice(-2).join(' | ')}`));
+    });
+    child.stdin.end(text, 'utf8');
+  });
+}
+
+function baseArgs(opts: SynthOptions): string[] {
+  const rate = Math.max(80, Math.min(450, Math.round(opts.wordsPerMinute)));
+  return ['-v', opts.voice, '-s', String(rate)];
+}
+
+/** Trim exact-zero samples (espeak's silence) at both ends. */
+function trimZeros(s: Int16Array): Int16Array {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a] === 0) a++;
+  while (b > a && s[b - 1] === 0) b--;
+  return s.subarray(a, b);
+}
+
+interface Run {
+  start: number;
+  end: number;
+}
+
+/** Runs of exact zeros at least `min` samples long. */
+function zeroRuns(s: Int16Array, min: number): Run[] {
+  const runs: Run[] = [];
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    if (s[i] !== 0) {
+      i++;
+      continue;
+    }
+    let k = i;
+    while (k < n && s[k] === 0) k++;
+    if (k - i >= min) runs.push({ start: i, end: k });
+    i = k;
+  }
+  return runs;
+}
+
+/**
+ * Cut a batch's audio into `count` pieces at its `count − 1` longest zero runs. Returns
+ * undefined unless those runs are unambiguous (each clearly longer than every other run).
+ */
+export function cutAtBreaks(s: Int16Array, count: number, sampleRate: number): Int16Array[] | undefined {
+  if (count === 1) return [trimZeros(s)];
+  const runs = zeroRuns(s, Math.round(0.05 * sampleRate));
+  if (runs.length < count - 1) return undefined;
+  const byLength = runs.slice().sort((x, y) => y.end - y.start - (x.end - x.start));
+  const chosen = byLength.slice(0, count - 1);
+  const shortestChosen = chosen[chosen.length - 1].end - chosen[chosen.length - 1].start;
+  const longestOther = byLength.length > count - 1 ? byLength[count - 1].end - byLength[count - 1].start : 0;
+  const longestChosen = chosen[0].end - chosen[0].start;
+  // every join is the same nominal break: the chosen runs must look alike and stand out
+  if (shortestChosen < 0.25 * sampleRate || shortestChosen < 1.5 * longestOther || shortestChosen < 0.6 * longestChosen) return undefined;
+  chosen.sort((x, y) => x.start - y.start);
+  const pieces: Int16Array[] = [];
+  let from = 0;
+  for (const r of chosen) {
+    pieces.push(trimZeros(s.subarray(from, r.start)));
+    from = r.end;
+  }
+  pieces.push(trimZeros(s.subarray(from)));
+  if (pieces.some((p) => p.length === 0)) return undefined;
+  return pieces;
+}
+
+/**
+ * Synthesize `texts` in order. Unspeakable texts (no letters or digits) give an empty
+ * piece without running espeak-ng.
+ */
+export async function synthesizePieces(texts: readonly string[], opts: SynthOptions, onPiece: PieceSink): Promise<SynthStats> {
+  const args = baseArgs(opts);
+  const speakable = texts.map((t, i) => ({ i, t: t.trim() })).filter((p) => isSpeakable(p.t));
+  const totalWords = speakable.reduce((a, p) => a + countWords(p.t), 0);
+  const target = opts.batchWords ?? Math.max(100, Math.min(150, Math.ceil(totalWords / 3)));
+  const batches: { i: number; t: string }[][] = [];
+  let cur: { i: number; t: string }[] = [];
+  let words = 0;
+  for (const p of speakable) {
+    cur.push(p);
+    words += countWords(p.t);
+    if (words >= target) {
+      batches.push(cur);
+      cur = [];
+      words = 0;
+    }
+  }
+  if (cur.length) batches.push(cur);
+
+  const stats: SynthStats = { sampleRate: 0, processes: 0, fallbacks: 0 };
+  // espeak-ng occasionally drops (or doubles) a <break> inside a long SSML input; such a
+  // batch no longer cuts unambiguously, so it is halved and each half retried (a single
+  // piece always cuts). Costs a few extra processes, never a wrong boundary.
+  const runBatch = async (batch: { i: number; t: string }[]): Promise<{ sampleRate: number; pieces: Int16Array[] }> => {
+    const ssml = batch.map((p) => escapeSsml(p.t)).join(` <break time="${BREAK_MS}ms"/> `);
+    stats.processes++;
+    const whole = await runEspeak(ssml, ['-m', ...args], opts.signal);
+    const cut = cutAtBreaks(whole.samples, batch.length, whole.sampleRate);
+    if (cut) return { sampleRate: whole.sampleRate, pieces: cut };
+    stats.fallbacks++;
+    const mid = batch.length >> 1;
+    const a = await runBatch(batch.slice(0, mid));
+    const b = await runBatch(batch.slice(mid));
+    return { sampleRate: b.sampleRate, pieces: [...a.pieces, ...b.pieces] };
+  };
+
+  // run up to `concurrency` batches at once; deliver pieces strictly in order
+  const concurrency = Math.max(1, opts.concurrency ?? 3);
+  const results = new Map<number, { sampleRate: number; pieces: Int16Array[] }>();
+  let nextToRun = 0;
+  let nextToEmit = 0;
+  let emittedText = 0;
+  const emitReady = () => {
+    while (results.has(nextToEmit)) {
+      const r = results.get(nextToEmit)!;
+      results.delete(nextToEmit);
+      stats.sampleRate = r.sampleRate;
+      const batch = batches[nextToEmit];
+      batch.forEach((p, k) => {
+        // empty pieces for unspeakable texts before this one
+        while (emittedText < p.i) onPiece(emittedText++, new Int16Array(0), r.sampleRate);
+        onPiece(emittedText++, r.pieces[k], r.sampleRate);
+      });
+      nextToEmit++;
+    }
+  };
+  const worker = async () => {
+    while (nextToRun < batches.length) {
+      const b = nextToRun++;
+      results.set(b, await runBatch(batches[b]));
+      emitReady();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  while (emittedText < texts.length) onPiece(emittedText++, new Int16Array(0), stats.sampleRate || 22050);
+  return stats;
+}

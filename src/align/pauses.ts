@@ -1,0 +1,161 @@
+/**
+ * Pauses: runs of low energy in the 10 ms energy track. The threshold adapts to the
+ * recording (between its noise floor and its speech level), so digital silence and a
+ * room's hiss both work. Also: where a section mark goes once DTW has an estimate —
+ * the end of the pause right before the estimate, never a longer pause further away.
+ */
+
+export interface Pause {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export interface PauseAnalysis {
+  pauses: Pause[];
+  thresholdDb: number;
+  floorDb: number;
+  speechDb: number;
+  /** First and last speech (seconds); NaN when there is none. */
+  speechStart: number;
+  speechEnd: number;
+  /** Seconds of audio above the threshold. */
+  speechSeconds: number;
+}
+
+export interface PauseOptions {
+  /** Shortest silence that counts as a pause. */
+  minPauseSeconds: number;
+  /** Speech blips shorter than this inside silence (clicks, breaths) are ignored. */
+  minSpeechSeconds: number;
+}
+
+export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04 };
+
+/** Percentile of dB values via a 0.5 dB histogram (no sort, no copy). */
+function percentileDb(db: Float32Array, q: number): number {
+  const min = -120;
+  const bins = new Uint32Array(((20 - min) * 2) | 0);
+  for (let i = 0; i < db.length; i++) {
+    const k = Math.max(0, Math.min(bins.length - 1, Math.floor((db[i] - min) * 2)));
+    bins[k]++;
+  }
+  const target = q * db.length;
+  let acc = 0;
+  for (let k = 0; k < bins.length; k++) {
+    acc += bins[k];
+    if (acc >= target) return min + k / 2;
+  }
+  return 20;
+}
+
+export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Partial<PauseOptions> = {}): PauseAnalysis {
+  const o = { ...DEFAULT_PAUSES, ...opts };
+  const n = blockDb.length;
+  const floorDb = percentileDb(blockDb, 0.05);
+  const speechDb = percentileDb(blockDb, 0.9);
+  const span = speechDb - floorDb;
+  // between floor and speech; at least 6 dB above the floor, at most 40 dB below speech
+  const thresholdDb = Math.max(floorDb + 6, Math.min(floorDb + 0.35 * span, speechDb - 15), speechDb - 40);
+  const silent = new Uint8Array(n);
+  for (let i = 0; i < n; i++) silent[i] = blockDb[i] < thresholdDb ? 1 : 0;
+  // ignore short speech blips surrounded by silence
+  const blip = Math.max(1, Math.round(o.minSpeechSeconds / blockSeconds));
+  for (let i = 0; i < n; ) {
+    if (silent[i]) {
+      i++;
+      continue;
+    }
+    let k = i;
+    while (k < n && !silent[k]) k++;
+    if (k - i < blip && i > 0 && k < n) for (let t = i; t < k; t++) silent[t] = 1;
+    i = k;
+  }
+  const pauses: Pause[] = [];
+  const minLen = Math.round(o.minPauseSeconds / blockSeconds);
+  let speechBlocks = 0;
+  let firstSpeech = -1;
+  let lastSpeech = -1;
+  for (let i = 0; i < n; ) {
+    if (!silent[i]) {
+      speechBlocks++;
+      if (firstSpeech < 0) firstSpeech = i;
+      lastSpeech = i;
+      i++;
+      continue;
+    }
+    let k = i;
+    while (k < n && silent[k]) k++;
+    // leading and trailing silence count as pauses whatever their length
+    if (k - i >= minLen || i === 0 || k === n) pauses.push({ startSeconds: i * blockSeconds, endSeconds: k * blockSeconds });
+    i = k;
+  }
+  return {
+    pauses,
+    thresholdDb,
+    floorDb,
+    speechDb,
+    speechStart: firstSpeech < 0 ? NaN : firstSpeech * blockSeconds,
+    speechEnd: lastSpeech < 0 ? NaN : (lastSpeech + 1) * blockSeconds,
+    speechSeconds: speechBlocks * blockSeconds,
+  };
+}
+
+export interface SnapOptions {
+  /** How far before the estimate a pause may end. */
+  backSeconds: number;
+  /** How far after the estimate a pause may start. */
+  forwardSeconds: number;
+  /** The mark goes this long before the speech resumes (inside the pause). */
+  leadSeconds: number;
+  /** Pauses shorter than this are not candidates. */
+  minPauseSeconds: number;
+}
+
+export const SECTION_SNAP: SnapOptions = { backSeconds: 1.5, forwardSeconds: 0.6, leadSeconds: 0.1, minPauseSeconds: 0.2 };
+export const SENTENCE_SNAP: SnapOptions = { backSeconds: 0.5, forwardSeconds: 0.3, leadSeconds: 0.05, minPauseSeconds: 0.12 };
+
+export interface Snap {
+  /** Where the mark goes. */
+  seconds: number;
+  /** The pause it snapped to, if any. */
+  pause?: Pause;
+  /** How far (s) the estimate was from that pause (0 when inside it). */
+  distance: number;
+}
+
+/**
+ * Snap an estimated speech onset to the pause right before it: the candidate pauses are
+ * the one containing the estimate, those ending up to `backSeconds` before it and those
+ * starting up to `forwardSeconds` after it; the nearest wins (a forward pause counts
+ * 1.5× its distance: DTW tends to be late at onsets rather than early). Length does not
+ * matter beyond `minPauseSeconds` — the longest nearby pause is often on the wrong side
+ * of a spoken title. The mark is the pause's end minus the lead, never before its start.
+ */
+export function snapToPause(pauses: readonly Pause[], estimate: number, opts: SnapOptions): Snap {
+  let best: Pause | undefined;
+  let bestD = Infinity;
+  // binary search for the first pause ending after estimate − back
+  let lo = 0;
+  let hi = pauses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pauses[mid].endSeconds < estimate - opts.backSeconds) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < pauses.length; k++) {
+    const p = pauses[k];
+    if (p.startSeconds > estimate + opts.forwardSeconds) break;
+    if (p.endSeconds - p.startSeconds < opts.minPauseSeconds) continue;
+    let d: number;
+    if (p.endSeconds <= estimate) d = estimate - p.endSeconds;
+    else if (p.startSeconds <= estimate) d = 0;
+    else d = 1.5 * (p.startSeconds - estimate);
+    if (d < bestD) {
+      bestD = d;
+      best = p;
+    }
+  }
+  if (!best) return { seconds: estimate, distance: Infinity };
+  const seconds = Math.max(best.startSeconds, best.endSeconds - opts.leadSeconds);
+  return { seconds, pause: best, distance: bestD };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { findPauses, SECTION_SNAP, snapToPause, type Pause } from '../../src/align/pauses.js';
+
+/** 10 ms energy track: speech (−20 dB) except in the given silent spans (−70 dB noise). */
+function track(seconds: number, silent: [number, number][]): Float32Array {
+  const db = new Float32Array(Math.round(seconds * 100)).fill(-20);
+  for (let i = 0; i < db.length; i++) db[i] += (i * 37) % 7; // some wobble
+  for (const [a, b] of silent) for (let i = Math.round(a * 100); i < Math.round(b * 100); i++) db[i] = -70 + ((i * 13) % 5);
+  return db;
+}
+
+describe('findPauses', () => {
+  it('finds pauses and the speech span; ignores gaps shorter than the minimum', () => {
+    const db = track(20, [
+      [0, 1],
+      [5, 5.08], // a stop closure, not a pause
+      [8, 9.5],
+      [12, 12.3],
+      [19, 20],
+    ]);
+    const p = findPauses(db, 0.01);
+    expect(p.speechStart).toBeCloseTo(1, 2);
+    expect(p.speechEnd).toBeCloseTo(19, 2);
+    expect(p.pauses.map((x) => [x.startSeconds, x.endSeconds].map((v) => Math.round(v * 100) / 100))).toEqual([
+      [0, 1],
+      [8, 9.5],
+      [12, 12.3],
+      [19, 20],
+    ]);
+    expect(p.thresholdDb).toBeGreaterThan(-65);
+    expect(p.thresholdDb).toBeLessThan(-25);
+  });
+});
+
+describe('snapToPause', () => {
+  // a heading section: pause, "HIGHLIGHTS" (9.0–9.8), a long 2 s pause, then the body
+  const pauses: Pause[] = [
+    { startSeconds: 7.0, endSeconds: 7.3 },
+    { startSeconds: 8.6, endSeconds: 9.0 },
+    { startSeconds: 9.8, endSeconds: 11.8 },
+    { startSeconds: 14.0, endSeconds: 14.4 },
+  ];
+
+  it('takes the pause right before the estimate, not the longer one after the title', () => {
+    for (const estimate of [9.0, 9.05, 9.3]) {
+      const s = snapToPause(pauses, estimate, SECTION_SNAP);
+      expect(s.pause).toEqual(pauses[1]);
+      expect(s.seconds).toBeCloseTo(9.0 - SECTION_SNAP.leadSeconds, 6);
+    }
+  });
+
+  it('an estimate inside a pause snaps to that pause’s end', () => {
+    const s = snapToPause(pauses, 10.5, SECTION_SNAP);
+    expect(s.pause).toEqual(pauses[2]);
+    expect(s.seconds).toBeCloseTo(11.8 - SECTION_SNAP.leadSeconds, 6);
+    expect(s.distance).toBe(0);
+  });
+
+  it('a slightly early estimate snaps forward to the pause just ahead', () => {
+    const s = snapToPause(pauses, 13.8, SECTION_SNAP);
+    expect(s.pause).toEqual(pauses[3]);
+    expect(s.seconds).toBeCloseTo(14.3, 6);
+  });
+
+  it('never jumps to a far pause: with none in reach it keeps the estimate', () => {
+    // 11.8 ends 1.55 s before, 14.0 starts 0.65 s after: both out of reach
+    const s = snapToPause(pauses, 13.35, SECTION_SNAP);
+    expect(s.pause).toBeUndefined();
+    expect(s.seconds).toBe(13.35);
+  });
+
+  it('the mark never goes before the pause starts', () => {
+    const short = [{ startSeconds: 3.0, endSeconds: 3.05 }];
+    const s = snapToPause(short, 3.1, { ...SECTION_SNAP, minPauseSeconds: 0 });
+    expect(s.seconds).toBeCloseTo(3.0, 6);
+  });
+});
