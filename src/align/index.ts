@@ -177,7 +177,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const coarse = dtw(refC, recC, coarseBand);
   progress(0.8);
   aborted(opts.signal);
-  const fineBand = bandAroundPath(coarse, COARSE, refV.frames, recV.frames, Math.round(1.0 / hop));
+  const fineBand = bandAroundPath(coarse, COARSE, refV.frames, recV.frames, Math.round(3.0 / hop));
   const fine = dtw(refV, recV, fineBand, (i) => progress(0.8 + 0.15 * (i / refV.frames)));
   const tDtw = performance.now();
 
