@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
-import { indexIssues, matchRecording } from '../intake/match.js';
+import { findIssueFor } from '../publish/find-issue.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue } from '../newsletter/index.js';
 import { hms } from '../episode/timecode.js';
@@ -20,7 +20,7 @@ export function registerBuild(program: Command): void {
     .command('build')
     .description('master one recording into an episode (MP3 with chapters, chapters.json, transcripts, notes, episode.json)')
     .argument('<recording>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…)')
-    .option('--issue <file>', 'the issue text (default: matched by the recording\'s name in newsletters/)')
+    .option('--issue <file>', "the issue text (default: matched by the recording's name, tags, or by listening)")
     .option('--out <dir>', 'output folder (default: <build dir>/<slug>)')
     .option('--json', 'print the episode report as JSON on stdout')
     .action(async (recording: string, flags: BuildFlags, cmd: Command) => {
@@ -28,7 +28,7 @@ export function registerBuild(program: Command): void {
       const info = await probeAudio(recording);
       const issue = flags.issue
         ? await readIssue(flags.issue)
-        : matchRecording(recording, info, await indexIssues(config.resolved.newsletters)).issue;
+        : (await findIssueFor(recording, info, config)).issue;
       const outDir = flags.out ?? join(config.resolved.build, episodeSlug(issue));
       const report = await buildEpisode({ recording, issue, outDir, config, onStage: stageReporter(basename(recording)) });
       if (flags.json) {

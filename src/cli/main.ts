@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { LetterpodError, UsageError } from '../errors.js';
 import { FfmpegError } from '../media/ffmpeg.js';
+import { registerAlign } from './align.js';
 import { registerBuild } from './build.js';
 import { registerPublish } from './publish.js';
 
@@ -15,6 +16,7 @@ program
   .exitOverride();
 
 registerBuild(program);
+registerAlign(program);
 registerPublish(program);
 
 function fail(message: string, code: number): never {

@@ -5,23 +5,21 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { alignRecording, type Alignment } from '../align/index.js';
 import { master } from '../audio/master.js';
 import { measureLoudnorm } from '../audio/loudness.js';
 import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
-import type { Issue, Section } from '../newsletter/types.js';
+import type { Issue } from '../newsletter/types.js';
+import { alignIssue } from './align-issue.js';
 import { renderJsonChapters } from './chapters-json.js';
 import { renderNotes } from './notes.js';
-import type { ChapterReport, EpisodeReport } from './report.js';
+import type { EpisodeReport } from './report.js';
 import { renderSrt, renderVtt } from './transcript.js';
 
 /** Shorter recordings cannot be measured reliably (EBU R128's integrating window). */
 export const MIN_RECORDING_SECONDS = 3;
-/** Chapters placed with less confidence than this get a warning. */
-export const LOW_CONFIDENCE = 0.5;
 
 export interface BuildOptions {
   recording: string;
@@ -51,35 +49,6 @@ export function episodeSlug(issue: Issue): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
 }
 
-/** Sections that become chapters: everything but category headings (their audio joins the chapter before). */
-export function chapterSections(issue: Issue): Section[] {
-  return issue.sections.filter((s) => s.kind !== 'heading' && s.text.trim().length > 0);
-}
-
-/** Turn section timings into chapters: in order, the first at 0, each ending where the next starts. */
-export function chaptersFrom(issue: Issue, alignment: Alignment, durationSeconds: number): ChapterReport[] {
-  const timing = new Map(alignment.sections.map((t) => [t.id, t]));
-  const chapters: ChapterReport[] = [];
-  for (const s of chapterSections(issue)) {
-    const t = timing.get(s.id);
-    if (!t) continue;
-    const url = s.links[0]?.url;
-    chapters.push({
-      id: s.id,
-      title: s.kind === 'intro' ? s.title || 'Introduction' : s.title,
-      startSeconds: chapters.length === 0 ? 0 : t.startSeconds,
-      endSeconds: 0,
-      confidence: Math.round(t.confidence * 100) / 100,
-      ...(url ? { url } : {}),
-    });
-  }
-  for (let i = 0; i < chapters.length; i++) {
-    const c = chapters[i] as ChapterReport;
-    c.endSeconds = i + 1 < chapters.length ? (chapters[i + 1] as ChapterReport).startSeconds : durationSeconds;
-  }
-  return chapters;
-}
-
 async function writeAtomic(file: string, content: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, content);
@@ -99,27 +68,21 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       fix: `Export the whole narration (at least ${MIN_RECORDING_SECONDS} s)`,
     });
   }
-  const sections = issue.sections.filter((s) => s.text.trim().length > 0).map((s) => ({ id: s.id, text: s.text }));
-  if (sections.length === 0) {
+  if (!issue.sections.some((s) => s.text.trim().length > 0)) {
     throw new LetterpodError({ file: issue.source, problem: 'the issue has no text to align', fix: 'Check that it is the issue text' });
   }
   const target = config.loudness;
   stage('analyse');
-  const [alignment, measured, sourceHash] = await Promise.all([
-    alignRecording(recording, sections),
+  const [aligned, measured, sourceHash] = await Promise.all([
+    alignIssue(recording, issue, info.durationSeconds),
     measureLoudnorm(recording, { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu }),
     sha256File(recording).then((h) => h.sha256),
   ]);
   if (!Number.isFinite(measured.integratedLufs)) {
     throw new LetterpodError({ file: recording, problem: 'the recording is silent', fix: 'Check the microphone input and export again' });
   }
-  const chapters = chaptersFrom(issue, alignment, info.durationSeconds);
-  const warnings: string[] = [];
-  for (const c of chapters) {
-    if (c.confidence < LOW_CONFIDENCE && c.startSeconds > 0) {
-      warnings.push(`chapter "${c.title}" at ${c.startSeconds.toFixed(1)} s was placed with low confidence (${c.confidence})`);
-    }
-  }
+  const { chapters } = aligned;
+  const warnings = [...aligned.warnings];
 
   await mkdir(outDir, { recursive: true });
   const slug = episodeSlug(issue);
@@ -153,7 +116,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   warnings.push(...mastered.warnings);
 
   stage('artifacts');
-  const cues = alignment.sentences.map((s) => ({ startSeconds: s.startSeconds, endSeconds: s.endSeconds, text: s.text }));
+  const cues = aligned.sentences.map((s) => ({ startSeconds: s.startSeconds, endSeconds: s.endSeconds, text: s.text }));
   await writeAtomic(files.chapters, renderJsonChapters(chapters));
   await writeAtomic(files.notes, renderNotes(issue, chapters));
   await writeAtomic(files.transcriptVtt, renderVtt(cues));
@@ -181,6 +144,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       output: mastered.output,
     },
     chapters,
+    skipped: aligned.skipped,
     files,
     warnings,
     source: { bytes: info.bytes, sha256: sourceHash, issueSha256: (await sha256File(issue.source)).sha256, settings: buildSettings(config) },

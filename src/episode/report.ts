@@ -42,6 +42,8 @@ export interface EpisodeReport {
     output: LoudnessFigures;
   };
   chapters: ChapterReport[];
+  /** Sections the narrator did not read: reported, and given no chapter. */
+  skipped: { id: string; title: string }[];
   /** Absolute paths of the artifacts in the build's output folder. */
   files: {
     audio: string;

@@ -47,20 +47,28 @@ export function issueNumberFromTags(tags: Record<string, string>): number | unde
 export interface Match {
   recording: string;
   issue: Issue;
-  by: 'name' | 'tags';
+  by: 'name' | 'tags' | 'listening';
 }
 
-export function matchRecording(recording: string, info: Pick<AudioInfo, 'tags'>, index: IssueIndex): Match {
+/** The issue number a recording's name, else its tags, carries. */
+export function recordingIssueNumber(recording: string, info: Pick<AudioInfo, 'tags'>): { number: number; by: 'name' | 'tags' } | undefined {
   const fromName = issueNumberFromName(basename(recording));
-  const fromTags = fromName === undefined ? issueNumberFromTags(info.tags) : undefined;
-  const number = fromName ?? fromTags;
-  if (number === undefined) {
+  if (fromName !== undefined) return { number: fromName, by: 'name' };
+  const fromTags = issueNumberFromTags(info.tags);
+  return fromTags !== undefined ? { number: fromTags, by: 'tags' } : undefined;
+}
+
+/** Match by name or tags; a recording that carries no number, or names a missing issue, is an error. */
+export function matchRecording(recording: string, info: Pick<AudioInfo, 'tags'>, index: IssueIndex): Match {
+  const found = recordingIssueNumber(recording, info);
+  if (found === undefined) {
     throw new LetterpodError({
       file: recording,
       problem: 'no issue number in the file name or tags',
       fix: 'Rename it after its issue, e.g. an-102.wav',
     });
   }
+  const { number, by } = found;
   const issue = index.byNumber.get(number);
   if (!issue) {
     throw new LetterpodError({
@@ -69,5 +77,5 @@ export function matchRecording(recording: string, info: Pick<AudioInfo, 'tags'>,
       fix: `Add the issue text as ${index.dir}/an-${number}.md (or fix the recording's name)`,
     });
   }
-  return { recording, issue, by: fromName !== undefined ? 'name' : 'tags' };
+  return { recording, issue, by };
 }

@@ -1,0 +1,65 @@
+/**
+ * From section timings to chapters: the intro and every summary (and listed item) in
+ * reading order, the first at 0, each ending where the next starts. Category headings get
+ * no chapter of their own (their seconds belong to the chapter before), and a section the
+ * narrator skipped gets none at all.
+ */
+import type { Alignment } from '../align/index.js';
+import type { Issue, Section } from '../newsletter/types.js';
+import type { ChapterReport } from './report.js';
+import { hms } from './timecode.js';
+
+/** Chapters placed with less confidence than this get a warning. */
+export const LOW_CONFIDENCE = 0.5;
+
+/** Whether the aligner found the narrator skipped this section (v2 timings carry `skipped`). */
+function isSkipped(t: Alignment['sections'][number]): boolean {
+  return 'skipped' in t && t.skipped === true;
+}
+
+export function chapterSections(issue: Issue): Section[] {
+  return issue.sections.filter((s) => s.kind !== 'heading' && s.text.trim().length > 0);
+}
+
+export function chaptersFrom(issue: Issue, alignment: Alignment, durationSeconds: number): ChapterReport[] {
+  const timing = new Map(alignment.sections.map((t) => [t.id, t]));
+  const chapters: ChapterReport[] = [];
+  for (const s of chapterSections(issue)) {
+    const t = timing.get(s.id);
+    if (!t || isSkipped(t)) continue;
+    const url = s.links[0]?.url;
+    chapters.push({
+      id: s.id,
+      title: s.kind === 'intro' ? s.title || 'Introduction' : s.title,
+      startSeconds: chapters.length === 0 ? 0 : t.startSeconds,
+      endSeconds: 0,
+      confidence: Math.round(t.confidence * 100) / 100,
+      ...(url ? { url } : {}),
+    });
+  }
+  for (let i = 0; i < chapters.length; i++) {
+    const c = chapters[i] as ChapterReport;
+    c.endSeconds = i + 1 < chapters.length ? (chapters[i + 1] as ChapterReport).startSeconds : durationSeconds;
+  }
+  return chapters;
+}
+
+/** The sections the narrator skipped (they get no chapter). */
+export function skippedSections(issue: Issue, alignment: Alignment): Section[] {
+  const skipped = new Set(alignment.sections.filter(isSkipped).map((t) => t.id));
+  return chapterSections(issue).filter((s) => skipped.has(s.id));
+}
+
+/** Warnings a producer should read: skipped summaries and chapters placed with low confidence. */
+export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: ChapterReport[]): string[] {
+  const warnings: string[] = [];
+  for (const s of skippedSections(issue, alignment)) {
+    warnings.push(`"${s.title}" seems not to be read in the recording; it gets no chapter`);
+  }
+  for (const c of chapters) {
+    if (c.confidence < LOW_CONFIDENCE && c.startSeconds > 0) {
+      warnings.push(`chapter "${c.title}" at ${hms(c.startSeconds)} (${c.startSeconds.toFixed(1)} s) was placed with low confidence (${c.confidence}); check it`);
+    }
+  }
+  return warnings;
+}
