@@ -36,7 +36,12 @@ export interface NarrateOptions {
 }
 
 export interface Narration {
-  starts: { id: string; startSeconds: number }[];
+  /**
+   * Per section: `startSeconds` = its first word; `pauseStartSeconds` = where the speech
+   * before it ended (0 for the first section), so a chapter mark anywhere in
+   * [pauseStartSeconds, startSeconds] is exactly right.
+   */
+  starts: { id: string; startSeconds: number; pauseStartSeconds?: number }[];
   durationSeconds: number;
 }
 
@@ -73,7 +78,26 @@ function run(tool: string, args: string[], input: string | undefined, signal?: A
 /** Silence threshold for "non-silent" (≈ −60 dBFS). */
 const SILENT = 1e-3;
 
-async function synthesizeSection(text: string, dir: string, index: number, opts: Required<Pick<NarrateOptions, 'engine'>> & NarrateOptions, rate: number): Promise<Float32Array> {
+/** One utterance with a TTS voice (see NarrateOptions), decoded to mono float PCM at `rate`. */
+export async function synthesize(
+  text: string,
+  dir: string,
+  index: number | string,
+  opts: Pick<NarrateOptions, 'engine' | 'voice' | 'wordsPerMinute' | 'signal'>,
+  rate: number,
+  filters?: string,
+): Promise<Float32Array> {
+  return synthesizeSection(text, dir, index, { engine: 'flite', ...opts }, rate, filters);
+}
+
+async function synthesizeSection(
+  text: string,
+  dir: string,
+  index: number | string,
+  opts: Required<Pick<NarrateOptions, 'engine'>> & NarrateOptions,
+  rate: number,
+  filters?: string,
+): Promise<Float32Array> {
   if (!/[\p{L}\p{N}]/u.test(text)) return new Float32Array(0);
   const wav = join(dir, `s${index}.wav`);
   if (opts.engine === 'flite') {
@@ -85,7 +109,7 @@ async function synthesizeSection(text: string, dir: string, index: number, opts:
   } else {
     await run('espeak-ng', ['-v', opts.voice ?? 'en-us+f3', '-s', String(Math.round(opts.wordsPerMinute ?? 150)), '-w', wav], text, opts.signal);
   }
-  return decodePcm(wav, rate);
+  return decodePcm(wav, rate, filters ? { filters } : {});
 }
 
 /**
@@ -93,7 +117,7 @@ async function synthesizeSection(text: string, dir: string, index: number, opts:
  * peak. (TTS engines, flite especially, emit a few hundred ms of −65 dBFS breath noise
  * before the first phoneme; that is kept in the audio but is not the start of speech.)
  */
-function onset(x: Float32Array): number {
+export function onset(x: Float32Array): number {
   let peak = 0;
   for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]));
   const thr = Math.max(SILENT, peak * 0.01);
@@ -101,7 +125,8 @@ function onset(x: Float32Array): number {
   return 0;
 }
 
-function trimSilence(x: Float32Array): Float32Array {
+/** `x` without its leading and trailing digital silence (below ≈ −60 dBFS). */
+export function trimSilence(x: Float32Array): Float32Array {
   let a = 0;
   let b = x.length;
   while (a < b && Math.abs(x[a]) < SILENT) a++;
@@ -117,7 +142,7 @@ export async function narrate(sections: { id: string; text: string }[], outWav: 
   const noiseAmp = o.noiseDb === undefined ? 0 : 10 ** (o.noiseDb / 20);
   const dir = await mkdtemp(join(tmpdir(), 'letterpod-narrate-'));
   const writer = await WavWriter.create(outWav, rate);
-  const starts: { id: string; startSeconds: number }[] = [];
+  const starts: Narration['starts'] = [];
   const writeSamples = async (x: Float32Array) => {
     if (noiseAmp > 0) {
       for (let i = 0; i < x.length; i++) {
@@ -146,8 +171,9 @@ export async function narrate(sections: { id: string; text: string }[], outWav: 
       delete pending[k];
       start(k + AHEAD);
       const speech = trimSilence(raw);
+      const pauseStartSeconds = k > 0 ? writer.samplesWritten / rate : 0;
       if (k > 0) await silence((o.pauseSeconds ?? 1.25) + (rnd() - 0.5) * 0.5);
-      starts.push({ id: sections[k].id, startSeconds: (writer.samplesWritten + onset(speech)) / rate });
+      starts.push({ id: sections[k].id, startSeconds: (writer.samplesWritten + onset(speech)) / rate, pauseStartSeconds });
       await writeSamples(speech.slice());
     }
     await silence(o.tailSeconds ?? 1.0);
