@@ -6,6 +6,8 @@ export interface Timed {
   stdout: string;
   wallSeconds: number;
   peakRssMb: number;
+  /** User + system CPU seconds: steadier than wall time on a loaded machine. */
+  cpuSeconds: number;
 }
 
 export function timeCommand(cmd: string, args: string[], cwd = process.cwd()): Promise<Timed> {
@@ -24,7 +26,9 @@ export function timeCommand(cmd: string, args: string[], cwd = process.cwd()): P
         return;
       }
       const wallSeconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-      resolve({ code, stdout, wallSeconds, peakRssMb: Number(rss[1]) / 1024 });
+      const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
+      const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
+      resolve({ code, stdout, wallSeconds, peakRssMb: Number(rss[1]) / 1024, cpuSeconds: user + system });
     });
   });
 }
