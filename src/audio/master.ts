@@ -2,11 +2,11 @@
  * Mastering: linear two-pass loudness normalization, MP3 CBR 44.1 kHz encode with ID3v2.3
  * tags, CTOC + CHAP chapters and optional cover art, then verification of the result.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { ffmpeg, ffprobe } from '../media/ffmpeg.js';
-import { renderFfmetadata, type MetadataChapter } from './ffmetadata.js';
+import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import {
   measureEbur128,
   parseLoudnormJson,
@@ -26,7 +26,7 @@ export interface MasterInput {
   target: LoudnessTarget;
   /** loudnorm's first pass over the input (run it concurrently with alignment). */
   measured: LoudnormMeasurement;
-  chapters: MetadataChapter[];
+  chapters: Id3Chapter[];
   tags: { title: string; artist: string; album: string; track?: number; year?: string; comment?: string };
   cover?: string;
   onProgress?: (seconds: number) => void;
@@ -61,62 +61,52 @@ export async function master(m: MasterInput): Promise<MasterResult> {
   const channels = m.channels === 1 ? 1 : 2;
   const bitrateKbps = bitrateFor(channels);
   await mkdir(dirname(m.output), { recursive: true });
-  const metaFile = `${m.output}.ffmetadata`;
-  await writeFile(metaFile, renderFfmetadata(metadataTags(m.tags), m.chapters));
+  const tag = await id3Tag(m);
   const aim: LoudnessTarget = { ...m.target };
-  try {
-    for (let attempt = 0; ; attempt++) {
-      let plan: LoudnessPlan;
-      try {
-        plan = await planLoudness(m.input, aim, m.measured, OUTPUT_RATE);
-      } catch (cause) {
-        throw new LetterpodError({ file: m.input, problem: (cause as Error).message, fix: 'Check the recording level and re-export it', cause });
-      }
-      await encode(m, plan, metaFile, channels, bitrateKbps);
-      const output = await measureEbur128(m.output);
-      const error = m.target.targetLufs - output.integratedLufs;
-      const peakOver = output.truePeakDbtp - FINAL_TRUE_PEAK_MAX;
-      if (Math.abs(error) <= AIM_TOLERANCE_LU && peakOver <= 0) {
-        await verifyChapters(m.output, m.chapters.length);
-        return { plan, output, channels, bitrateKbps, warnings: plan.warnings, encodes: attempt + 1 };
-      }
-      if (attempt === 2) {
-        await rm(m.output, { force: true });
-        throw new LetterpodError({
-          file: m.input,
-          problem: `mastered loudness ${output.integratedLufs} LUFS / true peak ${output.truePeakDbtp} dBTP misses ${m.target.targetLufs} LUFS ±${AIM_TOLERANCE_LU} with peak ≤ ${FINAL_TRUE_PEAK_MAX} dBTP`,
-          fix: 'Lower loudness.truePeakDbtp in the config, or report the recording',
-        });
-      }
-      aim.targetLufs += error;
-      if (peakOver > 0) aim.truePeakDbtp -= peakOver + 0.2;
+  for (let attempt = 0; ; attempt++) {
+    let plan: LoudnessPlan;
+    try {
+      plan = await planLoudness(m.input, aim, m.measured, OUTPUT_RATE);
+    } catch (cause) {
+      throw new LetterpodError({ file: m.input, problem: (cause as Error).message, fix: 'Check the recording level and re-export it', cause });
     }
-  } finally {
-    await rm(metaFile, { force: true });
+    await encode(m, plan, tag, channels, bitrateKbps);
+    const output = await measureEbur128(m.output);
+    const error = m.target.targetLufs - output.integratedLufs;
+    const peakOver = output.truePeakDbtp - FINAL_TRUE_PEAK_MAX;
+    if (Math.abs(error) <= AIM_TOLERANCE_LU && peakOver <= 0) {
+      await verifyChapters(m.output, m.chapters.length);
+      return { plan, output, channels, bitrateKbps, warnings: plan.warnings, encodes: attempt + 1 };
+    }
+    if (attempt === 2) {
+      await rm(m.output, { force: true });
+      throw new LetterpodError({
+        file: m.input,
+        problem: `mastered loudness ${output.integratedLufs} LUFS / true peak ${output.truePeakDbtp} dBTP misses ${m.target.targetLufs} LUFS ±${AIM_TOLERANCE_LU} with peak ≤ ${FINAL_TRUE_PEAK_MAX} dBTP`,
+        fix: 'Lower loudness.truePeakDbtp in the config, or report the recording',
+      });
+    }
+    aim.targetLufs += error;
+    if (peakOver > 0) aim.truePeakDbtp -= peakOver + 0.2;
   }
 }
 
-function metadataTags(t: MasterInput['tags']): Record<string, string | undefined> {
-  return {
-    title: t.title,
-    artist: t.artist,
-    album: t.album,
-    track: t.track !== undefined ? String(t.track) : undefined,
-    date: t.year,
-    comment: t.comment,
-  };
+async function id3Tag(m: MasterInput): Promise<Id3Tag> {
+  let cover: Id3Tag['cover'];
+  if (m.cover) {
+    const data = await readFile(m.cover);
+    const mime = data[0] === 0x89 && data.toString('latin1', 1, 4) === 'PNG' ? 'image/png' : data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : undefined;
+    if (!mime) throw new LetterpodError({ file: m.cover, problem: 'cover art is neither JPEG nor PNG', fix: 'Use a square JPEG or PNG (1400–3000 px)' });
+    cover = { mime, data };
+  }
+  return { ...m.tags, cover, chapters: m.chapters };
 }
 
 /** One encode: filters, loudnorm in linear mode (checked), MP3 CBR with ID3v2.3 and chapters. */
-async function encode(m: MasterInput, plan: LoudnessPlan, metaFile: string, channels: number, bitrateKbps: number): Promise<void> {
+async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number): Promise<void> {
   const tmpOut = `${m.output}.part`;
-  const args = ['-i', m.input, '-f', 'ffmetadata', '-i', metaFile];
-  if (m.cover) args.push('-i', m.cover);
-  args.push('-map', '0:a:0', '-map_metadata', '1', '-map_chapters', '1');
-  if (m.cover) {
-    args.push('-map', '2:v:0', '-c:v', 'copy', '-disposition:v:0', 'attached_pic');
-    args.push('-metadata:s:v', 'title=Cover', '-metadata:s:v', 'comment=Cover (front)');
-  }
+  // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
+  const args = ['-i', m.input, '-map', '0:a:0', '-map_metadata', '-1', '-map_chapters', '-1'];
   const chain = [plan.pre, plan.loudnorm, `aresample=${OUTPUT_RATE}`].filter(Boolean).join(',');
   args.push(
     '-af', chain,
@@ -124,7 +114,7 @@ async function encode(m: MasterInput, plan: LoudnessPlan, metaFile: string, chan
     '-ac', String(channels),
     '-c:a', 'libmp3lame',
     '-b:a', `${bitrateKbps}k`,
-    '-id3v2_version', '3',
+    '-id3v2_version', '0',
     '-write_id3v1', '0',
     '-f', 'mp3',
     tmpOut,
@@ -139,6 +129,7 @@ async function encode(m: MasterInput, plan: LoudnessPlan, metaFile: string, chan
         fix: 'Report this with the recording; letterpod refuses to publish a dynamically normalized episode',
       });
     }
+    await writeId3(tmpOut, tag);
     await rename(tmpOut, m.output);
   } finally {
     await rm(tmpOut, { force: true });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderFfmetadata } from '../../src/audio/ffmetadata.js';
+import { id3Length, renderId3 } from '../../src/audio/id3.js';
 import { measureEbur128, measureLoudnorm, parseEbur128Summary, staysLinear } from '../../src/audio/loudness.js';
 import { master } from '../../src/audio/master.js';
 import { ff, speak } from '../helpers/audio.js';
@@ -13,11 +13,25 @@ const text =
   'This is a short narration for the mastering tests. It has a few sentences, so that the loudness meter has enough speech to integrate. ' +
   'The second part talks about something else entirely, and then the narration ends.';
 
-describe('ffmetadata', () => {
-  it('escapes the characters ffmpeg treats specially and writes millisecond chapters', () => {
-    const out = renderFfmetadata({ title: 'A=B; #1 \\ end' }, [{ startSeconds: 1.2344, endSeconds: 2.5, title: 'x=y' }]);
-    expect(out).toContain('title=A\\=B\\; \\#1 \\\\ end');
-    expect(out).toContain('[CHAPTER]\nTIMEBASE=1/1000\nSTART=1234\nEND=2500\ntitle=x\\=y');
+describe('id3', () => {
+  it('writes a v2.3 header with a syncsafe size, Latin-1 or UTF-16 text and chapter links', () => {
+    const tag = renderId3(
+      { title: 'Plain', artist: 'Ünïcode “quoted” β', chapters: [{ startSeconds: 1.2344, endSeconds: 2.5, title: 'x', url: 'https://example.org/a b' }] },
+      0,
+    );
+    expect(tag.toString('latin1', 0, 5)).toBe('ID3\x03\x00');
+    expect(id3Length(tag)).toBe(tag.length);
+    const text = tag.toString('latin1');
+    expect(text).toContain('TIT2');
+    expect(text).toContain('Plain');
+    // UTF-16 with BOM for the non-Latin-1 artist
+    expect(tag.includes(Buffer.concat([Buffer.from([1, 0xff, 0xfe]), Buffer.from('Ünïcode', 'utf16le')]))).toBe(true);
+    // chapter times in ms, the URL percent-encoded to ASCII
+    const chap = tag.indexOf('CHAP');
+    const body = chap + 10 + 'chp0\0'.length;
+    expect(tag.readUInt32BE(body)).toBe(1234);
+    expect(tag.readUInt32BE(body + 4)).toBe(2500);
+    expect(text).toContain('https://example.org/a%20b');
   });
 });
 
@@ -50,9 +64,9 @@ describe('mastering', () => {
       measured,
       chapters: [
         { startSeconds: 0, endSeconds: 4, title: 'Opening' },
-        { startSeconds: 4, endSeconds: 9, title: 'Second part: “quotes” & ampersands' },
+        { startSeconds: 4, endSeconds: 9, title: 'Second part: “quotes” & ampersands', url: 'https://example.org/paper?id=1&v=2' },
       ],
-      tags: { title: 'AN #1: Test', artist: 'Narrator', album: 'Show', track: 1, year: '2020' },
+      tags: { title: 'AN #1: Test', artist: 'Narrator', album: 'Show', track: 1, year: '2020', comment: 'https://example.org/an-1' },
     });
     return { measured, output, result };
   }
@@ -84,14 +98,21 @@ describe('mastering', () => {
   it('writes ID3v2.3 tags and CTOC/CHAP chapters that music-metadata reads back in order', async () => {
     const { output } = await masterAt('tags', 'volume=-6dB', 1);
     const meta = await parseFile(output, { includeChapters: true });
-    expect(meta.format.tagTypes).toContain('ID3v2.3');
+    expect(meta.format.tagTypes).toEqual(['ID3v2.3']);
     expect(meta.common.title).toBe('AN #1: Test');
+    expect(meta.common.artist).toBe('Narrator');
     expect(meta.common.album).toBe('Show');
+    expect(meta.common.track.no).toBe(1);
+    expect(meta.common.year).toBe(2020);
+    expect(meta.common.comment?.[0]?.text).toBe('https://example.org/an-1');
+    expect(meta.format.chapters?.map((c) => c.url?.url)).toEqual([undefined, 'https://example.org/paper?id=1&v=2']);
     expect(meta.format.chapters?.map((c) => c.title)).toEqual(['Opening', 'Second part: “quotes” & ampersands']);
     expect(meta.format.chapters?.map((c) => c.start)).toEqual([0, 4]);
     const id3 = meta.native['ID3v2.3'] ?? [];
-    expect(id3.some((t) => t.id === 'CTOC')).toBe(true);
-    expect(id3.filter((t) => t.id === 'CHAP')).toHaveLength(2);
+    expect(id3.map((t) => t.id)).toEqual(['TIT2', 'TPE1', 'TALB', 'TRCK', 'TYER', 'COMM', 'CTOC', 'CHAP', 'CHAP']);
+    const toc = id3.find((t) => t.id === 'CTOC')?.value as { flags: { topLevel: boolean; ordered: boolean }; childElementIds: string[] };
+    expect(toc.flags).toEqual({ topLevel: true, ordered: true });
+    expect(toc.childElementIds).toEqual(['chp0', 'chp1']);
   });
 
   it('embeds cover art when given', async () => {

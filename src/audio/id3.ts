@@ -1,0 +1,148 @@
+/**
+ * An ID3v2.3 tag written by us, because ffmpeg's muxer cannot write what podcast apps
+ * read: it stores a comment as TXXX instead of COMM, and a chapter's CHAP frame gets only
+ * its title (no WXXX link). The tag holds TIT2, TPE1, TALB, TRCK, TYER, COMM, APIC, one
+ * top-level ordered CTOC and one CHAP per chapter (TIT2 and, with a link, WXXX).
+ *
+ * Text frames use UTF-16 with a BOM (encoding 1) when they are not plain Latin-1, as
+ * ID3v2.3 has no UTF-8; the tag is not unsynchronised (no MP3 player needs that).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+
+export interface Id3Chapter {
+  startSeconds: number;
+  endSeconds: number;
+  title: string;
+  url?: string;
+}
+
+export interface Id3Tag {
+  title?: string;
+  artist?: string;
+  album?: string;
+  track?: number;
+  year?: string;
+  comment?: string;
+  /** Front cover: image bytes and MIME type. */
+  cover?: { mime: 'image/jpeg' | 'image/png'; data: Buffer };
+  chapters?: Id3Chapter[];
+}
+
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+/** [encoding byte][text][terminator?] */
+function encodedText(s: string, terminate: boolean): Buffer {
+  if (isLatin1(s)) return Buffer.concat([Buffer.from([0]), Buffer.from(s, 'latin1'), terminate ? Buffer.from([0]) : Buffer.alloc(0)]);
+  return Buffer.concat([Buffer.from([1, 0xff, 0xfe]), Buffer.from(s, 'utf16le'), terminate ? Buffer.from([0, 0]) : Buffer.alloc(0)]);
+}
+
+/** A string inside a frame that already has its encoding byte (same encoding, terminated). */
+function textIn(encoding: number, s: string): Buffer {
+  return encoding === 0
+    ? Buffer.concat([Buffer.from(s, 'latin1'), Buffer.from([0])])
+    : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le'), Buffer.from([0, 0])]);
+}
+
+function frame(id: string, body: Buffer): Buffer {
+  const header = Buffer.alloc(10);
+  header.write(id, 0, 'latin1');
+  header.writeUInt32BE(body.length, 4); // v2.3: plain 32-bit size
+  return Buffer.concat([header, body]);
+}
+
+function textFrame(id: string, value: string): Buffer {
+  return frame(id, encodedText(value, false));
+}
+
+function commentFrame(value: string): Buffer {
+  const enc = isLatin1(value) ? 0 : 1;
+  return frame('COMM', Buffer.concat([Buffer.from([enc]), Buffer.from('eng', 'latin1'), textIn(enc, ''), enc === 0 ? Buffer.from(value, 'latin1') : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(value, 'utf16le')])]));
+}
+
+function pictureFrame(cover: NonNullable<Id3Tag['cover']>): Buffer {
+  // encoding 0, MIME, picture type 3 (front cover), empty description, data
+  return frame('APIC', Buffer.concat([Buffer.from([0]), Buffer.from(cover.mime, 'latin1'), Buffer.from([0, 3, 0]), cover.data]));
+}
+
+/** A URL must be ASCII in ID3; anything else is percent-encoded by the URL parser. */
+function asciiUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return encodeURI(url);
+  }
+}
+
+function chapterFrame(id: string, c: Id3Chapter): Buffer {
+  const times = Buffer.alloc(16);
+  times.writeUInt32BE(Math.max(0, Math.round(c.startSeconds * 1000)), 0);
+  times.writeUInt32BE(Math.max(0, Math.round(c.endSeconds * 1000)), 4);
+  times.writeUInt32BE(0xffffffff, 8); // no byte offsets
+  times.writeUInt32BE(0xffffffff, 12);
+  const sub = [textFrame('TIT2', c.title)];
+  if (c.url) sub.push(frame('WXXX', Buffer.concat([Buffer.from([0, 0]), Buffer.from(asciiUrl(c.url), 'latin1')])));
+  return frame('CHAP', Buffer.concat([Buffer.from(id + '\0', 'latin1'), times, ...sub]));
+}
+
+function tocFrame(ids: string[]): Buffer {
+  const flags = Buffer.from([0x03, ids.length]); // top-level, ordered; entry count
+  return frame('CTOC', Buffer.concat([Buffer.from('toc\0', 'latin1'), flags, ...ids.map((id) => Buffer.from(id + '\0', 'latin1')), textFrame('TIT2', 'Chapters')]));
+}
+
+/** Syncsafe 28-bit integer (tag header size). */
+function syncsafe(n: number): Buffer {
+  return Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
+}
+
+export function renderId3(tag: Id3Tag, padding = 1024): Buffer {
+  const frames: Buffer[] = [];
+  if (tag.title) frames.push(textFrame('TIT2', tag.title));
+  if (tag.artist) frames.push(textFrame('TPE1', tag.artist));
+  if (tag.album) frames.push(textFrame('TALB', tag.album));
+  if (tag.track !== undefined) frames.push(textFrame('TRCK', String(tag.track)));
+  if (tag.year) frames.push(textFrame('TYER', tag.year));
+  if (tag.comment) frames.push(commentFrame(tag.comment));
+  if (tag.cover) frames.push(pictureFrame(tag.cover));
+  const chapters = tag.chapters ?? [];
+  if (chapters.length) {
+    const ids = chapters.map((_, i) => `chp${i}`);
+    frames.push(tocFrame(ids));
+    chapters.forEach((c, i) => frames.push(chapterFrame(ids[i] as string, c)));
+  }
+  const body = Buffer.concat([...frames, Buffer.alloc(padding)]);
+  const header = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([3, 0, 0]), syncsafe(body.length)]);
+  return Buffer.concat([header, body]);
+}
+
+/** Length of an ID3v2 tag at the start of `head` (header + body + footer), 0 if none. */
+export function id3Length(head: Buffer): number {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3') return 0;
+  const size = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) | (head[9]! & 0x7f);
+  const footer = head[5]! & 0x10 ? 10 : 0;
+  return 10 + size + footer;
+}
+
+/** Replace the ID3v2 tag at the head of an MP3 with ours (streamed to a temp file, then renamed). */
+export async function writeId3(mp3: string, tag: Id3Tag): Promise<void> {
+  const head = Buffer.alloc(10);
+  const src = await open(mp3, 'r');
+  try {
+    await src.read(head, 0, 10, 0);
+  } finally {
+    await src.close();
+  }
+  const tmp = `${mp3}.id3-${process.pid}`;
+  try {
+    await writeFile(tmp, renderId3(tag));
+    await pipeline(createReadStream(mp3, { start: id3Length(head) }), createWriteStream(tmp, { flags: 'a' }));
+    await rename(tmp, mp3);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
