@@ -99,7 +99,14 @@ const DIAG = 0;
 const UP = 1; // from (i−1, j)
 const LEFT = 2; // from (i, j−1)
 
-export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i: number) => void, diagWeight = 2): DtwPath {
+/**
+ * `skipCost` (default: none) caps the cost of the non-diagonal steps: a stretch of
+ * recording with no text (an intro, an ad-lib, foreign speech) can be crossed on one
+ * reference row, and a stretch of text the narrator skipped on one recording column, at
+ * this fixed cost per frame, instead of being forced onto the nearest words. It should lie
+ * between the cost of matched frames and that of unrelated ones.
+ */
+export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i: number) => void, diagWeight = 2, skipCost = Infinity): DtwPath {
   const n = a.frames;
   const m = b.frames;
   if (n === 0 || m === 0) throw new Error('dtw: empty sequence');
@@ -140,7 +147,7 @@ export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i
           dir = DIAG;
         }
         if (j >= prevLo && j < prevHi) {
-          const v = prev[j - prevLo] + c;
+          const v = prev[j - prevLo] + (c < skipCost ? c : skipCost);
           if (v < best) {
             best = v;
             dir = UP;
@@ -148,7 +155,7 @@ export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i
         }
       }
       if (j > l) {
-        const v = cur[j - 1 - l] + c;
+        const v = cur[j - 1 - l] + (c < skipCost ? c : skipCost);
         if (v < best) {
           best = v;
           dir = LEFT;

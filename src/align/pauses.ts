@@ -27,19 +27,33 @@ export interface PauseOptions {
   minPauseSeconds: number;
   /** Speech blips shorter than this inside silence (clicks, breaths) are ignored. */
   minSpeechSeconds: number;
+  /**
+   * The noise floor is measured on blocks above this level (digital silence — spliced
+   * gaps, a gate — left out); −Infinity for a synthetic signal whose only silence is digital.
+   */
+  floorAboveDb: number;
+  /** Half-width (s) of the window the local floor is measured in; 0 for none. */
+  localSeconds: number;
 }
 
-export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04 };
+export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04, floorAboveDb: -100, localSeconds: 10 };
 
-/** Percentile of dB values via a 0.5 dB histogram (no sort, no copy). */
-function percentileDb(db: Float32Array, q: number): number {
+/**
+ * Percentile of dB values via a 0.5 dB histogram (no sort, no copy). Values below `above`
+ * are left out (when that leaves at least half of them).
+ */
+function percentileDb(db: Float32Array, q: number, above = -Infinity): number {
   const min = -120;
   const bins = new Uint32Array(((20 - min) * 2) | 0);
+  let counted = 0;
   for (let i = 0; i < db.length; i++) {
+    if (db[i] < above) continue;
     const k = Math.max(0, Math.min(bins.length - 1, Math.floor((db[i] - min) * 2)));
     bins[k]++;
+    counted++;
   }
-  const target = q * db.length;
+  if (above > -Infinity && counted < db.length / 2) return percentileDb(db, q);
+  const target = q * counted;
   let acc = 0;
   for (let k = 0; k < bins.length; k++) {
     acc += bins[k];
@@ -51,13 +65,28 @@ function percentileDb(db: Float32Array, q: number): number {
 export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Partial<PauseOptions> = {}): PauseAnalysis {
   const o = { ...DEFAULT_PAUSES, ...opts };
   const n = blockDb.length;
-  const floorDb = percentileDb(blockDb, 0.05);
+  // the floor of the audible signal: digital silence (spliced-in gaps, a gate) is left
+  // out, or a recording with some of it gets a threshold below its room noise
+  const floorDb = percentileDb(blockDb, 0.05, o.floorAboveDb);
   const speechDb = percentileDb(blockDb, 0.9);
   const span = speechDb - floorDb;
   // between floor and speech; at least 6 dB above the floor, at most 40 dB below speech
   const thresholdDb = Math.max(floorDb + 6, Math.min(floorDb + 0.35 * span, speechDb - 15), speechDb - 40);
   const silent = new Uint8Array(n);
-  for (let i = 0; i < n; i++) silent[i] = blockDb[i] < thresholdDb ? 1 : 0;
+  const rule = (floor: number) => Math.max(floor + 6, Math.min(floor + 0.35 * (speechDb - floor), speechDb - 15), speechDb - 40);
+  if (o.localSeconds > 0 && n * blockSeconds > 2 * o.localSeconds) {
+    // the room can change (spliced recordings, a gate, noise coming and going): the floor
+    // is also measured locally, and the higher of the two thresholds applies
+    const chunk = Math.max(1, Math.round(5 / blockSeconds));
+    const half = Math.round(o.localSeconds / blockSeconds);
+    for (let c0 = 0; c0 < n; c0 += chunk) {
+      const a = Math.max(0, c0 - half);
+      const b = Math.min(n, c0 + chunk + half);
+      const local = percentileDb(blockDb.subarray(a, b), 0.1, o.floorAboveDb);
+      const thr = Math.max(thresholdDb, Math.min(rule(local), speechDb - 12));
+      for (let i = c0; i < Math.min(n, c0 + chunk); i++) silent[i] = blockDb[i] < thr ? 1 : 0;
+    }
+  } else for (let i = 0; i < n; i++) silent[i] = blockDb[i] < thresholdDb ? 1 : 0;
   // ignore short speech blips surrounded by silence
   const blip = Math.max(1, Math.round(o.minSpeechSeconds / blockSeconds));
   for (let i = 0; i < n; ) {

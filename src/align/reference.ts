@@ -6,7 +6,7 @@
  */
 import { synthesizePieces, type SynthStats } from './espeak.js';
 import { MelExtractor, type FeatureOptions, type MelFeatures } from './mfcc.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences, spokenForReference } from './sentences.js';
 
 export interface ReferenceSentence {
   section: number;
@@ -39,6 +39,8 @@ export interface ReferenceOptions {
   sentenceGapSeconds?: number;
   sectionGapSeconds?: number;
   onProgress?: (fraction: number) => void;
+  /** Roughly how long the reference will be (sizes its feature buffers; optional). */
+  expectedSeconds?: number;
 }
 
 export async function buildReference(sections: readonly { text: string }[], opts: ReferenceOptions): Promise<Reference> {
@@ -57,12 +59,12 @@ export async function buildReference(sections: readonly { text: string }[], opts
   let sampleRate = 0;
   let delivered = 0;
   const synth = await synthesizePieces(
-    sentences.map((s) => s.text),
+    sentences.map((s) => spokenForReference(s.text)),
     { voice: opts.voice, wordsPerMinute: opts.wordsPerMinute, signal: opts.signal },
     (index, samples, rate) => {
       if (!extractor) {
         sampleRate = rate;
-        extractor = new MelExtractor(rate, opts.features);
+        extractor = new MelExtractor(rate, opts.features, opts.expectedSeconds ?? 0);
         extractor.pushSilence(lead);
       } else if (rate !== sampleRate) throw new Error(`espeak-ng changed sample rate mid-stream (${sampleRate} → ${rate})`);
       const s = sentences[index];

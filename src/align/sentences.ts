@@ -27,7 +27,14 @@ export function isSpeakable(text: string): boolean {
 
 const LONG_WORDS = 45;
 
+/** A first line this short, followed by more lines, is a heading: a sentence of its own. */
+const HEADING_WORDS = 6;
+
 export function splitSentences(text: string): string[] {
+  const heading = /^\s*([^\n]+?)[ \t]*\n\s*(?=\S)/.exec(text);
+  if (heading && countWords(heading[1]) > 0 && countWords(heading[1]) <= HEADING_WORDS && !/[.!?…:;,]["'”’)\]]*$/u.test(heading[1])) {
+    return [heading[1].replace(/\s+/g, ' ').trim(), ...splitSentences(text.slice(heading[0].length))];
+  }
   const t = text.replace(/\s+/g, ' ').trim();
   if (!t) return [];
   const out: string[] = [];
@@ -66,4 +73,42 @@ function splitLong(sentence: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
+}
+
+const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+function numberWords(n: number): string {
+  if (n < 20) return ONES[n];
+  if (n < 100) return TENS[Math.floor(n / 10)] + (n % 10 ? ` ${ONES[n % 10]}` : '');
+  return `${ONES[Math.floor(n / 100)]} hundred${n % 100 ? ` ${numberWords(n % 100)}` : ''}`;
+}
+
+/** The value of a Roman numeral (I … CCCXCIX), or undefined. */
+export function romanValue(s: string): number | undefined {
+  if (!/^(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/.test(s) || s === '') return undefined;
+  const v: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const a = v[s[i]];
+    const b = i + 1 < s.length ? v[s[i + 1]] : 0;
+    total += a < b ? -a : a;
+  }
+  return total;
+}
+
+/**
+ * What the reference synthesizer is given for a sentence: a heading that is only a Roman
+ * numeral ("II", "Part IV") is read as the number ("two"), the way narrators read it —
+ * espeak-ng would say "roman two", and "I" alone would be the pronoun.
+ */
+export function spokenForReference(sentence: string): string {
+  const m = /^(.*?\b)?([IVXLC]+)\.?$/.exec(sentence.trim());
+  if (m && countWords(sentence) <= HEADING_WORDS) {
+    const v = romanValue(m[2]);
+    if (v !== undefined && (m[1] === undefined || m[1].trim() === '' || /^[\p{Lu}][\p{L}]*\s$/u.test(m[1]))) {
+      return `${(m[1] ?? '').trim()} ${numberWords(v)}.`.trim();
+    }
+  }
+  return sentence;
 }
