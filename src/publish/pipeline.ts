@@ -12,9 +12,10 @@ import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { listRecordings } from '../intake/files.js';
-import { indexIssues, matchRecording, type Match } from '../intake/match.js';
+import { indexIssues, type Match } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import { openStore } from '../store/open.js';
+import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
 
 export interface PreparedRecording extends Match {
@@ -22,16 +23,17 @@ export interface PreparedRecording extends Match {
   buildDir: string;
 }
 
-/** Match every recording in recordings/ to an issue; the first problem stops the run. */
+/** Match every recording in recordings/ to an issue (by name, tags or listening); the first problem stops the run. */
 export async function prepareRecordings(config: LoadedConfig): Promise<PreparedRecording[]> {
   const recordings = await listRecordings(config.resolved.recordings);
   if (recordings.length === 0) return [];
   const index = await indexIssues(config.resolved.newsletters);
+  const published = await publishedIssueNumbers(config);
   const prepared: PreparedRecording[] = [];
   const byIssue = new Map<number, string>();
   for (const recording of recordings) {
     const info = await probeAudio(recording);
-    const match = matchRecording(recording, info, index);
+    const match = await findIssueFor(recording, info, config, index, published);
     const other = byIssue.get(match.issue.number);
     if (other) {
       throw new LetterpodError({
