@@ -47,6 +47,9 @@ export interface SlideResult {
   /** Best mean cost anywhere in the window. */
   best: number;
   cells: number;
+  /** The recording and its pause frames, for `candidates`' re-read check. */
+  rec?: FeatureVectors;
+  recPause?: Uint8Array;
 }
 
 /**
@@ -142,8 +145,19 @@ export function slide(
     if (v < best) best = v;
   }
   ends.sort();
-  return { j0, byMark, background: ends[Math.floor(W / 2)], best, cells: n * W };
+  return { j0, byMark, background: ends[Math.floor(W / 2)], best, cells: n * W, rec, recPause };
 }
+
+/**
+ * Re-read check: the first this many seconds of the recording after a match, searched for
+ * up to REREAD_BACK_SECONDS before it (but not within REREAD_MIN_SECONDS); a match whose
+ * mean cost is below REREAD_RATIO × the search's no-match level is the same words spoken
+ * again (same voice: far closer than the narrator to the synthesizer).
+ */
+const REREAD_SECONDS = 3;
+const REREAD_BACK_SECONDS = 15;
+const REREAD_MIN_SECONDS = 2;
+const REREAD_RATIO = 0.4;
 
 export interface Candidate {
   /** Recording frame of the mark row. */
@@ -166,5 +180,41 @@ export function candidates(r: SlideResult, minSeparation: number, max = 4): Cand
     out.push({ frame: r.j0 + x, score: r.byMark[x] });
     if (out.length >= max) break;
   }
-  return out;
+  if (!r.rec) return out;
+  // a re-read opening: the narrator started the section, broke off and started again; the
+  // excerpt matches the second attempt best, but the section starts at the first
+  const merged: Candidate[] = [];
+  for (const c of out) {
+    const frame = firstAttempt(r.rec, r.recPause, c.frame);
+    const same = merged.find((m) => Math.abs(m.frame - frame) < minSeparation);
+    if (!same) merged.push({ frame, score: c.score });
+    else if (c.score < same.score) {
+      same.score = c.score;
+      same.frame = frame;
+    }
+  }
+  return merged.sort((a, b) => a.score - b.score);
+}
+
+/**
+ * Where the words the recording has at `frame` were already spoken shortly before (the
+ * earliest such position), or `frame`.
+ */
+export function firstAttempt(rec: FeatureVectors, recPause: Uint8Array | undefined, frame: number): number {
+  const hop = rec.hopSeconds;
+  const L = Math.round(REREAD_SECONDS / hop);
+  if (frame + L > rec.frames) return frame;
+  const from = frame - Math.round(REREAD_BACK_SECONDS / hop);
+  const to = frame - Math.round(REREAD_MIN_SECONDS / hop);
+  if (to - Math.max(0, from) < L) return frame;
+  // the same voice on both sides: pauses may be crossed on either (the excerpt's own pause
+  // frames serve as the reference's)
+  const r = slide(rec, frame, frame, frame + L, rec, from, to + L, { recPause, refPause: recPause });
+  const limit = REREAD_RATIO * r.background;
+  let bt = -1;
+  for (let x = 0; x + r.j0 <= to; x++) {
+    if (r.byMark[x] <= limit && (bt < 0 || r.byMark[x] < r.byMark[bt])) bt = x;
+    else if (bt >= 0 && x - bt > Math.round(0.5 / hop)) break;
+  }
+  return bt >= 0 ? r.j0 + bt : frame;
 }

@@ -138,9 +138,24 @@ export interface SnapOptions {
   leadSeconds: number;
   /** Pauses shorter than this are not candidates. */
   minPauseSeconds: number;
+  /**
+   * A pause at least this long (a section break) ending at most `breakBackSeconds` before
+   * the estimate wins over a nearer pause that starts after the estimate: the match began
+   * a word late (a name the synthesizer says differently), and the pause after it is only
+   * a comma or colon. Absent: no such preference.
+   */
+  breakPauseSeconds?: number;
+  breakBackSeconds?: number;
 }
 
-export const SECTION_SNAP: SnapOptions = { backSeconds: 1.5, forwardSeconds: 0.6, leadSeconds: 0.1, minPauseSeconds: 0.2 };
+export const SECTION_SNAP: SnapOptions = {
+  backSeconds: 1.5,
+  forwardSeconds: 0.6,
+  leadSeconds: 0.1,
+  minPauseSeconds: 0.2,
+  breakPauseSeconds: 0.6,
+  breakBackSeconds: 1.2,
+};
 export const SENTENCE_SNAP: SnapOptions = { backSeconds: 0.5, forwardSeconds: 0.3, leadSeconds: 0.05, minPauseSeconds: 0.12 };
 
 export interface Snap {
@@ -182,6 +197,17 @@ export function snapToPause(pauses: readonly Pause[], estimate: number, opts: Sn
     if (d < bestD) {
       bestD = d;
       best = p;
+    }
+  }
+  if (best && best.startSeconds > estimate && opts.breakPauseSeconds !== undefined) {
+    // the nearest pause comes after the estimate: a section-break pause just before it wins
+    const back = Math.min(opts.backSeconds, opts.breakBackSeconds ?? opts.backSeconds);
+    for (let k = lo; k < pauses.length; k++) {
+      const p = pauses[k];
+      if (p.endSeconds > estimate) break;
+      if (estimate - p.endSeconds > back || p.endSeconds - p.startSeconds < opts.breakPauseSeconds) continue;
+      best = p;
+      bestD = estimate - p.endSeconds;
     }
   }
   if (!best) return { seconds: estimate, distance: Infinity };

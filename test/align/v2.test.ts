@@ -11,6 +11,7 @@ import { candidates, slide } from '../../src/align/anchor.js';
 import { dtw, lineBand } from '../../src/align/dtw.js';
 import { alignRecording } from '../../src/align/index.js';
 import type { FeatureVectors } from '../../src/align/mfcc.js';
+import { SECTION_SNAP, snapToPause } from '../../src/align/pauses.js';
 import { chooseInOrder } from '../../src/align/place.js';
 import { romanValue, splitSentences, spokenForReference } from '../../src/align/sentences.js';
 import { WavWriter } from '../../src/align/wav.js';
@@ -99,6 +100,46 @@ describe('v2 pieces', () => {
     // without pause crossing the 60-frame gap costs more
     const strict = slide(ref, 495, 500, 900, rec, 200, 1800);
     expect(strict.best).toBeGreaterThan(r.best + 0.01);
+  });
+
+  it('a re-read opening: the match moves back to the first attempt (an102 s6 was 7.6 s late)', () => {
+    const ref = walk(2000, 8, 21);
+    // the recording: unrelated speech, the opening's first 4 s (broken off), a short pause,
+    // the section read from its start, unrelated speech
+    const rec = concat([walk(900, 8, 22), slice(ref, 500, 700), walk(30, 8, 4), slice(ref, 500, 1300), walk(500, 8, 23)]);
+    const recPause = new Uint8Array(rec.frames);
+    recPause.fill(1, 1100, 1130);
+    // an 8 s excerpt: the full second reading matches it best…
+    const r = slide(ref, 495, 500, 900, rec, 200, 2000, { recPause });
+    let bestX = 0;
+    for (let x = 0; x < r.byMark.length; x++) if (r.byMark[x] < r.byMark[bestX]) bestX = x;
+    expect(Math.abs(r.j0 + bestX - 1130)).toBeLessThanOrEqual(3);
+    // …but the section started at the first attempt
+    const c = candidates(r, 75, 3);
+    expect(Math.abs(c[0].frame - 900)).toBeLessThanOrEqual(3);
+    expect(c.filter((x) => Math.abs(x.frame - 1130) < 75)).toHaveLength(0);
+  });
+
+  it('a section mark goes to the section-break pause one word before a late match, not to the colon after it (an102 s5)', () => {
+    // an102 s5: "Suphx:" — the match starts one word late, just before the colon's pause
+    const pauses = [
+      { startSeconds: 126.28, endSeconds: 127.52 },
+      { startSeconds: 128.6, endSeconds: 128.92 },
+    ];
+    expect(snapToPause(pauses, 128.22, SECTION_SNAP).seconds).toBeCloseTo(127.42, 2);
+    // a short pause before does not attract it
+    const short = [
+      { startSeconds: 127.1, endSeconds: 127.52 },
+      { startSeconds: 128.6, endSeconds: 128.92 },
+    ];
+    expect(snapToPause(short, 128.22, SECTION_SNAP).seconds).toBeCloseTo(128.82, 2);
+    // a match right after its pause keeps it, though a long pause follows the title
+    const title = [
+      { startSeconds: 9.0, endSeconds: 10.0 },
+      { startSeconds: 10.2, endSeconds: 10.5 },
+      { startSeconds: 11.2, endSeconds: 13.2 },
+    ];
+    expect(snapToPause(title, 10.55, SECTION_SNAP).seconds).toBeCloseTo(10.4, 2);
   });
 
   it('chooseInOrder keeps the reading order and skips what matches nowhere', () => {
