@@ -5,9 +5,12 @@
  * be exactly one per join, clearly longer than any natural pause, or the batch is halved
  * and retried. So every piece's audio (and therefore its start in the
  * reference) is known exactly, at the cost of a handful of processes.
+ *
+ * Those processes are started by one small shell (`Launcher`), not by this process: every
+ * fork of a large Node heap blocked the event loop for ~30 ms (2+ s per hour of audio).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LetterpodError } from '../errors.js';
@@ -95,6 +98,100 @@ function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal
     });
     child.stdin.end(text, 'utf8');
   });
+}
+
+/** A POSIX shell word. */
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Starts espeak-ng processes from one long-lived /bin/sh (forking a small shell is cheap;
+ * forking this process, whose heap holds the features, is not). Each job is one line on the
+ * shell's stdin: `id<TAB>command`; the shell runs it in the background and answers `id status`.
+ */
+class Launcher {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve: (code: number) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private lines = '';
+  private failed?: Error;
+
+  constructor() {
+    const script = 'while IFS= read -r line; do ( eval "${line#*\t}"; echo "${line%%\t*} $?" ) & done; wait';
+    this.child = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child.stdout!.setEncoding('utf8');
+    this.child.stdout!.on('data', (c: string) => {
+      this.lines += c;
+      let nl: number;
+      while ((nl = this.lines.indexOf('\n')) >= 0) {
+        const [id, code] = this.lines.slice(0, nl).split(' ').map(Number);
+        this.lines = this.lines.slice(nl + 1);
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.resolve(code);
+      }
+    });
+    const fail = (e: Error) => {
+      this.failed ??= e;
+      for (const p of this.pending.values()) p.reject(this.failed);
+      this.pending.clear();
+    };
+    this.child.on('error', fail);
+    this.child.stdin!.on('error', fail);
+    this.child.on('close', () => fail(new Error('the espeak-ng launcher shell exited')));
+  }
+
+  /** Run `tool args… <stdinFile 2>stderrFile`; resolves with the exit status. */
+  run(tool: string, args: readonly string[], stdinFile: string, stderrFile: string): Promise<number> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    const cmd = [tool, ...args].map(shQuote).join(' ') + ` <${shQuote(stdinFile)} 2>${shQuote(stderrFile)}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.stdin!.write(`${id}\t${cmd}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin!.end();
+  }
+
+  kill(): void {
+    this.child.kill();
+  }
+}
+
+/** Like runEspeak, through a Launcher, with files in `dir` named after `name`. */
+async function runEspeakVia(
+  launcher: Launcher,
+  dir: string,
+  name: string,
+  text: string,
+  args: readonly string[],
+): Promise<{ sampleRate: number; samples: Int16Array }> {
+  const tool = espeakPath();
+  const [input, out, err] = ['in.txt', 'out.wav', 'err.txt'].map((f) => join(dir, `${name}-${f}`));
+  await writeFile(input, text, 'utf8');
+  const code = await launcher.run(tool, [...args, '-w', out], input, err);
+  if (code !== 0) {
+    const msg = await readFile(err, 'utf8').catch(() => '');
+    if (code === 127) {
+      throw new LetterpodError({
+        file: tool,
+        problem: 'espeak-ng was not found (alignment synthesizes the text with it)',
+        fix: 'Install it (apt-get install espeak-ng) or set ESPEAK_PATH to the binary',
+      });
+    }
+    throw new Error(`${tool} failed (exit ${code}): ${msg.trim().split('\n').slice(-2).join(' | ')}`);
+  }
+  const buf = await readFile(out);
+  await Promise.all([input, out, err].map((f) => rm(f, { force: true })));
+  try {
+    return parseWav(buf);
+  } catch (e) {
+    throw new Error(`${tool} wrote no usable audio: ${(e as Error).message}`);
+  }
 }
 
 function baseArgs(opts: SynthOptions): string[] {
@@ -190,8 +287,8 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
   // piece always cuts). Costs a few extra processes, never a wrong boundary.
   const runBatch = async (batch: { i: number; t: string }[]): Promise<{ sampleRate: number; pieces: Int16Array[] }> => {
     const ssml = batch.map((p) => escapeSsml(p.t)).join(` <break time="${BREAK_MS}ms"/> `);
-    stats.processes++;
-    const whole = await runEspeak(ssml, ['-m', ...args], opts.signal);
+    const name = String(stats.processes++);
+    const whole = await runEspeakVia(launcher!, dir!, name, ssml, ['-m', ...args]);
     const cut = cutAtBreaks(whole.samples, batch.length, whole.sampleRate);
     if (cut) return { sampleRate: whole.sampleRate, pieces: cut };
     stats.fallbacks++;
@@ -203,6 +300,9 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
 
   // run up to `concurrency` batches at once; deliver pieces strictly in order
   const concurrency = Math.max(1, opts.concurrency ?? 3);
+  let launcher: Launcher | undefined;
+  let dir: string | undefined;
+  const onAbort = () => launcher?.kill();
   const results = new Map<number, { sampleRate: number; pieces: Int16Array[] }>();
   let nextToRun = 0;
   let nextToEmit = 0;
@@ -228,7 +328,22 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
       emitReady();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  if (batches.length) {
+    dir = await mkdtemp(join(tmpdir(), 'letterpod-espeak-'));
+    launcher = new Launcher();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  }
+  try {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  } catch (e) {
+    launcher?.kill();
+    throw opts.signal?.aborted ? (opts.signal.reason ?? e) : e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    launcher?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
   while (emittedText < texts.length) onPiece(emittedText++, new Int16Array(0), stats.sampleRate || 22050);
   return stats;
 }

@@ -113,22 +113,29 @@ export async function streamPcm(
   onSamples: (samples: Float32Array) => void,
   opts: { signal?: AbortSignal; filters?: string } = {},
 ): Promise<void> {
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer | undefined;
   const args = ['-i', file, '-vn', '-ac', '1', '-ar', String(sampleRate)];
   if (opts.filters) args.push('-af', opts.filters);
   args.push('-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1');
   await ffmpeg(args, {
     signal: opts.signal,
     onStdout: (chunk) => {
-      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let buf = chunk;
+      if (carry) {
+        buf = Buffer.concat([carry, chunk]);
+        carry = undefined;
+      }
       const whole = buf.length - (buf.length % 4);
       if (whole > 0) {
-        // copy: the chunk's backing store may be shared and unaligned
-        const copy = new Float32Array(whole / 4);
-        Buffer.from(copy.buffer).set(buf.subarray(0, whole));
-        onSamples(copy);
+        // each pipe read arrives in its own buffer: view it when aligned (no copy), else copy
+        if (buf.byteOffset % 4 === 0) onSamples(new Float32Array(buf.buffer, buf.byteOffset, whole / 4));
+        else {
+          const copy = new Float32Array(whole / 4);
+          Buffer.from(copy.buffer).set(buf.subarray(0, whole));
+          onSamples(copy);
+        }
       }
-      carry = Buffer.from(buf.subarray(whole));
+      if (whole < buf.length) carry = Buffer.from(buf.subarray(whole));
     },
   });
 }

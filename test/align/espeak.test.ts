@@ -49,3 +49,33 @@ describe('synthesizePieces (espeak-ng)', () => {
     expect(Math.abs(alone - got[2].n) / alone).toBeLessThan(0.1);
   });
 });
+
+describe('synthesizePieces: launcher errors', () => {
+  const texts = ['First sentence here.', 'And a second one.'];
+  it('reports a missing espeak-ng binary clearly', async () => {
+    const saved = process.env.ESPEAK_PATH;
+    process.env.ESPEAK_PATH = '/nonexistent/espeak-ng';
+    try {
+      await expect(synthesizePieces(texts, { voice: 'en-us', wordsPerMinute: 175 }, () => {})).rejects.toThrow(/espeak-ng was not found/);
+    } finally {
+      if (saved === undefined) delete process.env.ESPEAK_PATH;
+      else process.env.ESPEAK_PATH = saved;
+    }
+  });
+  it('reports an espeak-ng failure with its exit status', async () => {
+    const saved = process.env.ESPEAK_PATH;
+    process.env.ESPEAK_PATH = '/bin/false';
+    try {
+      await expect(synthesizePieces(texts, { voice: 'en-us', wordsPerMinute: 175 }, () => {})).rejects.toThrow(/failed \(exit 1\)/);
+    } finally {
+      if (saved === undefined) delete process.env.ESPEAK_PATH;
+      else process.env.ESPEAK_PATH = saved;
+    }
+  });
+  it('stops when aborted', async () => {
+    const ac = new AbortController();
+    const p = synthesizePieces(texts, { voice: 'en-us', wordsPerMinute: 175, signal: ac.signal }, () => {});
+    ac.abort(new Error('stop now'));
+    await expect(p).rejects.toThrow(/stop now/);
+  });
+});
