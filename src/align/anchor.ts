@@ -32,6 +32,12 @@ export interface SlideOptions {
    */
   refPause?: Uint8Array;
   vadPenalty?: number;
+  /**
+   * Reference frame where the section's speech ends (exclusive). With it, `candidates`
+   * scores each position's continuation: the section's reference right after the excerpt,
+   * slid over the recording right after the position's match (see CONTINUATION_SECONDS).
+   */
+  sectionEnd?: number;
 }
 
 export interface SlideResult {
@@ -50,6 +56,15 @@ export interface SlideResult {
   /** The recording and its pause frames, for `candidates`' re-read check. */
   rec?: FeatureVectors;
   recPause?: Uint8Array;
+  /**
+   * Per window column: the recording frame where the best match whose mark row lands there
+   * passes the hand-off row CONTINUATION_OVERLAP_SECONDS before the excerpt's end (−1 where
+   * none does); with `continuation`, what the continuation check needs (`sectionEnd` given).
+   */
+  handByMark?: Int32Array;
+  /** Goodness weight: below 1 for an excerpt shorter than SHORT_EXCERPT_SECONDS. */
+  weight?: number;
+  continuation?: { ref: FeatureVectors; iHand: number; i1: number; sectionEnd: number; opts: SlideOptions };
 }
 
 /**
@@ -87,10 +102,15 @@ export function slide(
   let cur = new Float32Array(W);
   let prevM = new Int32Array(W).fill(-1);
   let curM = new Int32Array(W).fill(-1);
+  // the continuation check's hand-off row: where the path passes it, per column
+  const iHand = opts.sectionEnd !== undefined ? Math.max(iMark, i1 - Math.round(CONTINUATION_OVERLAP_SECONDS / rec.hopSeconds)) : -1;
+  let prevH = new Int32Array(W).fill(-1);
+  let curH = new Int32Array(W).fill(-1);
   for (let i = i0; i < i1; i++) {
     const ai = i * D;
     const first = i === i0;
     const mark = i === iMark;
+    const hand = i === iHand;
     const refSilent = refPause ? refPause[i] : 0;
     for (let x = 0; x < W; x++) {
       const bj = (j0 + x) * D;
@@ -101,6 +121,7 @@ export function slide(
       if (first) {
         cur[x] = c;
         curM[x] = mark ? x : -1;
+        curH[x] = hand ? x : -1;
         continue;
       }
       // predecessors: x−1 (diagonal), x−2 and x (off-diagonal, penalised)
@@ -116,16 +137,19 @@ export function slide(
       }
       cur[x] = best + c;
       curM[x] = mark ? x : prevM[from];
+      curH[x] = hand ? x : prevH[from];
       // a reference pause passed without a recording pause
       if (refSilent === 1 && prev[x] + pausePen < cur[x]) {
         cur[x] = prev[x] + pausePen;
         curM[x] = mark ? x : prevM[x];
+        curH[x] = hand ? x : prevH[x];
       }
       // a recording pause crossed on this reference row — a pause row of the reference (with
       // no reference pauses given, any row): the narrator pauses longer than the synthesizer
       if (recPause && x >= 1 && recPause[j0 + x] === 1 && (!refPause || refSilent === 1) && cur[x - 1] + pausePen < cur[x]) {
         cur[x] = cur[x - 1] + pausePen;
         curM[x] = mark ? x : curM[x - 1];
+        curH[x] = hand ? x : curH[x - 1];
       }
     }
     let t = prev;
@@ -134,19 +158,53 @@ export function slide(
     let tm = prevM;
     prevM = curM;
     curM = tm;
+    tm = prevH;
+    prevH = curH;
+    curH = tm;
   }
   const ends = new Float32Array(W);
+  const handByMark = new Int32Array(W).fill(-1);
   let best = Infinity;
   for (let x = 0; x < W; x++) {
     const v = prev[x] / n;
     ends[x] = v;
     const m = prevM[x];
-    if (m >= 0 && v < byMark[m]) byMark[m] = v;
+    if (m >= 0 && v < byMark[m]) {
+      byMark[m] = v;
+      handByMark[m] = prevH[x] >= 0 ? j0 + prevH[x] : -1;
+    }
     if (v < best) best = v;
   }
   ends.sort();
-  return { j0, byMark, background: ends[Math.floor(W / 2)], best, cells: n * W, rec, recPause };
+  const out: SlideResult = { j0, byMark, background: ends[Math.floor(W / 2)], best, cells: n * W, rec, recPause, handByMark };
+  // a short excerpt matches strongly almost anywhere (SHORT_EXCERPT_SECONDS)
+  if (opts.sectionEnd !== undefined) out.weight = Math.min(1, (i1 - iMark) / Math.round(SHORT_EXCERPT_SECONDS / rec.hopSeconds));
+  if (opts.sectionEnd !== undefined && iHand >= 0) out.continuation = { ref, iHand, i1, sectionEnd: Math.min(ref.frames, opts.sectionEnd), opts };
+  return out;
 }
+
+/**
+ * Continuation check (skip-jfk: sonnet II's opening matched by chance inside a Spanish
+ * reading as well as sonnet I's real reading did): a position that matches a section's
+ * opening by chance stops matching right after; the right one goes on. The section's
+ * reference from CONTINUATION_OVERLAP_SECONDS before the excerpt's end to up to
+ * CONTINUATION_SECONDS after it (never past the section's end) is slid over the recording
+ * from where the position's match passed that row (± CONTINUATION_SLACK_SECONDS +
+ * CONTINUATION_SLACK_FRACTION × the match's length so far: the opening's match may run a
+ * little fast or slow towards its end); its goodness against that window's own no-match
+ * level and the opening's are combined as the lower of the two. With less than
+ * CONTINUATION_MIN_SECONDS of section after the excerpt: no check.
+ */
+export const CONTINUATION_SECONDS = 10;
+export const CONTINUATION_MIN_SECONDS = 3;
+const CONTINUATION_OVERLAP_SECONDS = 2;
+const CONTINUATION_SLACK_SECONDS = 0.5;
+const CONTINUATION_SLACK_FRACTION = 0.2;
+/**
+ * With `sectionEnd` given, an excerpt shorter than this (s) — the last section a single
+ * word — has its goodness scaled down in proportion: it matches strongly almost anywhere.
+ */
+export const SHORT_EXCERPT_SECONDS = 2;
 
 /**
  * Re-read check: the first this many seconds of the recording after a match, searched for
@@ -164,6 +222,16 @@ export interface Candidate {
   frame: number;
   /** Mean cost per reference frame. */
   score: number;
+  /**
+   * The window's no-match level − `score`, or the continuation's goodness when that is
+   * lower: how well the section matches here.
+   */
+  goodness: number;
+  /**
+   * Goodness of the section's continuation after this match (no-match level − best mean
+   * cost), when the section is long enough to check (`SlideOptions.sectionEnd`).
+   */
+  continuation?: number;
 }
 
 /**
@@ -177,7 +245,13 @@ export function candidates(r: SlideResult, minSeparation: number, max = 4): Cand
   const out: Candidate[] = [];
   for (const x of order) {
     if (out.some((c) => Math.abs(c.frame - (r.j0 + x)) < minSeparation)) continue;
-    out.push({ frame: r.j0 + x, score: r.byMark[x] });
+    const c: Candidate = { frame: r.j0 + x, score: r.byMark[x], goodness: (r.background - r.byMark[x]) * (r.weight ?? 1) };
+    const g = continuationGoodness(r, x);
+    if (g !== undefined) {
+      c.continuation = g;
+      c.goodness = Math.min(c.goodness, g);
+    }
+    out.push(c);
     if (out.length >= max) break;
   }
   if (!r.rec) return out;
@@ -187,13 +261,33 @@ export function candidates(r: SlideResult, minSeparation: number, max = 4): Cand
   for (const c of out) {
     const frame = firstAttempt(r.rec, r.recPause, c.frame);
     const same = merged.find((m) => Math.abs(m.frame - frame) < minSeparation);
-    if (!same) merged.push({ frame, score: c.score });
-    else if (c.score < same.score) {
-      same.score = c.score;
-      same.frame = frame;
-    }
+    if (!same) merged.push({ ...c, frame });
+    else if (c.goodness > same.goodness) Object.assign(same, c, { frame });
   }
-  return merged.sort((a, b) => a.score - b.score);
+  return merged.sort((a, b) => b.goodness - a.goodness);
+}
+
+/** The continuation goodness of window column `x`'s best match (undefined: no check). */
+function continuationGoodness(r: SlideResult, x: number): number | undefined {
+  const cont = r.continuation;
+  const rec = r.rec;
+  if (!cont || !rec || !r.handByMark) return undefined;
+  const hop = rec.hopSeconds;
+  const i1 = Math.min(cont.sectionEnd, cont.i1 + Math.round(CONTINUATION_SECONDS / hop));
+  if (i1 - cont.i1 < Math.round(CONTINUATION_MIN_SECONDS / hop)) return undefined;
+  // where the opening's match passed the hand-off row, a little before the excerpt's end
+  const hand = r.handByMark[x];
+  if (hand < 0) return undefined;
+  const slack = Math.round(CONTINUATION_SLACK_SECONDS / hop + CONTINUATION_SLACK_FRACTION * Math.max(0, hand - (r.j0 + x)));
+  const from = hand - slack;
+  const to = hand + 2 * (i1 - cont.iHand);
+  const { sectionEnd: _, ...opts } = cont.opts;
+  const c = slide(cont.ref, cont.iHand, cont.iHand, i1, rec, from, to, opts);
+  // the continuation takes over where the opening's match passed that row (± the slack)
+  let best = Infinity;
+  const last = Math.min(c.byMark.length - 1, hand + slack - c.j0);
+  for (let k = 0; k <= last; k++) best = Math.min(best, c.byMark[k]);
+  return Number.isFinite(best) && Number.isFinite(c.background) ? c.background - best : undefined;
 }
 
 /**

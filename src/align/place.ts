@@ -165,7 +165,7 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
   const choice = chooseInOrder(cands, input.minGap, tau);
   const placed: PlacedSection[] = [];
   let prev = -Infinity;
-  const G = Math.max(input.typicalGoodness, 2 * tau, MIN_TYPICAL_GOODNESS);
+  const G = Math.max(input.typicalGoodness, MIN_TYPICAL_GOODNESS);
   for (let k = 0; k < K; k++) {
     const c = choice[k];
     const best = cands[k].reduce((b, x) => Math.max(b, x.goodness), -Infinity);

@@ -17,6 +17,8 @@ import { romanValue, splitSentences, spokenForReference } from '../../src/align/
 import { WavWriter } from '../../src/align/wav.js';
 import { narrate } from '../../src/demo/narrate.js';
 import { decodePcm } from '../../src/media/ffmpeg.js';
+import { findCase } from '../../src/eval/corpus.js';
+import { build, runCase } from '../../src/eval/run.js';
 import { describeShared, projectRoot, sharedPath } from '../helpers/shared.js';
 import { FIVE } from './helpers.js';
 
@@ -118,6 +120,42 @@ describe('v2 pieces', () => {
     const c = candidates(r, 75, 3);
     expect(Math.abs(c[0].frame - 900)).toBeLessThanOrEqual(3);
     expect(c.filter((x) => Math.abs(x.frame - 1130) < 75)).toHaveLength(0);
+  });
+
+  it('the continuation check: an opening matched by chance (no section text after it) loses to the real reading (skip-jfk sonnet II)', () => {
+    const ref = walk(3000, 8, 31);
+    // the real reading, a little unlike the reference (another voice): the opening and its continuation
+    const other = walk(900, 8, 36);
+    const real = slice(ref, 500, 1400);
+    for (let f = 0; f < real.frames; f++) {
+      let norm = 0;
+      for (let d = 0; d < 8; d++) {
+        real.data[f * 8 + d] = 0.85 * real.data[f * 8 + d] + 0.5 * other.data[f * 8 + d];
+        norm += real.data[f * 8 + d] ** 2;
+      }
+      for (let d = 0; d < 8; d++) real.data[f * 8 + d] /= Math.sqrt(norm);
+    }
+    // the recording: unrelated speech, the opening alone (exact: a chance match as strong as it
+    // gets) followed by other words, unrelated speech, then the section really read
+    const rec = concat([walk(600, 8, 32), slice(ref, 500, 900), walk(900, 8, 33), real, walk(400, 8, 35)]);
+    const opening = () => slide(ref, 495, 500, 900, rec, 300, 2600);
+    // on its opening alone, the chance match wins
+    const plain = candidates(opening(), 75, 3);
+    expect(Math.abs(plain[0].frame - 600)).toBeLessThanOrEqual(3);
+    // with the section's end known, its continuation decides
+    const r = slide(ref, 495, 500, 900, rec, 300, 2600, { sectionEnd: 1400 });
+    const c = candidates(r, 75, 3);
+    expect(Math.abs(c[0].frame - 1900)).toBeLessThanOrEqual(3);
+    expect(c[0].goodness).toBeGreaterThan(0.2);
+    expect(c[0].continuation).toBeGreaterThan(0.2);
+    const chance = c.find((x) => Math.abs(x.frame - 600) <= 3)!;
+    // (its opening alone scored far better than the real reading's)
+    expect(r.background - chance.score).toBeGreaterThan(c[0].goodness);
+    expect(chance.goodness).toBeLessThan(0.5 * c[0].goodness);
+    // a section no longer than the excerpt: no continuation to check
+    const short = candidates(slide(ref, 495, 500, 900, rec, 300, 2600, { sectionEnd: 950 }), 75, 3);
+    expect(short[0].continuation).toBeUndefined();
+    expect(Math.abs(short[0].frame - 600)).toBeLessThanOrEqual(3);
   });
 
   it('a section mark goes to the section-break pause one word before a late match, not to the colon after it (an102 s5)', () => {
@@ -275,5 +313,23 @@ describeShared('alignRecording v2 on real speech (shared)', () => {
     console.log(`sonnets + German: errors ${errors.map((e) => e.toFixed(3)).join(' ')}; confidence ${a.sections.map((s) => s.confidence).join(' ')}`);
     for (const e of errors) expect(e).toBeLessThanOrEqual(0.3);
     for (const s of a.sections) expect(s.confidence).toBeGreaterThan(0.3);
+  });
+});
+
+describeShared('a skipped sonnet whose opening matches inside a foreign reading (shared)', () => {
+  it('real-sonnets-skip-jfk: sonnet II reported skipped, I and III found within 0.3 s', async () => {
+    // sonnet II's opening matched by chance inside the Spanish reading as well as sonnet I's
+    // real reading matched; the section's continuation after the match tells them apart
+    const c = findCase('real-sonnets-skip-jfk');
+    const built = await build(c, process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval'));
+    const run = await runCase(c, built, { inProcess: true });
+    expect(run.error).toBeUndefined();
+    const byId = new Map(run.score.sections.map((s) => [s.id, s]));
+    expect(byId.get('sonnet-2')!.reportedSkipped).toBe(true);
+    for (const id of ['sonnet-1', 'sonnet-3']) {
+      const s = byId.get(id)!;
+      expect(s.reportedSkipped, `${id} found`).toBe(false);
+      expect(s.error!, `${id} error`).toBeLessThanOrEqual(0.3);
+    }
   });
 });
