@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bandAroundPath, dtw, lineBand } from '../../src/align/dtw.js';
 import type { FeatureVectors } from '../../src/align/mfcc.js';
+import { walk } from './helpers.js';
+import { bandAroundPath, dtw, lineBand } from '../../src/align/dtw.js';
 import { pool } from '../../src/align/mfcc.js';
 
-/** A smooth random walk of unit vectors (like speech features: neighbours are similar). */
-function walk(n: number, dims: number, seed: number): FeatureVectors {
-  let s = seed;
-  const rnd = () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-  const data = new Float32Array(n * dims);
-  const cur = new Float64Array(dims).map(() => rnd());
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let d = 0; d < dims; d++) {
-      cur[d] = 0.8 * cur[d] + rnd();
-      norm += cur[d] * cur[d];
-    }
-    for (let d = 0; d < dims; d++) data[i * dims + d] = cur[d] / Math.sqrt(norm);
-  }
-  return { frames: n, dims, hopSeconds: 0.02, data };
-}
 
 /** B[j] = A[warp(j)] with a known, non-linear monotone warp. */
 function warped(a: FeatureVectors, warp: (j: number) => number, m: number): FeatureVectors {

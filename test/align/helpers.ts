@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { Alignment, AlignSection } from '../../src/align/index.js';
 import { splitSentences } from '../../src/align/sentences.js';
 import type { Narration } from '../../src/demo/narrate.js';
+import type { FeatureVectors } from '../../src/align/mfcc.js';
 
 export const FIVE: AlignSection[] = [
   {
@@ -57,3 +58,23 @@ export function checkShape(a: Alignment, sections: AlignSection[]): void {
   for (const s of a.sections) expect(a.sentences.find((t) => t.sectionId === s.id)!.startSeconds).toBe(s.startSeconds);
 }
 
+
+/** A smooth random walk of unit vectors (like speech features: neighbours are similar). */
+export function walk(n: number, dims: number, seed: number): FeatureVectors {
+  let s = seed;
+  const rnd = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const data = new Float32Array(n * dims);
+  const cur = new Float64Array(dims).map(() => rnd());
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let d = 0; d < dims; d++) {
+      cur[d] = 0.8 * cur[d] + rnd();
+      norm += cur[d] * cur[d];
+    }
+    for (let d = 0; d < dims; d++) data[i * dims + d] = cur[d] / Math.sqrt(norm);
+  }
+  return { frames: n, dims, hopSeconds: 0.02, data };
+}

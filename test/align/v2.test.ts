@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, slide } from '../../src/align/anchor.js';
 import { dtw, lineBand } from '../../src/align/dtw.js';
 import { alignRecording } from '../../src/align/index.js';
-import type { FeatureVectors } from '../../src/align/mfcc.js';
 import { SECTION_SNAP, snapToPause } from '../../src/align/pauses.js';
 import { chooseInOrder } from '../../src/align/place.js';
 import { romanValue, splitSentences, spokenForReference } from '../../src/align/sentences.js';
+import type { FeatureVectors } from '../../src/align/mfcc.js';
+import { walk } from './helpers.js';
 import { WavWriter } from '../../src/align/wav.js';
 import { narrate } from '../../src/demo/narrate.js';
 import { decodePcm } from '../../src/media/ffmpeg.js';
@@ -26,25 +27,6 @@ const tmp = join(projectRoot, 'test', '.tmp', `align-v2-${process.pid}`);
 beforeAll(() => mkdir(tmp, { recursive: true }));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-/** A smooth random walk of unit vectors (speech-like: neighbours are similar). */
-function walk(n: number, dims: number, seed: number): FeatureVectors {
-  let s = seed;
-  const rnd = () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-  const data = new Float32Array(n * dims);
-  const cur = new Float64Array(dims).map(() => rnd());
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let d = 0; d < dims; d++) {
-      cur[d] = 0.8 * cur[d] + rnd();
-      norm += cur[d] * cur[d];
-    }
-    for (let d = 0; d < dims; d++) data[i * dims + d] = cur[d] / Math.sqrt(norm);
-  }
-  return { frames: n, dims, hopSeconds: 0.02, data };
-}
 
 function concat(parts: FeatureVectors[]): FeatureVectors {
   const frames = parts.reduce((a, p) => a + p.frames, 0);
