@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
-import { candidates, slide } from './anchor.js';
+import { AnchorPool } from './anchor-pool.js';
 import { bandAroundPath, dtw, lineBand } from './dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from './mfcc.js';
 import { findPauses, type Pause } from './pauses.js';
@@ -254,28 +254,33 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const cands: SectionCandidate[][] = [];
   const matchInfo: { background: number; best: number; windows: [number, number][] }[] = [];
   let localCells = 0;
-  const search = (k: number, from: number, to: number) => {
+  const anchors = AnchorPool.create({ ref: refV, rec: recV, recPause, refPause });
+  const search = async (k: number, from: number, to: number) => {
     const iMark = Math.round(ref.sectionStarts[k] / hop);
     const i1 = Math.max(iMark + 1, Math.min(speechEndRow, iMark + excerpt));
     const last = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const sectionEnd = Math.round(last.endSeconds / hop);
-    const r = slide(refV, iMark - lead, iMark, i1, recV, from, to, { recPause, refPause, sectionEnd });
+    const r = await anchors.run({ start: iMark - lead, mark: iMark, end: i1, from, to, sectionEnd, separation: sep }).catch(async (e: unknown) => {
+      await anchors.close();
+      throw e;
+    });
     localCells += r.cells;
-    const found = candidates(r, sep, 4).map((c) => ({ seconds: c.frame * hop, goodness: c.goodness }));
+    const found = r.found.map((c) => ({ seconds: c.frame * hop, goodness: c.goodness }));
     return { r, found };
   };
-  for (let k = 0; k < K; k++) {
-    const j = Math.round(estimates[k] / hop);
-    const from = j - Math.round(WINDOW_BEFORE / hop);
-    const to = j + Math.round(WINDOW_AFTER / hop);
-    const { r, found } = search(k, from, to);
-    matchInfo.push({ background: r.background, best: r.best, windows: [[r.j0 * hop, (r.j0 + r.byMark.length) * hop]] });
+  const first = await Promise.all(
+    Array.from({ length: K }, (_, k) => {
+      const j = Math.round(estimates[k] / hop);
+      return search(k, j - Math.round(WINDOW_BEFORE / hop), j + Math.round(WINDOW_AFTER / hop));
+    }),
+  );
+  for (const { r, found } of first) {
+    matchInfo.push({ background: r.background, best: r.best, windows: [[r.j0 * hop, (r.j0 + r.span) * hop]] });
     cands.push(found);
-    if ((k & 7) === 7) {
-      progress(0.8 + 0.12 * (k / K));
-      aborted(opts.signal);
-    }
   }
+  progress(0.92);
+  if (opts.signal?.aborted) await anchors.close();
+  aborted(opts.signal);
   const bestGoodness = cands.map((c) => (c.length ? c[0].goodness : 0));
   const typicalGoodness = median(bestGoodness.filter((g) => g > 0));
   const skipGoodness = Math.max(SKIP_THRESHOLD * typicalGoodness, MIN_SKIP_GOODNESS);
@@ -312,8 +317,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       }
       const seen = matchInfo[k].windows;
       if (to - from < sep || seen.some(([a, b]) => a <= from * hop + 1e-6 && b >= to * hop - 1e-6)) continue;
-      const { r, found } = search(k, from, to);
-      seen.push([r.j0 * hop, (r.j0 + r.byMark.length) * hop]);
+      const { r, found } = await search(k, from, to);
+      seen.push([r.j0 * hop, (r.j0 + r.span) * hop]);
       const merged = [...cands[k], ...found].sort((x, y) => y.goodness - x.goodness);
       const kept: SectionCandidate[] = [];
       for (const x of merged) {
@@ -326,6 +331,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
     if (!changed) break;
   }
+  await anchors.close();
   const tLocal = performance.now();
   const placed = placeSections({
     candidates: cands,
