@@ -31,6 +31,7 @@ import { streamPcm } from '../media/ffmpeg.js';
 import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from './mfcc.js';
 import { buildReference } from './reference.js';
 import { countWords, splitSentences } from './sentences.js';
+import { together } from './together.js';
 
 export interface Candidate {
   /** e.g. the issue number as a string. */
@@ -307,37 +308,20 @@ export async function identifyRecording(recording: string, candidates: Candidate
   const minMargin = opts.minMargin ?? MIN_MARGIN;
   const texts = distinctiveOpening(candidates, wordsFor(querySeconds));
 
-  // one controller for both stages: if either fails, the other stops
-  const inner = new AbortController();
-  const onOuterAbort = () => inner.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
-
   const recX = new MelExtractor(RATE, FEATURES);
-  const decoding = streamPcm(recording, RATE, (s) => recX.push(s), {
-    signal: inner.signal,
-    filters: `atrim=0:${openingSeconds}`,
-  });
-  const synthesizing = mapLimit(texts, Math.max(1, opts.concurrency ?? 2), async (sentences) => {
-    if (sentences.length === 0) return undefined;
-    const ref = await buildReference([{ text: sentences.join(' ') }], {
-      voice: opts.voice ?? 'en-us',
-      wordsPerMinute: WPM,
-      signal: inner.signal,
-      features: FEATURES,
-    });
-    return speechOnly(cepstra(ref.mel), ref.mel, querySeconds);
-  });
-  let queries: (FeatureVectors | undefined)[];
-  try {
-    [, queries] = await Promise.all([decoding, synthesizing]);
-  } catch (e) {
-    inner.abort(e);
-    await Promise.allSettled([decoding, synthesizing]);
-    throw opts.signal?.aborted ? (opts.signal.reason ?? e) : e;
-  } finally {
-    opts.signal?.removeEventListener('abort', onOuterAbort);
-  }
+  const [, queries] = await together(opts.signal, (signal) => [
+    streamPcm(recording, RATE, (s) => recX.push(s), { signal, filters: `atrim=0:${openingSeconds}` }),
+    mapLimit(texts, Math.max(1, opts.concurrency ?? 2), async (sentences) => {
+      if (sentences.length === 0) return undefined;
+      const ref = await buildReference([{ text: sentences.join(' ') }], {
+        voice: opts.voice ?? 'en-us',
+        wordsPerMinute: WPM,
+        signal,
+        features: FEATURES,
+      });
+      return speechOnly(cepstra(ref.mel), ref.mel, querySeconds);
+    }),
+  ]);
   const tFeatures = performance.now();
   const recMel = recX.finish();
   const listenedSeconds = Math.round((recMel.samples / RATE) * 1000) / 1000;

@@ -26,6 +26,7 @@ import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
+import { together } from './together.js';
 import { bandAroundPath, dtw, lineBand } from './dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from './mfcc.js';
 import { findPauses, type Pause } from './pauses.js';
@@ -147,10 +148,6 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   }
   const info = await probeAudio(recording);
   aborted(opts.signal);
-  // one controller for both concurrent stages: if either fails, the other stops
-  const inner = new AbortController();
-  const onOuterAbort = () => inner.abort(opts.signal?.reason);
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let decodeFrac = 0;
   let synthFrac = 0;
   const stageProgress = () => progress(0.7 * (0.6 * decodeFrac + 0.4 * synthFrac));
@@ -163,43 +160,35 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   let got = 0;
   let tDecode = 0;
   let tSynth = 0;
-  const decoding = streamPcm(
-    recording,
-    RATE,
-    (s) => {
-      recX.push(s);
-      got += s.length;
-      decodeFrac = Math.min(1, got / expected);
-      stageProgress();
-    },
-    { signal: inner.signal },
-  ).then(() => {
-    tDecode = performance.now();
-  });
-  const referencing = buildReference(sections, {
-    voice: opts.voice ?? 'en-us',
-    wordsPerMinute: wpm,
-    signal: inner.signal,
-    expectedSeconds: info.durationSeconds * 1.1,
-    features: opts.features,
-    onProgress: (f) => {
-      synthFrac = f;
-      stageProgress();
-    },
-  }).then((r) => {
-    tSynth = performance.now();
-    return r;
-  });
-  let ref: Awaited<typeof referencing>;
-  try {
-    [, ref] = await Promise.all([decoding, referencing]);
-  } catch (e) {
-    inner.abort(e);
-    await Promise.allSettled([decoding, referencing]);
-    throw opts.signal?.aborted ? (opts.signal.reason ?? e) : e;
-  } finally {
-    opts.signal?.removeEventListener('abort', onOuterAbort);
-  }
+  const [, ref] = await together(opts.signal, (signal) => [
+    streamPcm(
+      recording,
+      RATE,
+      (s) => {
+        recX.push(s);
+        got += s.length;
+        decodeFrac = Math.min(1, got / expected);
+        stageProgress();
+      },
+      { signal },
+    ).then(() => {
+      tDecode = performance.now();
+    }),
+    buildReference(sections, {
+      voice: opts.voice ?? 'en-us',
+      wordsPerMinute: wpm,
+      signal,
+      expectedSeconds: info.durationSeconds * 1.1,
+      features: opts.features,
+      onProgress: (f) => {
+        synthFrac = f;
+        stageProgress();
+      },
+    }).then((r) => {
+      tSynth = performance.now();
+      return r;
+    }),
+  ]);
   const recMel = recX.finish();
   const durationSeconds = recMel.samples / RATE;
   const pauses = findPauses(recMel.blockDb, recMel.blockSeconds);

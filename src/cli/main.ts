@@ -33,7 +33,8 @@ try {
   }
   if (e instanceof UsageError) fail(e.message, 2);
   if (e instanceof LetterpodError) fail(e.message, 1);
-  if (e instanceof FfmpegError) fail(`${e.message}. Check the input file; run with LETTERPOD_DEBUG=1 for the whole ffmpeg log`, 1);
+  if (e instanceof FfmpegError && process.env.LETTERPOD_DEBUG) console.error(e.args.join(' '), '\n', e.stderrTail);
+  if (e instanceof FfmpegError) fail(`${e.message}. Check the input file; run with LETTERPOD_DEBUG=1 to see the command and the end of its log`, 1);
   if (process.env.LETTERPOD_DEBUG) console.error(e);
   fail(`unexpected error: ${(e as Error).message ?? String(e)}`, 1);
 }
