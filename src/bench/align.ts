@@ -29,12 +29,13 @@ interface Row {
   sections: number;
   wallSeconds: number;
   peakRssMb: number;
+  cpuSeconds: number;
   alignSeconds: number;
   score: CaseScore;
 }
 
-console.log('| narration | sections | wall | peak RSS | alignment (stats) | wall per min | chapter error median / p95 / max | misses |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| narration | sections | wall | CPU (user+sys) | peak RSS | alignment (stats) | wall per min | chapter error median / p95 / max | misses |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 const rows: Row[] = [];
 let failed = false;
 let loaded = false;
@@ -49,7 +50,7 @@ for (const minutes of lengths) {
   await writeFile(sectionsFile, JSON.stringify(sections));
   const run = await timeCommand(process.execPath, [child, n.recording, sectionsFile]);
   if (run.code !== 0) {
-    console.log(`| ${minutes} min | ${sections.length} | FAILED (exit ${run.code}) | | | | | |`);
+    console.log(`| ${minutes} min | ${sections.length} | FAILED (exit ${run.code}) | | | | | | |`);
     failed = true;
     continue;
   }
@@ -71,6 +72,7 @@ for (const minutes of lengths) {
     sections: sections.length,
     wallSeconds: run.wallSeconds,
     peakRssMb: run.peakRssMb,
+    cpuSeconds: run.cpuSeconds,
     alignSeconds: out.stats.wallMs / 1000,
     score,
   };
@@ -78,7 +80,7 @@ for (const minutes of lengths) {
   if (busy) loaded = true;
   const s = score.summary;
   console.log(
-    `| ${row.durationMinutes.toFixed(1)} min | ${row.sections} | ${row.wallSeconds.toFixed(1)} s | ${row.peakRssMb.toFixed(0)} MB | ${row.alignSeconds.toFixed(1)} s | ${(row.wallSeconds / row.durationMinutes).toFixed(3)} s | ${fmt(s.median, 2)} / ${fmt(s.p95, 2)} / ${fmt(s.max, 2)} s | ${score.misses} |`,
+    `| ${row.durationMinutes.toFixed(1)} min | ${row.sections} | ${row.wallSeconds.toFixed(1)} s | ${row.cpuSeconds.toFixed(1)} s | ${row.peakRssMb.toFixed(0)} MB | ${row.alignSeconds.toFixed(1)} s | ${(row.wallSeconds / row.durationMinutes).toFixed(3)} s | ${fmt(s.median, 2)} / ${fmt(s.p95, 2)} / ${fmt(s.max, 2)} s | ${score.misses} |`,
   );
 }
 
