@@ -12,6 +12,7 @@
  * excerpt × window cells with two rows of memory.
  */
 import type { FeatureVectors } from './mfcc.js';
+import { rowCosts } from './dtw.js';
 
 export interface SlideOptions {
   /** Added per step that consumes 0 or 2 recording frames (cells cost 0…2). */
@@ -106,17 +107,15 @@ export function slide(
   const iHand = opts.sectionEnd !== undefined ? Math.max(iMark, i1 - Math.round(CONTINUATION_OVERLAP_SECONDS / rec.hopSeconds)) : -1;
   let prevH = new Int32Array(W).fill(-1);
   let curH = new Int32Array(W).fill(-1);
+  const costs = new Float64Array(W);
   for (let i = i0; i < i1; i++) {
-    const ai = i * D;
+    rowCosts(A, i, B, j0, j1, D, costs);
     const first = i === i0;
     const mark = i === iMark;
     const hand = i === iHand;
     const refSilent = refPause ? refPause[i] : 0;
     for (let x = 0; x < W; x++) {
-      const bj = (j0 + x) * D;
-      let s = 0;
-      for (let d = 0; d < D; d++) s += A[ai + d] * B[bj + d];
-      let c = 1 - s;
+      let c = costs[x];
       if (refPause && recPause && refSilent !== recPause[j0 + x]) c += vadPen;
       if (first) {
         cur[x] = c;

@@ -95,6 +95,28 @@ export function bandCells(band: Band): number {
   return s;
 }
 
+/**
+ * Cell costs 1 − dot(a_i, b_j) for j in [from, to) into `out` (summed in dimension order,
+ * so every cell gets exactly the value cellCost gives; 8 dimensions, the aligner's, unrolled).
+ */
+export function rowCosts(A: Float32Array, i: number, B: Float32Array, from: number, to: number, D: number, out: Float64Array): void {
+  const ai = i * D;
+  if (D === 8) {
+    const a0 = A[ai], a1 = A[ai + 1], a2 = A[ai + 2], a3 = A[ai + 3];
+    const a4 = A[ai + 4], a5 = A[ai + 5], a6 = A[ai + 6], a7 = A[ai + 7];
+    for (let j = from, k = 0, bj = from * 8; j < to; j++, k++, bj += 8) {
+      out[k] = 1 - (0 + a0 * B[bj] + a1 * B[bj + 1] + a2 * B[bj + 2] + a3 * B[bj + 3] + a4 * B[bj + 4] + a5 * B[bj + 5] + a6 * B[bj + 6] + a7 * B[bj + 7]);
+    }
+    return;
+  }
+  for (let j = from, k = 0; j < to; j++, k++) {
+    let s = 0;
+    const bj = j * D;
+    for (let d = 0; d < D; d++) s += A[ai + d] * B[bj + d];
+    out[k] = 1 - s;
+  }
+}
+
 const DIAG = 0;
 const UP = 1; // from (i−1, j)
 const LEFT = 2; // from (i, j−1)
@@ -129,41 +151,42 @@ export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i
   let cur = new Float64Array(maxW);
   let prevLo = 0;
   let prevHi = 0;
+  const costs = new Float64Array(maxW);
   for (let i = 0; i < n; i++) {
     const l = lo[i];
     const h = hi[i];
+    const w = h - l;
     const off = offsets[i] | 0;
-    const ai = i * D;
-    for (let j = l; j < h; j++) {
-      let s = 0;
-      const bj = j * D;
-      for (let d = 0; d < D; d++) s += A[ai + d] * B[bj + d];
-      const c = 1 - s;
+    rowCosts(A, i, B, l, h, D, costs);
+    // the cells of this row with a predecessor in the previous row, diagonal and vertical
+    const dFrom = i > 0 ? Math.max(l, prevLo + 1) : h;
+    const dTo = i > 0 ? Math.min(h, prevHi + 1) : h;
+    const uFrom = i > 0 ? Math.max(l, prevLo) : h;
+    const uTo = i > 0 ? Math.min(h, prevHi) : h;
+    for (let k = 0; k < w; k++) {
+      const j = l + k;
+      const c = costs[k];
+      const step = c < skipCost ? c : skipCost;
       let best = Infinity;
       let dir = DIAG;
-      if (i > 0) {
-        if (j - 1 >= prevLo && j - 1 < prevHi) {
-          best = prev[j - 1 - prevLo] + diagWeight * c;
-          dir = DIAG;
-        }
-        if (j >= prevLo && j < prevHi) {
-          const v = prev[j - prevLo] + (c < skipCost ? c : skipCost);
-          if (v < best) {
-            best = v;
-            dir = UP;
-          }
+      if (j >= dFrom && j < dTo) best = prev[j - 1 - prevLo] + diagWeight * c;
+      if (j >= uFrom && j < uTo) {
+        const v = prev[j - prevLo] + step;
+        if (v < best) {
+          best = v;
+          dir = UP;
         }
       }
-      if (j > l) {
-        const v = cur[j - 1 - l] + (c < skipCost ? c : skipCost);
+      if (k > 0) {
+        const v = cur[k - 1] + step;
         if (v < best) {
           best = v;
           dir = LEFT;
         }
       }
       if (i === 0 && j === 0) best = c;
-      cur[j - l] = best;
-      back[off + j - l] = dir;
+      cur[k] = best;
+      back[off + k] = dir;
     }
     const t = prev;
     prev = cur;

@@ -24,7 +24,7 @@ export interface SynthOptions {
   signal?: AbortSignal;
   /** Processes at once (default 3: espeak-ng idles about half its wall time). */
   concurrency?: number;
-  /** Target words per batch (default 150: long SSML inputs make espeak-ng drop breaks more often). */
+  /** Target words per batch (default: a few batches per process, at most 600 words). */
   batchWords?: number;
 }
 
@@ -43,6 +43,8 @@ export function espeakPath(): string {
 }
 
 const BREAK_MS = 2000;
+/** Largest batch: its audio (~4 min, 10 MB) is held whole until it is cut. */
+const MAX_BATCH_WORDS = 600;
 
 function escapeSsml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -142,11 +144,11 @@ class Launcher {
     this.child.on('close', () => fail(new Error('the espeak-ng launcher shell exited')));
   }
 
-  /** Run `tool args… <stdinFile 2>stderrFile`; resolves with the exit status. */
-  run(tool: string, args: readonly string[], stdinFile: string, stderrFile: string): Promise<number> {
+  /** Run `tool args… </dev/null 2>stderrFile`; resolves with the exit status. */
+  run(tool: string, args: readonly string[], stderrFile: string): Promise<number> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
-    const cmd = [tool, ...args].map(shQuote).join(' ') + ` <${shQuote(stdinFile)} 2>${shQuote(stderrFile)}`;
+    const cmd = [tool, ...args].map(shQuote).join(' ') + ` </dev/null 2>${shQuote(stderrFile)}`;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.child.stdin!.write(`${id}\t${cmd}\n`);
@@ -173,7 +175,9 @@ async function runEspeakVia(
   const tool = espeakPath();
   const [input, out, err] = ['in.txt', 'out.wav', 'err.txt'].map((f) => join(dir, `${name}-${f}`));
   await writeFile(input, text, 'utf8');
-  const code = await launcher.run(tool, [...args, '-w', out], input, err);
+  // the text as a file (-f), never on stdin: espeak-ng reads stdin in pieces, and an SSML
+  // <break/> cut by a piece boundary is silently dropped (5 of 15 400-word batches; 0 with -f)
+  const code = await launcher.run(tool, [...args, '-w', out, '-f', input], err);
   if (code !== 0) {
     const msg = await readFile(err, 'utf8').catch(() => '');
     if (code === 127) {
@@ -266,7 +270,10 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
   const args = baseArgs(opts);
   const speakable = texts.map((t, i) => ({ i, t: t.trim() })).filter((p) => isSpeakable(p.t));
   const totalWords = speakable.reduce((a, p) => a + countWords(p.t), 0);
-  const target = opts.batchWords ?? Math.max(100, Math.min(150, Math.ceil(totalWords / 3)));
+  // a few batches per process slot (so the slots finish together), each at most
+  // MAX_BATCH_WORDS: every process costs ~30 ms to start (it loads ~30 libraries and scans
+  // every voice file), and 600-word batches cut that to 17 processes for an hour of text
+  const target = opts.batchWords ?? Math.max(100, Math.min(MAX_BATCH_WORDS, Math.ceil(totalWords / (2 * (opts.concurrency ?? 3)))));
   const batches: { i: number; t: string }[][] = [];
   let cur: { i: number; t: string }[] = [];
   let words = 0;
@@ -282,7 +289,7 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
   if (cur.length) batches.push(cur);
 
   const stats: SynthStats = { sampleRate: 0, processes: 0, fallbacks: 0 };
-  // espeak-ng occasionally drops (or doubles) a <break> inside a long SSML input; such a
+  // should espeak-ng still drop (or double) a <break> (it did when fed on stdin), the
   // batch no longer cuts unambiguously, so it is halved and each half retried (a single
   // piece always cuts). Costs a few extra processes, never a wrong boundary.
   const runBatch = async (batch: { i: number; t: string }[]): Promise<{ sampleRate: number; pieces: Int16Array[] }> => {
