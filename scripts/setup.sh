@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages letterpod needs, when they are missing.
 #   scripts/setup.sh          ffmpeg (with ffprobe) and espeak-ng: enough to build and publish
-#   scripts/setup.sh --test   also what the test suite uses: flite, sox, GNU time
+#   scripts/setup.sh --test   also what the test suite uses: flite, sox, GNU time, and for the
+#                             S3 tests a throwaway Ceph (radosgw, ceph-mon, ceph-osd, ceph-common)
+#                             plus Debian's awscli (bench:s3)
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -13,6 +15,12 @@ if [ "${1:-}" = "--test" ]; then
   have flite || need+=(flite)
   have sox || need+=(sox)
   [ -x /usr/bin/time ] || need+=(time)
+  have radosgw || need+=(radosgw)
+  have ceph-mon || need+=(ceph-mon)
+  have ceph-osd || need+=(ceph-osd)
+  have ceph && have monmaptool || need+=(ceph-common)
+  # Debian's own awscli (not whatever "aws" a Python environment may put first on PATH).
+  [ -x /usr/bin/aws ] || need+=(awscli)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

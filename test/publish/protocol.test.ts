@@ -38,7 +38,7 @@ describe('publishEpisodes', () => {
   async function freshShow(image = false) {
     root = await tempDir('show');
     const config = testConfig(root, image ? { image: coverPath } : {});
-    return { config, store: new LocalStore(config.resolved.store), feedDir: config.resolved.store };
+    return { config, store: new LocalStore(config.resolved.store!), feedDir: config.resolved.store! };
   }
 
   it('uploads hashed content, then the manifest, then feed.xml that partytime reads back', async () => {
