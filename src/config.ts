@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { LetterpodError } from './errors.js';
+import { s3StoreSchema } from './store/s3-config.js';
 
 const showSchema = z.strictObject({
   title: z.string().min(1),
@@ -24,6 +25,36 @@ const showSchema = z.strictObject({
   /** Pattern for episode titles; {number} and {title} are replaced. */
   episodeTitle: z.string().default('AN #{number}: {title}'),
   narrator: z.string().optional(),
+});
+
+/** MPEG-1 Layer III bitrates (kbps) at 44.1 kHz. */
+const mp3Bitrates = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+const mp3Kbps = z
+  .number()
+  .int()
+  .refine((v) => mp3Bitrates.includes(v), `an MP3 bitrate in kbps: one of ${mp3Bitrates.join(', ')}`);
+
+/** The episode MP3: CBR 44.1 kHz, mono or stereo. */
+const outputSchema = z.strictObject({
+  /** "auto": mono for a mono recording, stereo otherwise. */
+  channels: z.enum(['auto', 'mono', 'stereo']).default('auto'),
+  monoKbps: mp3Kbps.default(96),
+  stereoKbps: mp3Kbps.default(128),
+});
+
+/** Speech cleanup before loudness: high-pass (which also removes DC) and head/tail trim. */
+const cleanupSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  highpassHz: z.number().min(20).max(200).default(80),
+  /** Silence kept before the first and after the last speech (s). */
+  padSeconds: z.number().min(0).max(5).default(0.5),
+});
+
+/** Optional intro/outro music, paths relative to the config file. */
+const musicSchema = z.strictObject({
+  intro: z.string().min(1).optional(),
+  outro: z.string().min(1).optional(),
+  crossfadeSeconds: z.number().min(0).max(10).default(2),
 });
 
 const localStoreSchema = z.strictObject({
@@ -48,11 +79,14 @@ export const configSchema = z.strictObject({
     .strictObject({
       targetLufs: z.number().min(-36).max(-9).default(-16),
       truePeakDbtp: z.number().min(-9).max(0).default(-1.5),
-      /** The largest loudness range loudnorm may keep in linear mode. */
+      /** Above this loudness range (LU) the report warns; the gain stays linear either way. */
       lraLu: z.number().min(1).max(50).default(20),
     })
     .prefault({}),
-  store: localStoreSchema.prefault({ type: 'local' }),
+  output: outputSchema.prefault({}),
+  cleanup: cleanupSchema.prefault({}),
+  music: musicSchema.prefault({}),
+  store: z.discriminatedUnion('type', [localStoreSchema, s3StoreSchema]).prefault({ type: 'local' }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -61,7 +95,7 @@ export type Config = z.infer<typeof configSchema>;
 export interface LoadedConfig extends Config {
   file: string | undefined;
   root: string;
-  resolved: { recordings: string; newsletters: string; build: string; store: string; image?: string };
+  resolved: { recordings: string; newsletters: string; build: string; /** The local store's folder (local store only). */ store?: string; image?: string; intro?: string; outro?: string };
 }
 
 export const defaultConfigFile = 'letterpod.config.json';
@@ -106,8 +140,10 @@ export function parseConfig(value: unknown, file: string | undefined, root: stri
       recordings: resolve(root, c.paths.recordings),
       newsletters: resolve(root, c.paths.newsletters),
       build: resolve(root, c.paths.build),
-      store: resolve(root, c.store.path),
+      store: c.store.type === 'local' ? resolve(root, c.store.path) : undefined,
       image: c.show.image ? resolve(root, c.show.image) : undefined,
+      intro: c.music.intro ? resolve(root, c.music.intro) : undefined,
+      outro: c.music.outro ? resolve(root, c.music.outro) : undefined,
     },
   };
 }

@@ -7,8 +7,11 @@ import { dirname } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { ffmpeg, ffprobe } from '../media/ffmpeg.js';
 import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
+import type { Program } from './music.js';
 import {
   measureEbur128,
+  measureLoudnorm,
+  parseEbur128Summary,
   parseLoudnormJson,
   planLoudness,
   type LoudnessFigures,
@@ -19,17 +22,46 @@ import {
 
 export const OUTPUT_RATE = 44100;
 
+/** Bitrates of MPEG-1 Layer III (44.1 kHz), kbps. */
+export const MP3_BITRATES = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
+
+/** The output format: config's `output` section (every field optional). */
+export interface OutputFormatOptions {
+  /** "auto": mono for mono input, stereo otherwise. */
+  channels?: 'auto' | 'mono' | 'stereo';
+  monoKbps?: number;
+  stereoKbps?: number;
+}
+
 export interface MasterInput {
   input: string;
   output: string;
+  /** Channels of the input. */
   channels: number;
   target: LoudnessTarget;
-  /** loudnorm's first pass over the input (run it concurrently with alignment). */
+  /** The first pass over the input, `measureLoudnorm` (run it concurrently with alignment). */
   measured: LoudnormMeasurement;
   chapters: Id3Chapter[];
   tags: { title: string; artist: string; album: string; track?: number; year?: string; comment?: string };
   cover?: string;
+  /** Channels and bitrates of the MP3 (default: auto, mono 96 kbps, stereo 128 kbps). */
+  format?: OutputFormatOptions;
+  /** Speech cleanup filters (cleanup.ts), run first; `measured` must be of the signal after them. */
+  cleanup?: string;
+  /** The part of the recording to keep (s); default all of it. */
+  trim?: { startSeconds: number; endSeconds: number };
+  /** Intro/outro music joined to the speech (music.ts programGraph). */
+  program?: Program;
   onProgress?: (seconds: number) => void;
+}
+
+/** What the encoder does to loudness and true peak, measured on a short sample of the input. */
+export interface EncoderProbe {
+  /** Output minus input integrated loudness, LU (LAME CBR ≤ 128 kbps takes ~0.44 LU from speech). */
+  loudnessShiftLu: number;
+  /** Output minus input true peak, dB. */
+  truePeakRiseDb: number;
+  sampleSeconds: number;
 }
 
 export interface MasterResult {
@@ -38,35 +70,70 @@ export interface MasterResult {
   channels: number;
   bitrateKbps: number;
   warnings: string[];
-  /** How many encodes it took to land on target. */
+  /** How many encodes of the whole file it took to land on target. */
   encodes: number;
+  /** The sample encode the first aim was corrected by (undefined when the sample was silent). */
+  encoder?: EncoderProbe;
 }
 
+/** Output channels and bitrate for an input with `inputChannels`. */
+export function outputFormat(inputChannels: number, format: OutputFormatOptions = {}): { channels: 1 | 2; bitrateKbps: number } {
+  const mode = format.channels ?? 'auto';
+  const channels = mode === 'mono' ? 1 : mode === 'stereo' ? 2 : inputChannels === 1 ? 1 : 2;
+  return { channels, bitrateKbps: channels === 1 ? (format.monoKbps ?? 96) : (format.stereoKbps ?? 128) };
+}
+
+/** Default bitrate for a channel count (mono 96, stereo 128 kbps). */
 export function bitrateFor(channels: number): number {
-  return channels === 1 ? 96 : 128;
+  return outputFormat(channels).bitrateKbps;
 }
 
-/** Tolerance before the encode is corrected: the MP3 encoder can shift loudness a few tenths. */
+/** Tolerance before the encode is corrected (the promise is ±0.5 LU; other meters differ by ~0.1). */
 const AIM_TOLERANCE_LU = 0.2;
 /** The hard ceiling measured on the final file. */
 export const FINAL_TRUE_PEAK_MAX = -1.0;
+/** Room kept under the final ceiling on top of the encoder's measured peak rise. */
+const PEAK_SAFETY_DB = 0.25;
+/** The lowest ceiling we aim for (dBTP): lower means the recording is broken. */
+const MIN_CEILING_DBTP = -9;
+/** Least sound (above the relative gate) a recording needs for a meaningful loudness. */
+const MIN_ACTIVE_SECONDS = 3;
+/** ... and the least share of its length. */
+const MIN_ACTIVE_SHARE = 0.05;
 
 /**
- * Encode the mastered MP3 and measure it. The gain is always linear; when the encoder moved
- * the loudness off target (it can take 0.3–0.5 LU from synthetic speech) or lifted the true
- * peak over the ceiling, the aim is corrected by the measured error and the file encoded
- * again (at most twice). Throws when the target cannot be met.
+ * Encode the mastered MP3 and measure it. The gain is always linear. The first encode aims
+ * off the target by what the encoder does to a short sample of the input (LAME takes a
+ * steady ~0.44 LU at 96–128 kbps, and lifts the true peak of clipped audio by up to 2 dB),
+ * so it lands on target; when the result still misses (loudness off by more than
+ * AIM_TOLERANCE_LU, true peak over the ceiling) the aim is corrected by the measured error
+ * and the file encoded again (at most twice). Throws when the target cannot be met, or when
+ * the recording is too short or almost all silence to be measured.
  */
 export async function master(m: MasterInput): Promise<MasterResult> {
-  const channels = m.channels === 1 ? 1 : 2;
-  const bitrateKbps = bitrateFor(channels);
+  const { channels, bitrateKbps } = outputFormat(m.channels, m.format);
+  refuseUnmeasurable(m.input, m.measured);
   await mkdir(dirname(m.output), { recursive: true });
   const tag = await id3Tag(m);
-  const aim: LoudnessTarget = { ...m.target };
+  // a channel conversion runs first, and the gain is computed for the converted signal;
+  // ffmpeg's mono → stereo keeps the loudness (−3 dB per channel), anything else is re-measured
+  const convert = channels === m.channels ? undefined : `aformat=channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`;
+  const head = [m.cleanup, convert].filter(Boolean).join(',') || undefined;
+  const measured = convert && !(m.channels === 1 && channels === 2) ? await measureLoudnorm(m.input, m.target, head) : m.measured;
+  if (convert) refuseUnmeasurable(m.input, measured);
+
+  const windows = sampleWindows(m, measured);
+  const encoder = await probeEncoder(m, windows, head, measured, channels, bitrateKbps);
+  const sample = (chain: string) => meterSample(m, windows, chain);
+  const aim: LoudnessTarget = {
+    ...m.target,
+    targetLufs: m.target.targetLufs - (encoder?.loudnessShiftLu ?? 0),
+    truePeakDbtp: Math.max(MIN_CEILING_DBTP, Math.min(m.target.truePeakDbtp, FINAL_TRUE_PEAK_MAX - PEAK_SAFETY_DB - Math.max(0, encoder?.truePeakRiseDb ?? 0))),
+  };
   for (let attempt = 0; ; attempt++) {
     let plan: LoudnessPlan;
     try {
-      plan = await planLoudness(m.input, aim, m.measured, OUTPUT_RATE);
+      plan = await planLoudness(aim, measured, OUTPUT_RATE, sample, { head });
     } catch (cause) {
       throw new LetterpodError({ file: m.input, problem: (cause as Error).message, fix: 'Check the recording level and re-export it', cause });
     }
@@ -76,7 +143,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
     const peakOver = output.truePeakDbtp - FINAL_TRUE_PEAK_MAX;
     if (Math.abs(error) <= AIM_TOLERANCE_LU && peakOver <= 0) {
       await verifyChapters(m.output, m.chapters.length);
-      return { plan, output, channels, bitrateKbps, warnings: plan.warnings, encodes: attempt + 1 };
+      return { plan, output, channels, bitrateKbps, warnings: plan.warnings, encodes: attempt + 1, encoder };
     }
     if (attempt === 2) {
       await rm(m.output, { force: true });
@@ -87,8 +154,132 @@ export async function master(m: MasterInput): Promise<MasterResult> {
       });
     }
     aim.targetLufs += error;
-    if (peakOver > 0) aim.truePeakDbtp -= peakOver + 0.2;
+    if (peakOver > 0) aim.truePeakDbtp = Math.max(MIN_CEILING_DBTP, aim.truePeakDbtp - peakOver - 0.2);
   }
+}
+
+/** A recording that is silent, shorter than 3 s or almost all silence has no loudness to normalize. */
+export function refuseUnmeasurable(file: string, m: LoudnormMeasurement): void {
+  if (!Number.isFinite(m.integratedLufs) || m.integratedLufs <= -70) {
+    throw new LetterpodError({ file, problem: 'the recording is silent (nothing above −70 LUFS)', fix: 'Check the microphone input and export again' });
+  }
+  if (m.durationSeconds !== undefined && m.durationSeconds < MIN_ACTIVE_SECONDS) {
+    throw new LetterpodError({
+      file,
+      problem: `the recording is only ${m.durationSeconds.toFixed(1)} s long, too short to measure its loudness (at least ${MIN_ACTIVE_SECONDS} s)`,
+      fix: 'Export the whole narration',
+    });
+  }
+  if (m.activeSeconds !== undefined && m.durationSeconds !== undefined) {
+    const needed = Math.max(MIN_ACTIVE_SECONDS, MIN_ACTIVE_SHARE * m.durationSeconds);
+    if (m.activeSeconds < needed) {
+      throw new LetterpodError({
+        file,
+        problem: `the recording is almost all silence (${m.activeSeconds.toFixed(1)} s of sound in ${m.durationSeconds.toFixed(1)} s, at least ${needed.toFixed(1)} s needed)`,
+        fix: 'Check that it is the narration and that the microphone was on, then export again',
+      });
+    }
+  }
+}
+
+interface SampleWindow {
+  start: number;
+  seconds: number;
+}
+
+/** Recordings up to this long (s) are their own sample; longer ones are sampled in windows. */
+const WHOLE_SAMPLE_SECONDS = 120;
+const SAMPLE_WINDOWS = 10;
+const SAMPLE_WINDOW_SECONDS = 6;
+
+/**
+ * The sample the encoder's and the limiter's effect on loudness are measured on, inside the
+ * kept part of the recording: all of it up to WHOLE_SAMPLE_SECONDS, else 10 windows of 6 s
+ * spread evenly (a limiter's loudness loss depends on how often peaks come, so the sample
+ * must see the whole recording: three 3 s windows misjudged it by 0.5 LU).
+ */
+function sampleWindows(m: MasterInput, measured: LoudnormMeasurement): SampleWindow[] {
+  const from = m.trim?.startSeconds ?? 0;
+  const duration = (m.trim?.endSeconds ?? measured.durationSeconds ?? 0) - from;
+  if (duration <= WHOLE_SAMPLE_SECONDS) return [{ start: from, seconds: duration }];
+  return Array.from({ length: SAMPLE_WINDOWS }, (_, k) => ({
+    start: from + ((k + 0.5) * duration) / SAMPLE_WINDOWS - SAMPLE_WINDOW_SECONDS / 2,
+    seconds: SAMPLE_WINDOW_SECONDS,
+  }));
+}
+
+/** ffmpeg inputs and the graph that joins the windows (short fades against clicks) into `[joined]`. */
+function windowsGraph(m: MasterInput, windows: SampleWindow[], head: string | undefined): { args: string[]; graph: string[] } {
+  const args: string[] = [];
+  const graph: string[] = [];
+  windows.forEach((w, i) => {
+    args.push('-ss', w.start.toFixed(3), '-t', w.seconds.toFixed(3), '-i', m.input);
+    const fade = Math.min(0.02, w.seconds / 4);
+    graph.push(
+      `[${i}:a:0]${[head, `aresample=${OUTPUT_RATE}`, `afade=t=in:d=${fade}`, `afade=t=out:st=${(w.seconds - fade).toFixed(3)}:d=${fade}`].filter(Boolean).join(',')}[w${i}]`,
+    );
+  });
+  graph.push(`${windows.map((_, i) => `[w${i}]`).join('')}concat=n=${windows.length}:v=0:a=1[joined]`);
+  return { args, graph };
+}
+
+/** ebur128 figures of the sample windows after `chain` (the windows' own cleanup/conversion excluded: pass it in `chain`). */
+async function meterSample(m: MasterInput, windows: SampleWindow[], chain: string): Promise<LoudnessFigures> {
+  const { args, graph } = windowsGraph(m, windows, undefined);
+  graph.push(`[joined]${chain},ebur128=peak=true[metered]`);
+  const { stderr } = await ffmpeg([...args, '-filter_complex', graph.join(';'), '-map', '[metered]', '-f', 'null', '-'], { stderrLimit: 1 << 22 });
+  return parseEbur128Summary(stderr);
+}
+
+/**
+ * Encode a short sample of the input as the master will be encoded, near the target level
+ * (peaks kept under full scale), and meter both sides alike (loudnorm's meter: two decimals,
+ * and its bias on the last seconds is the same on both): the encoder's loudness shift and
+ * true-peak rise. Undefined when the sample holds no sound.
+ */
+async function probeEncoder(
+  m: MasterInput,
+  windows: SampleWindow[],
+  head: string | undefined,
+  measured: LoudnormMeasurement,
+  channels: number,
+  bitrateKbps: number,
+): Promise<EncoderProbe | undefined> {
+  const gainDb = Math.min(m.target.targetLufs - measured.integratedLufs, -1 - measured.truePeakDbtp);
+  const sample = `${m.output}.sample.mp3`;
+  const { args, graph: parts } = windowsGraph(m, windows, head);
+  const graph = [
+    ...parts,
+    `[joined]volume=${gainDb.toFixed(2)}dB,asplit=2[meter][enc]`,
+    '[meter]loudnorm=print_format=json[metered]',
+  ].join(';');
+  try {
+    const { stderr } = await ffmpeg([
+      ...args,
+      '-filter_complex', graph,
+      '-map', '[metered]', '-f', 'null', '-',
+      '-map', '[enc]', '-ar', String(OUTPUT_RATE), '-ac', String(channels), '-c:a', 'libmp3lame', '-b:a', `${bitrateKbps}k`, '-f', 'mp3', sample,
+    ]);
+    const before = loudnormInput(parseLoudnormJson(stderr));
+    const after = loudnormInput(parseLoudnormJson((await ffmpeg(['-i', sample, '-af', 'loudnorm=print_format=json', '-f', 'null', '-'])).stderr));
+    if (!(before.i > -70 && after.i > -70)) return undefined;
+    return {
+      loudnessShiftLu: round2(Math.max(-2, Math.min(2, after.i - before.i))),
+      truePeakRiseDb: round2(Math.max(-3, Math.min(6, after.tp - before.tp))),
+      sampleSeconds: round2(windows.reduce((s, w) => s + w.seconds, 0)),
+    };
+  } finally {
+    await rm(sample, { force: true });
+  }
+}
+
+function loudnormInput(j: Record<string, string>): { i: number; tp: number } {
+  const n = (v: string | undefined): number => (v === undefined ? Number.NaN : v === '-inf' ? Number.NEGATIVE_INFINITY : Number(v));
+  return { i: n(j.input_i), tp: n(j.input_tp) };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 async function id3Tag(m: MasterInput): Promise<Id3Tag> {
@@ -102,14 +293,27 @@ async function id3Tag(m: MasterInput): Promise<Id3Tag> {
   return { ...m.tags, cover, chapters: m.chapters };
 }
 
-/** One encode: filters, loudnorm in linear mode (checked), MP3 CBR with ID3v2.3 and chapters. */
+/**
+ * One encode: the kept part of the recording through cleanup, limiter and the linear gain,
+ * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
+ */
 async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number): Promise<void> {
   const tmpOut = `${m.output}.part`;
+  const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
+  const layout = channels === 1 ? 'mono' : 'stereo';
+  const speech = [
+    plan.pre,
+    `volume=${plan.residualGainDb.toFixed(2)}dB`,
+    `aresample=${OUTPUT_RATE}`,
+    `aformat=sample_fmts=fltp:sample_rates=${OUTPUT_RATE}:channel_layouts=${layout}`,
+  ].filter(Boolean).join(',');
+  const graph = [`[0:a:0]${speech}[speech]`, ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
-  const args = ['-i', m.input, '-map', '0:a:0', '-map_metadata', '-1', '-map_chapters', '-1'];
-  const chain = [plan.pre, plan.loudnorm, `aresample=${OUTPUT_RATE}`].filter(Boolean).join(',');
-  args.push(
-    '-af', chain,
+  const args = [
+    ...trim, '-i', m.input,
+    ...(m.program?.inputs ?? []),
+    '-filter_complex', graph.join(';'),
+    '-map', '[program]', '-map_metadata', '-1', '-map_chapters', '-1',
     '-ar', String(OUTPUT_RATE),
     '-ac', String(channels),
     '-c:a', 'libmp3lame',
@@ -118,17 +322,9 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
     '-write_id3v1', '0',
     '-f', 'mp3',
     tmpOut,
-  );
+  ];
   try {
-    const { stderr } = await ffmpeg(args, { onProgress: m.onProgress });
-    const j = parseLoudnormJson(stderr);
-    if (j.normalization_type !== 'linear') {
-      throw new LetterpodError({
-        file: m.input,
-        problem: `loudnorm left linear mode (${j.normalization_type ?? 'unknown'}), which would miss the loudness target`,
-        fix: 'Report this with the recording; letterpod refuses to publish a dynamically normalized episode',
-      });
-    }
+    await ffmpeg(args, { onProgress: m.onProgress });
     await writeId3(tmpOut, tag);
     await rename(tmpOut, m.output);
   } finally {

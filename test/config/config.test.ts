@@ -19,6 +19,12 @@ describe('config', () => {
     dir = await scratch('config');
   });
 
+  async function writeConfig(name: string, value: unknown): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(value));
+    return file;
+  }
+
   it('fills defaults and resolves paths against the config file', async () => {
     const file = join(dir, 'ok.json');
     await writeFile(file, JSON.stringify({ show, store: { type: 'local', path: 'site' } }));
@@ -28,6 +34,16 @@ describe('config', () => {
     expect(c.resolved.recordings).toBe(join(dir, 'recordings'));
     expect(c.store.publicBaseUrl).toBe('http://localhost:8080/');
     expect(c.show.explicit).toBe(false);
+    expect(c.output).toEqual({ channels: 'auto', monoKbps: 96, stereoKbps: 128 });
+  });
+
+  it('reads the output format, filling the fields left out', async () => {
+    const file = join(dir, 'output.json');
+    await writeFile(file, JSON.stringify({ show, output: { channels: 'mono', monoKbps: 64 } }));
+    const c = await loadConfig(file);
+    expect(c.output).toEqual({ channels: 'mono', monoKbps: 64, stereoKbps: 128 });
+    const forced = await loadConfig(await writeConfig('stereo.json', { show, output: { channels: 'stereo', stereoKbps: 192 } }));
+    expect(forced.output).toEqual({ channels: 'stereo', monoKbps: 96, stereoKbps: 192 });
   });
 
   it('without a file uses the built-in example show in the current folder', async () => {
@@ -42,6 +58,11 @@ describe('config', () => {
     ['a target out of range', JSON.stringify({ show, loudness: { targetLufs: -3 } }), /loudness\.targetLufs/],
     ['a bad e-mail', JSON.stringify({ show: { ...show, owner: { name: 'x', email: 'nope' } } }), /show\.owner\.email/],
     ['an unknown field', JSON.stringify({ show, lodness: {} }), /lodness/],
+    ['an unknown channel mode', JSON.stringify({ show, output: { channels: 'surround' } }), /output\.channels: .*"auto".*"mono".*"stereo"/],
+    ['a bitrate MP3 does not have', JSON.stringify({ show, output: { monoKbps: 100 } }), /output\.monoKbps: an MP3 bitrate in kbps: one of 32, .* 320/],
+    ['a bitrate given as text', JSON.stringify({ show, output: { stereoKbps: '128k' } }), /output\.stereoKbps: .*number/],
+    ['a fractional bitrate', JSON.stringify({ show, output: { stereoKbps: 127.5 } }), /output\.stereoKbps/],
+    ['an unknown output field', JSON.stringify({ show, output: { sampleRate: 48000 } }), /output: .*sampleRate/],
   ])('rejects %s with one line naming the file and the field', async (_name, text, field) => {
     const file = join(dir, 'bad.json');
     await writeFile(file, text);
