@@ -65,6 +65,8 @@ export interface SentenceTiming {
 
 export interface Alignment {
   durationSeconds: number;
+  /** Where speech begins and ends in the recording, and how much of it there is (s). */
+  speech: { startSeconds: number; endSeconds: number; seconds: number };
   sections: SectionTiming[];
   sentences: SentenceTiming[];
   stats: {
@@ -89,6 +91,11 @@ export interface AlignOptions {
   wordsPerMinute?: number;
   features?: Partial<FeatureOptions>;
   cepstra?: Partial<CepstraOptions>;
+  /**
+   * Decode the recording to mono PCM at `rate` Hz, calling `onSamples` in order (default:
+   * streamPcm). Lets a caller decode once for several analyses (build: loudness too).
+   */
+  decode?: (rate: number, onSamples: (samples: Float32Array) => void, signal: AbortSignal) => Promise<void>;
   /** Diagnostics: the raw path estimates and timings per stage. */
   debug?: (info: Record<string, unknown>) => void;
 }
@@ -161,8 +168,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   let tDecode = 0;
   let tSynth = 0;
   const [, ref] = await together(opts.signal, (signal) => [
-    streamPcm(
-      recording,
+    (opts.decode ?? ((rate, onSamples, sig) => streamPcm(recording, rate, onSamples, { signal: sig }).then(() => {})))(
       RATE,
       (s) => {
         recX.push(s);
@@ -170,7 +176,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
         decodeFrac = Math.min(1, got / expected);
         stageProgress();
       },
-      { signal },
+      signal,
     ).then(() => {
       tDecode = performance.now();
     }),
@@ -353,6 +359,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   });
   return {
     durationSeconds: r3(durationSeconds),
+    speech: { startSeconds: r3(pauses.speechStart), endSeconds: r3(pauses.speechEnd), seconds: r3(pauses.speechSeconds) },
     sections: placed.map((p, k) => ({
       id: sections[k].id,
       startSeconds: r3(p.startSeconds),

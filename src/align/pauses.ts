@@ -15,7 +15,10 @@ export interface PauseAnalysis {
   thresholdDb: number;
   floorDb: number;
   speechDb: number;
-  /** First and last speech (seconds); NaN when there is none. */
+  /**
+   * Start of the first and end of the last run of speech at least `extentMinSeconds` long
+   * (a click or a filter's transient at the very start is not speech); NaN when there is none.
+   */
   speechStart: number;
   speechEnd: number;
   /** Seconds of audio above the threshold. */
@@ -34,9 +37,11 @@ export interface PauseOptions {
   floorAboveDb: number;
   /** Half-width (s) of the window the local floor is measured in; 0 for none. */
   localSeconds: number;
+  /** Shortest run of sound that can open or close the speech (s). */
+  extentMinSeconds: number;
 }
 
-export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04, floorAboveDb: -100, localSeconds: 10 };
+export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04, floorAboveDb: -100, localSeconds: 10, extentMinSeconds: 0.1 };
 
 /**
  * Percentile of dB values via a 0.5 dB histogram (no sort, no copy). Values below `above`
@@ -104,12 +109,21 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
   let speechBlocks = 0;
   let firstSpeech = -1;
   let lastSpeech = -1;
+  let firstAny = -1;
+  let lastAny = -1;
+  const extentMin = Math.max(1, Math.round(o.extentMinSeconds / blockSeconds));
   for (let i = 0; i < n; ) {
     if (!silent[i]) {
-      speechBlocks++;
-      if (firstSpeech < 0) firstSpeech = i;
-      lastSpeech = i;
-      i++;
+      let k = i;
+      while (k < n && !silent[k]) k++;
+      speechBlocks += k - i;
+      if (firstAny < 0) firstAny = i;
+      lastAny = k - 1;
+      if (k - i >= extentMin) {
+        if (firstSpeech < 0) firstSpeech = i;
+        lastSpeech = k - 1;
+      }
+      i = k;
       continue;
     }
     let k = i;
@@ -117,6 +131,10 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     // leading and trailing silence count as pauses whatever their length
     if (k - i >= minLen || i === 0 || k === n) pauses.push({ startSeconds: i * blockSeconds, endSeconds: k * blockSeconds });
     i = k;
+  }
+  if (firstSpeech < 0) {
+    firstSpeech = firstAny;
+    lastSpeech = lastAny;
   }
   return {
     pauses,

@@ -3,7 +3,7 @@
  * needs: chapters, skipped sections, sentence timings for the transcript, and warnings.
  * Used by `build` (before mastering) and by `align` (a quick preview, no mastering).
  */
-import { alignRecording, type Alignment, type SentenceTiming } from '../align/index.js';
+import { alignRecording, type AlignOptions, type Alignment, type SentenceTiming } from '../align/index.js';
 import type { Issue } from '../newsletter/types.js';
 import { alignmentWarnings, chaptersFrom, skippedSections } from './chapters.js';
 import type { ChapterReport } from './report.js';
@@ -14,12 +14,18 @@ export interface IssueAlignment {
   skipped: { id: string; title: string }[];
   sentences: SentenceTiming[];
   warnings: string[];
+  speech: Alignment['speech'];
   stats: Alignment['stats'];
 }
 
-export async function alignIssue(recording: string, issue: Issue, durationSeconds: number, signal?: AbortSignal): Promise<IssueAlignment> {
+export async function alignIssue(
+  recording: string,
+  issue: Issue,
+  durationSeconds: number,
+  opts: Pick<AlignOptions, 'signal' | 'decode'> = {},
+): Promise<IssueAlignment> {
   const sections = issue.sections.filter((s) => s.text.trim().length > 0).map((s) => ({ id: s.id, text: s.text }));
-  const alignment = await alignRecording(recording, sections, { signal });
+  const alignment = await alignRecording(recording, sections, opts);
   const chapters = chaptersFrom(issue, alignment, durationSeconds);
   return {
     durationSeconds,
@@ -27,6 +33,7 @@ export async function alignIssue(recording: string, issue: Issue, durationSecond
     skipped: skippedSections(issue, alignment).map((s) => ({ id: s.id, title: s.title })),
     sentences: alignment.sentences,
     warnings: alignmentWarnings(issue, alignment, chapters),
+    speech: alignment.speech,
     stats: alignment.stats,
   };
 }

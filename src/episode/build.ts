@@ -5,14 +5,19 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { master } from '../audio/master.js';
-import { measureLoudnorm } from '../audio/loudness.js';
+import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
+import { MEASURE_FILTER, parseEbur128Measurement, type LoudnormMeasurement } from '../audio/loudness.js';
+import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable } from '../audio/master.js';
+import { prepareClip, programGraph } from '../audio/music.js';
+import type { AlignOptions } from '../align/index.js';
+import { streamPcm } from '../media/ffmpeg.js';
 import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
 import { alignIssue } from './align-issue.js';
+import { layoutChapters } from './chapters.js';
 import { renderJsonChapters } from './chapters-json.js';
 import { renderNotes } from './notes.js';
 import type { EpisodeReport } from './report.js';
@@ -33,6 +38,9 @@ export interface BuildOptions {
 export function buildSettings(config: LoadedConfig): string {
   const relevant = {
     loudness: config.loudness,
+    output: config.output,
+    cleanup: config.cleanup,
+    music: { ...config.music, intro: config.resolved.intro ?? null, outro: config.resolved.outro ?? null },
     episodeTitle: config.show.episodeTitle,
     artist: config.show.narrator ?? config.show.author,
     album: config.show.title,
@@ -43,7 +51,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 1;
+const BUILD_FORMAT = 2;
 
 export function episodeSlug(issue: Issue): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
@@ -72,17 +80,35 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     throw new LetterpodError({ file: issue.source, problem: 'the issue has no text to align', fix: 'Check that it is the issue text' });
   }
   const target = config.loudness;
+  const cleanup = config.cleanup;
+  const cleanupChain = cleanupFilters(cleanup);
   stage('analyse');
-  const [aligned, measured, sourceHash] = await Promise.all([
-    alignIssue(recording, issue, info.durationSeconds),
-    measureLoudnorm(recording, { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu }),
-    sha256File(recording).then((h) => h.sha256),
-  ]);
-  if (!Number.isFinite(measured.integratedLufs)) {
-    throw new LetterpodError({ file: recording, problem: 'the recording is silent', fix: 'Check the microphone input and export again' });
-  }
-  const { chapters } = aligned;
+  // one decode of the recording: the aligner's 16 kHz mono stream and, in the same ffmpeg
+  // process, the loudness measurement of the cleaned signal; synthesis runs meanwhile
+  let measured: LoudnormMeasurement | undefined;
+  const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
+    const { stderr } = await streamPcm(recording, rate, onSamples, { signal, filters: cleanupChain, measure: MEASURE_FILTER, stderrLimit: 1 << 27 });
+    measured = parseEbur128Measurement(stderr);
+    // a silent or almost silent recording stops here, before the alignment proper
+    refuseUnmeasurable(recording, measured);
+  };
+  const [aligned, sourceHash] = await Promise.all([alignIssue(recording, issue, info.durationSeconds, { decode }), sha256File(recording).then((h) => h.sha256)]);
+  if (!measured) throw new Error('the analysis pass ended without a loudness measurement');
   const warnings = [...aligned.warnings];
+
+  // the episode's layout: trimmed speech, with the music around it
+  const trim = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);
+  const { channels } = outputFormat(info.channels, config.output);
+  const loudnessTarget = { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu };
+  const [intro, outro] = await Promise.all(
+    [config.resolved.intro, config.resolved.outro].map((f) => (f ? prepareClip(f, loudnessTarget, OUTPUT_RATE) : undefined)),
+  );
+  const speechSeconds = trim.endSeconds - trim.startSeconds;
+  const program = intro || outro ? programGraph(intro, outro, config.music.crossfadeSeconds, speechSeconds, OUTPUT_RATE, channels) : undefined;
+  const offset = program?.speechOffsetSeconds ?? 0;
+  const episodeSeconds = program ? program.episodeSeconds(speechSeconds) : speechSeconds;
+  const clock = episodeClock(trim, offset, episodeSeconds);
+  const chapters = layoutChapters(aligned.chapters, clock, intro ? offset : 0, episodeSeconds);
 
   await mkdir(outDir, { recursive: true });
   const slug = episodeSlug(issue);
@@ -100,9 +126,13 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     input: recording,
     output: files.audio,
     channels: info.channels,
-    target: { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu },
+    target: loudnessTarget,
     measured,
     chapters,
+    cleanup: cleanupChain,
+    trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
+    program,
+    format: config.output,
     tags: {
       title: config.show.episodeTitle.replace('{number}', String(issue.number)).replace('{title}', issue.title),
       artist: config.show.narrator ?? config.show.author,
@@ -116,7 +146,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   warnings.push(...mastered.warnings);
 
   stage('artifacts');
-  const cues = aligned.sentences.map((s) => ({ startSeconds: s.startSeconds, endSeconds: s.endSeconds, text: s.text }));
+  const cues = aligned.sentences
+    .map((s) => ({ startSeconds: clock(s.startSeconds), endSeconds: clock(s.endSeconds), text: s.text }))
+    .filter((c) => c.endSeconds > c.startSeconds);
   await writeAtomic(files.chapters, renderJsonChapters(chapters));
   await writeAtomic(files.notes, renderNotes(issue, chapters));
   await writeAtomic(files.transcriptVtt, renderVtt(cues));
@@ -140,8 +172,21 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       mode: 'linear',
       gainDb: Math.round(mastered.plan.gainDb * 100) / 100,
       limiterEngaged: mastered.plan.limiter.engaged,
+      encodes: mastered.encodes,
+      // of the recording after cleanup (the high-pass), which is what the gain applies to
       input: { integratedLufs: measured.integratedLufs, truePeakDbtp: measured.truePeakDbtp, lraLu: measured.lraLu },
       output: mastered.output,
+    },
+    quality: {
+      highpassHz: cleanup.enabled ? cleanup.highpassHz : null,
+      trimmedHeadSeconds: trim.headSeconds,
+      trimmedTailSeconds: trim.tailSeconds,
+      recordingSeconds: info.durationSeconds,
+      speechSeconds: aligned.speech.seconds,
+      introSeconds: intro ? Math.round(intro.durationSeconds * 1000) / 1000 : 0,
+      outroSeconds: outro ? Math.round(outro.durationSeconds * 1000) / 1000 : 0,
+      speechOffsetSeconds: offset,
+      episodeSeconds: outInfo.durationSeconds,
     },
     chapters,
     skipped: aligned.skipped,

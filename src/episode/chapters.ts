@@ -63,3 +63,26 @@ export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: 
   }
   return warnings;
 }
+
+/** The id of the chapter the intro music gets (no section has it). */
+export const INTRO_MUSIC_ID = 'music-intro';
+
+/**
+ * Chapters in episode time: each start moved by `clock` (the head trim and the intro
+ * music), an "Intro" chapter over the intro music when there is one (`introSeconds` > 0),
+ * each chapter ending where the next starts and the last at the end of the episode.
+ */
+export function layoutChapters(chapters: readonly ChapterReport[], clock: (t: number) => number, introSeconds: number, episodeSeconds: number): ChapterReport[] {
+  const out: ChapterReport[] = [];
+  if (introSeconds > 0) out.push({ id: INTRO_MUSIC_ID, title: 'Intro', startSeconds: 0, endSeconds: 0, confidence: 1 });
+  for (const c of chapters) {
+    const start = clock(c.startSeconds);
+    // a chapter squeezed out by the trim (nothing of it left) is dropped
+    if (out.length && start <= out[out.length - 1].startSeconds) continue;
+    out.push({ ...c, startSeconds: start });
+  }
+  out.forEach((c, i) => {
+    c.endSeconds = i + 1 < out.length ? out[i + 1].startSeconds : Math.round(episodeSeconds * 1000) / 1000;
+  });
+  return out;
+}

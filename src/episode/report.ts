@@ -38,8 +38,27 @@ export interface EpisodeReport {
     gainDb: number;
     /** Whether a true-peak limiter ran before the linear gain. */
     limiterEngaged: boolean;
+    /** Whole-file encodes it took to land on target (1 unless a correction was needed). */
+    encodes: number;
     input: LoudnessFigures;
     output: LoudnessFigures;
+  };
+  /** What mastering did besides the gain, and the durations before and after. */
+  quality: {
+    /** The high-pass cutoff of the speech cleanup (Hz), or null when cleanup is off. */
+    highpassHz: number | null;
+    /** Silence cut before the first and after the last speech (s). */
+    trimmedHeadSeconds: number;
+    trimmedTailSeconds: number;
+    recordingSeconds: number;
+    /** Speech in the recording (s), from the aligner's pause detection. */
+    speechSeconds: number;
+    /** Intro and outro music (s), 0 without. */
+    introSeconds: number;
+    outroSeconds: number;
+    /** Where the recording's kept part starts in the episode (s): after the intro music. */
+    speechOffsetSeconds: number;
+    episodeSeconds: number;
   };
   chapters: ChapterReport[];
   /** Sections the narrator did not read: reported, and given no chapter. */

@@ -111,14 +111,28 @@ export async function streamPcm(
   file: string,
   sampleRate: number,
   onSamples: (samples: Float32Array) => void,
-  opts: { signal?: AbortSignal; filters?: string } = {},
-): Promise<void> {
+  opts: StreamOptions = {},
+): Promise<RunResult> {
   let carry: Buffer | undefined;
-  const args = ['-i', file, '-vn', '-ac', '1', '-ar', String(sampleRate)];
-  if (opts.filters) args.push('-af', opts.filters);
-  args.push('-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1');
-  await ffmpeg(args, {
+  const args = ['-i', file, '-vn'];
+  if (opts.measure) {
+    // one decode, two branches: the mono PCM on stdout, and the measuring filters on the
+    // signal as it is (channels and rate kept), their output discarded, their log on stderr
+    const head = opts.filters ? `${opts.filters},` : '';
+    args.push(
+      '-filter_complex',
+      `[0:a:0]${head}asplit=2[pcm][m];[pcm]aresample=${sampleRate},aformat=sample_fmts=flt:channel_layouts=mono[out];[m]${opts.measure}[measured]`,
+      '-map', '[out]', '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1',
+      '-map', '[measured]', '-f', 'null', '-',
+    );
+  } else {
+    args.push('-ac', '1', '-ar', String(sampleRate));
+    if (opts.filters) args.push('-af', opts.filters);
+    args.push('-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1');
+  }
+  return ffmpeg(args, {
     signal: opts.signal,
+    stderrLimit: opts.stderrLimit,
     onStdout: (chunk) => {
       let buf = chunk;
       if (carry) {
@@ -138,6 +152,18 @@ export async function streamPcm(
       if (whole < buf.length) carry = Buffer.from(buf.subarray(whole));
     },
   });
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Filters applied to the decoded signal before it is split or downmixed. */
+  filters?: string;
+  /**
+   * A filter chain (e.g. ebur128) run in the same process on the (filtered) signal at its
+   * own rate and channels; what it logs is in the result's stderr. The file is decoded once.
+   */
+  measure?: string;
+  stderrLimit?: number;
 }
 
 /** Decode a whole file to one mono Float32Array (for short audio: tests, references). */
