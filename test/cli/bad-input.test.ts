@@ -2,12 +2,12 @@
  * Bad input gets one line naming the file and the fix, exit code 1, and nothing is
  * written into feed/. The recording itself is left exactly as it was.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { letterpod } from '../helpers/cli.js';
-import { speak } from '../helpers/audio.js';
+import { ff, speak } from '../helpers/audio.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
 
@@ -104,6 +104,22 @@ describe('bad input', () => {
     const r = await letterpod(['publish'], dir);
     expectOneLineError(r, 'an-999.wav', /only \d\.\d s long/);
     expect(existsSync(join(dir, 'feed'))).toBe(false);
+  });
+
+  it('a recording that is almost all silence', async () => {
+    // one short sentence in a minute of room tone: nothing to normalize or align
+    const word = join(base, 'word.wav');
+    await speak(word, 'Hello there.');
+    const quiet = join(base, 'almost-silent.wav');
+    await ff('-f', 'lavfi', '-i', 'anoisesrc=a=0.0002:d=30:r=22050:seed=3', '-i', word, '-f', 'lavfi', '-i', 'anoisesrc=a=0.0002:d=30:r=22050:seed=4',
+      '-filter_complex', '[0:a][1:a][2:a]concat=n=3:v=0:a=1', quiet);
+    const dir = await project('almost-silent', { 'an-999.wav': { copy: quiet } });
+    const before = readdirSync(join(dir, 'recordings'));
+    const r = await letterpod(['publish'], dir);
+    expectOneLineError(r, 'an-999.wav', /almost all silence/);
+    expect(existsSync(join(dir, 'feed'))).toBe(false);
+    // the recording is left as it was
+    expect(readdirSync(join(dir, 'recordings'))).toEqual(before);
   });
 
   it('a usage mistake exits 2', async () => {
