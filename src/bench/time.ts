@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 export interface Timed {
   code: number | null;
   stdout: string;
+  /** The command's stderr followed by GNU time's report. */
+  stderr: string;
   wallSeconds: number;
   peakRssMb: number;
   /** User + system CPU seconds: steadier than wall time on a loaded machine. */
@@ -28,7 +30,7 @@ export function timeCommand(cmd: string, args: string[], cwd = process.cwd()): P
       const wallSeconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
       const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
       const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
-      resolve({ code, stdout, wallSeconds, peakRssMb: Number(rss[1]) / 1024, cpuSeconds: user + system });
+      resolve({ code, stdout, stderr, wallSeconds, peakRssMb: Number(rss[1]) / 1024, cpuSeconds: user + system });
     });
   });
 }
