@@ -6,6 +6,7 @@ import { FfmpegError } from '../media/ffmpeg.js';
 import { registerAlign } from './align.js';
 import { registerBuild } from './build.js';
 import { registerPublish } from './publish.js';
+import { registerServe } from './serve.js';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ program
 registerBuild(program);
 registerAlign(program);
 registerPublish(program);
+registerServe(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
