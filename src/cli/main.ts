@@ -7,6 +7,7 @@ import { registerAlign } from './align.js';
 import { registerBuild } from './build.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
+import { registerStatus } from './status.js';
 
 const program = new Command();
 program
@@ -20,6 +21,7 @@ registerBuild(program);
 registerAlign(program);
 registerPublish(program);
 registerServe(program);
+registerStatus(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

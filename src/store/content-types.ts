@@ -10,6 +10,15 @@ export const CACHE_FEED = 'public, max-age=300';
 /** The manifest is the publisher's state, not for podcast apps. */
 export const CACHE_PRIVATE = 'private, no-store';
 
+/**
+ * The Content-Type each object is stored (and served) with.
+ *
+ * Chapters: the Podcasting 2.0 JSON chapters spec says the file "should be served with a
+ * Content-type of 'application/json+chapters'", the same type the feed's
+ * `<podcast:chapters type=…>` names (the namespace's maintainers settled on that spelling,
+ * podcast-namespace#211). Apps fetch the URL from the feed and parse the body as JSON
+ * whatever the header says, so the spec's type is used for both, consistently.
+ */
 export const CONTENT_TYPES = {
   audio: 'audio/mpeg',
   chapters: 'application/json+chapters',
@@ -28,3 +37,9 @@ export const FEED_TYPES = {
   transcriptVtt: 'text/vtt',
   transcriptSrt: 'application/x-subrip',
 } as const;
+
+/** Whether two header values say the same (case and spaces around ";" and "," ignored). */
+export function sameHeaderValue(a: string, b: string): boolean {
+  const norm = (v: string) => v.trim().toLowerCase().replace(/\s*([;,=])\s*/g, '$1');
+  return norm(a) === norm(b);
+}

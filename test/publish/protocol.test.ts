@@ -4,7 +4,7 @@ import { parseFeed } from 'podcast-partytime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { LocalStore } from '../../src/store/local.js';
-import { readManifest } from '../../src/store/manifest.js';
+import { readManifest, writeManifest } from '../../src/store/manifest.js';
 import { publishEpisodes } from '../../src/publish/protocol.js';
 import { PreconditionFailedError, type ObjectStore } from '../../src/store/store.js';
 import { makeBuild, makePng, removeDir, sha256, snapshot, tempDir, testConfig } from '../store/fixtures.js';
@@ -23,6 +23,7 @@ describe('publishEpisodes', () => {
   let r101: EpisodeReport;
   let r102: EpisodeReport;
   let r101remaster: EpisodeReport;
+  let r103: EpisodeReport;
   let coverPath: string;
 
   beforeAll(async () => {
@@ -30,6 +31,7 @@ describe('publishEpisodes', () => {
     r101 = await makeBuild(join(builds, 'v1'), { number: 101, title: 'Tom & Jerry’s <β> "test"', published: '2024-03-01', transcripts: false });
     r102 = await makeBuild(join(builds, 'v1'), { number: 102, title: 'Second issue', frequency: 550, url: 'https://example.org/an/102' });
     r101remaster = await makeBuild(join(builds, 'v2'), { number: 101, title: 'Tom & Jerry’s <β> "test"', published: '2024-03-01', frequency: 660, seconds: 4, transcripts: false });
+    r103 = await makeBuild(join(builds, 'v1'), { number: 103, title: 'Third issue', frequency: 770 });
     coverPath = join(builds, 'cover.png');
     await makePng(coverPath);
   });
@@ -58,7 +60,24 @@ describe('publishEpisodes', () => {
       expect(result.skipped).toEqual([]);
       expect(result.feedChanged).toBe(true);
       expect(result.manifestChanged).toBe(true);
-      expect(result.actions[1]).toEqual({ key: k.a101, action: 'upload', reason: `new (${r101.audio.bytes} bytes)` });
+      expect(result.actions[1]).toEqual({
+        key: k.a101,
+        what: '#101 audio',
+        action: 'upload',
+        why: 'new',
+        reason: `new (${(r101.audio.bytes / 1000).toFixed(0)} KB)`,
+        bytes: r101.audio.bytes,
+      });
+      expect(result.manifest).toEqual({
+        change: 'create',
+        added: [101, 102],
+        updated: [],
+        channelChanged: false,
+        episodesBefore: 0,
+        episodesAfter: 2,
+        attempts: 1,
+      });
+      expect(result.feedEpisodes).toBe(2);
       expect(result.feedUrl).toBe(`${BASE}feed.xml`);
 
       // Stored bytes are the built bytes; metadata passed through.
@@ -196,7 +215,12 @@ describe('publishEpisodes', () => {
       const key = `episodes/an-101/an-101-${await h8(r101.files.audio)}.mp3`;
       await truncate(join(feedDir, key), 1000);
       const again = await publishEpisodes(config, store, [r101], { now: T2 });
-      expect(again.actions[0]).toEqual({ key, action: 'upload', reason: `exists with a different size (1000 bytes, expected ${r101.audio.bytes})` });
+      expect(again.actions[0]).toMatchObject({
+        key,
+        action: 'upload',
+        why: 'wrong-size',
+        reason: `exists with a different size (1000 bytes, expected ${r101.audio.bytes})`,
+      });
       expect(again.manifestChanged).toBe(false);
       expect((await stat(join(feedDir, key))).size).toBe(r101.audio.bytes);
     } finally {
@@ -204,12 +228,45 @@ describe('publishEpisodes', () => {
     }
   });
 
-  it('fails without writing the feed when another publish changed the manifest meanwhile', async () => {
+  it('another publish winning the manifest in between: re-read, merge, retry; both episodes end up in the feed', async () => {
+    const { config, store, feedDir } = await freshShow();
+    try {
+      let competitor: Awaited<ReturnType<typeof publishEpisodes>> | undefined;
+      // Just before our manifest write, another publisher (same store, its own client) publishes #102 completely.
+      const racing: ObjectStore = {
+        description: store.description,
+        head: (k) => store.head(k),
+        get: (k) => store.get(k),
+        list: (p) => store.list(p),
+        delete: (k) => store.delete(k),
+        async put(key, body, opts) {
+          if (key === 'manifest.json' && !competitor) competitor = await publishEpisodes(config, new LocalStore(feedDir), [r102], { now: T1 });
+          return store.put(key, body, opts);
+        },
+      };
+      const ours = await publishEpisodes(config, racing, [r101], { now: T2 });
+      expect(competitor?.manifest.change).toBe('create');
+      expect(ours.manifest).toMatchObject({ change: 'update', added: [101], attempts: 2, episodesBefore: 1, episodesAfter: 2 });
+      const manifest = (await readManifest(store))!.manifest;
+      expect(manifest.episodes.map((e) => e.number)).toEqual([101, 102]);
+      expect(manifest.episodes[1]!.guid).toBe(competitor!.episodes[0]!.guid);
+      expect(manifest.episodes[1]!.firstPublishedAt).toBe(T1.toISOString());
+      const feed = parseFeed(await readFile(join(feedDir, 'feed.xml'), 'utf8'))!;
+      expect(feed.items.map((i) => i.guid).sort()).toEqual([ours.episodes[0]!.guid, competitor!.episodes[0]!.guid].sort());
+      // The content objects of the first attempt were not uploaded twice.
+      expect(ours.uploaded.filter((k) => k.endsWith('.mp3'))).toHaveLength(1);
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('gives up with a PreconditionFailedError after its attempts when the manifest keeps changing, writing no feed', async () => {
     const { config, store, feedDir } = await freshShow();
     try {
       await publishEpisodes(config, store, [r101], { now: T1 });
       const feedBefore = await readFile(join(feedDir, 'feed.xml'));
-      // A store where another publisher rewrites the manifest just before our write.
+      let rewrites = 0;
+      // Another publisher rewrites the manifest before every one of our writes.
       const racing: ObjectStore = {
         description: store.description,
         head: (k) => store.head(k),
@@ -218,18 +275,92 @@ describe('publishEpisodes', () => {
         delete: (k) => store.delete(k),
         async put(key, body, opts) {
           if (key === 'manifest.json') {
-            const current = (await store.get(key))!;
-            await store.put(key, Buffer.from(current.body.toString().replace('"title": "Tom', '"title": "Other Tom')), {
-              ...opts,
-              ifMatch: current.etag,
-            });
+            const current = (await readManifest(store))!;
+            rewrites++;
+            await writeManifest(store, { ...current.manifest, channel: { ...current.manifest.channel, updatedAt: new Date(T1.getTime() + rewrites * 1000).toISOString() } }, current.etag);
           }
           return store.put(key, body, opts);
         },
       };
-      await expect(publishEpisodes(config, racing, [r101, r102], { now: T2 })).rejects.toBeInstanceOf(PreconditionFailedError);
+      const err = await publishEpisodes(config, racing, [r101, r102], { now: T2, manifestAttempts: 3 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PreconditionFailedError);
+      expect((err as Error).message).toMatch(/manifest\.json: conditional write failed \(If-Match: [0-9a-f]{64}, but its ETag is [0-9a-f]{64}\)\. Another publish changed it meanwhile; run publish again/);
+      expect(rewrites).toBe(3);
       expect(await readFile(join(feedDir, 'feed.xml'))).toEqual(feedBefore);
-      expect((await readManifest(store))!.manifest.episodes.map((e) => e.title)).toEqual(['Other Tom & Jerry’s <β> "test"']);
+      expect((await readManifest(store))!.manifest.episodes.map((e) => e.number)).toEqual([101]);
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('a slower publish holding an older manifest does not overwrite the feed a newer publish wrote', async () => {
+    const { config, store, feedDir } = await freshShow();
+    try {
+      let competitor: Awaited<ReturnType<typeof publishEpisodes>> | undefined;
+      // After our manifest write and before our feed write, another publish adds #102 (manifest and feed).
+      const slow: ObjectStore = {
+        description: store.description,
+        head: (k) => store.head(k),
+        list: (p) => store.list(p),
+        delete: (k) => store.delete(k),
+        put: (k, b, o) => store.put(k, b, o),
+        async get(key) {
+          if (key === 'feed.xml' && !competitor) competitor = await publishEpisodes(config, new LocalStore(feedDir), [r102], { now: T2 });
+          return store.get(key);
+        },
+      };
+      const ours = await publishEpisodes(config, slow, [r101], { now: T1 });
+      expect(ours.manifest.change).toBe('create');
+      expect(competitor!.manifest).toMatchObject({ change: 'update', added: [102], episodesAfter: 2 });
+      expect(ours.actions.at(-1)).toMatchObject({ key: 'feed.xml', action: 'skip', why: 'unchanged' });
+      expect(ours.feedEpisodes).toBe(2);
+      const feed = parseFeed(await readFile(join(feedDir, 'feed.xml'), 'utf8'))!;
+      expect(feed.items.map((i) => i.title)).toEqual(['AN #102: Second issue', 'AN #101: Tom & Jerry’s <β> "test"']);
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('a dry run says why: new, changed hash, missing remotely, already there; and the manifest change', async () => {
+    const { config, store, feedDir } = await freshShow();
+    try {
+      const first = await publishEpisodes(config, store, [r101, r102], { now: T1 });
+      const vtt102 = first.uploaded.find((k) => k.endsWith('.vtt'))!;
+      await store.delete(vtt102);
+      const before = await snapshot(feedDir);
+      const plan = await publishEpisodes(config, store, [r101remaster, r102, r103], { now: T2, dryRun: true });
+      const byKey = new Map(plan.actions.map((a) => [a.key, a]));
+      const oldAudio = first.uploaded[0]!;
+      const newAudio = `episodes/an-101/an-101-${await h8(r101remaster.files.audio)}.mp3`;
+      expect(byKey.get(newAudio)).toMatchObject({ action: 'upload', why: 'changed', replaces: oldAudio, what: '#101 audio' });
+      expect(byKey.get(newAudio)!.reason).toContain(`replaces ${oldAudio}`);
+      expect(byKey.get(`episodes/an-101/chapters-${await h8(r101.files.chapters)}.json`)).toMatchObject({ action: 'skip', why: 'present' });
+      expect(byKey.get(vtt102)).toMatchObject({ action: 'upload', why: 'missing', what: '#102 transcript (VTT)' });
+      expect(byKey.get(`episodes/an-102/an-102-${await h8(r102.files.audio)}.mp3`)).toMatchObject({ action: 'skip', why: 'present' });
+      expect(byKey.get(`episodes/an-103/an-103-${await h8(r103.files.audio)}.mp3`)).toMatchObject({ action: 'upload', why: 'new' });
+      expect(plan.manifest).toMatchObject({ change: 'update', added: [103], updated: [{ number: 101, fields: ['audio'] }], episodesBefore: 2, episodesAfter: 3 });
+      expect(byKey.get('manifest.json')).toMatchObject({ action: 'upload', why: 'update' });
+      expect(byKey.get('manifest.json')!.reason).toBe('adds #103; updates #101 (audio) (If-Match its ETag); 2 → 3 episodes');
+      expect(byKey.get('feed.xml')).toMatchObject({ action: 'upload', why: 'update' });
+      expect(plan.feedEpisodes).toBe(3);
+      expect(await snapshot(feedDir)).toEqual(before);
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('re-uploads an object stored with the wrong Content-Type', async () => {
+    const { config, store } = await freshShow();
+    try {
+      const first = await publishEpisodes(config, store, [r101], { now: T1 });
+      const chapters = first.uploaded[1]!;
+      expect(chapters).toMatch(/chapters-[0-9a-f]{8}\.json$/);
+      await store.put(chapters, await readFile(r101.files.chapters), { contentType: 'application/octet-stream', cacheControl: 'no-cache' });
+      const again = await publishEpisodes(config, store, [r101], { now: T2 });
+      expect(again.uploaded).toEqual([chapters]);
+      expect(again.actions[1]).toMatchObject({ why: 'wrong-metadata', reason: 'stored with Content-Type application/octet-stream, should be application/json+chapters' });
+      expect(await store.head(chapters)).toMatchObject({ contentType: 'application/json+chapters', cacheControl: 'public, max-age=31536000, immutable' });
+      expect(again.manifestChanged).toBe(false);
     } finally {
       await removeDir(root);
     }

@@ -100,6 +100,7 @@ export async function makeBuild(dir: string, ep: FixtureEpisode): Promise<Episod
       input: { integratedLufs: -20, truePeakDbtp: -3, lraLu: 2 },
       output: { integratedLufs: -16, truePeakDbtp: -1.6, lraLu: 2 },
     },
+    skipped: [],
     quality: {
       highpassHz: 80,
       trimmedHeadSeconds: 0,

@@ -1,0 +1,96 @@
+/** `letterpod status [--json]`: issues, recordings, builds, what is published, what differs. */
+import type { Command } from 'commander';
+import { basename, relative } from 'node:path';
+import { loadConfig } from '../config.js';
+import { projectStatus, type IssueStatus, type StatusReport } from '../publish/status.js';
+import { printJson } from './output.js';
+
+/** Columns padded to their widest cell; the last one is not padded. */
+export function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+function stateLine(s: IssueStatus): string {
+  if (s.state === 'build outdated' || s.state === 'published, build outdated') {
+    return s.build.why ? `${s.state} (${s.build.why})` : `${s.state} (not built here)`;
+  }
+  if (s.state === 'published, differs') return `${s.state}: ${s.differs.join(', ')}`;
+  if (s.state === 'published, objects missing') return `${s.state}: ${s.missing.join('; ')}`;
+  return s.state;
+}
+
+export function formatStatus(report: StatusReport, cwd = process.cwd()): string {
+  const rel = (path: string) => {
+    const r = relative(cwd, path);
+    return r && !r.startsWith('..') ? r : path;
+  };
+  const lines: string[] = [];
+  const r = report.remote;
+  if (r.error) lines.push(`store: ${r.store}: cannot read it: ${r.error}`);
+  else if (!r.manifest) lines.push(`store: ${r.store}: nothing published yet (feed ${r.feedUrl}: ${r.feed})`);
+  else {
+    const feed = r.feed === 'current' ? 'up to date' : r.feed === 'stale' ? 'stale: publish rewrites it' : r.feed;
+    lines.push(`store: ${r.store}: ${r.episodes} episode${r.episodes === 1 ? '' : 's'} published, last change ${r.updatedAt}`);
+    lines.push(`feed:  ${r.feedUrl} (${feed})`);
+  }
+  for (const m of r.missing) lines.push(`  missing from the store: ${m.key} (${m.problem})`);
+  lines.push('');
+
+  if (report.issues.length === 0) lines.push(`no issues in ${rel(report.newsletters)} and nothing published`);
+  else {
+    const rows = [['ISSUE', 'TITLE', 'RECORDING', 'BUILD', 'PUBLISHED', 'STATE', 'PUBLISH WOULD']];
+    for (const s of report.issues) {
+      rows.push([
+        `#${s.number}`,
+        clip(s.title || '(untitled)', 34),
+        s.recording ? basename(s.recording.path) : '—',
+        s.build.state === 'none' ? '—' : s.build.state,
+        s.published ? s.published.pubDate.slice(0, 10) : '—',
+        stateLine(s),
+        s.next,
+      ]);
+    }
+    lines.push(...table(rows));
+  }
+
+  lines.push('');
+  if (report.recordings.length === 0) lines.push(`recordings: none in ${rel(report.recordingsDir)}`);
+  else {
+    lines.push(`recordings in ${rel(report.recordingsDir)}/:`);
+    const rows = report.recordings.map((rec) => [
+      `  ${basename(rec.path)}`,
+      rec.issue !== undefined ? `#${rec.issue}` : '?',
+      rec.problem ?? `matched by ${rec.by === 'build' ? 'its build (same bytes)' : rec.by}`,
+    ]);
+    lines.push(...table(rows));
+  }
+  for (const p of report.problems) lines.push(`problem: ${rel(p.file)}: ${p.problem}`);
+  return lines.join('\n');
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show the issues, recordings, builds and published episodes, and what differs between local builds and the store')
+    .option('--json', 'print the status as JSON')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const report = await projectStatus(config);
+      if (flags.json) printJson(report);
+      else console.log(formatStatus(report));
+      // The local part is shown either way; a store that cannot be read is still a failure.
+      if (report.remote.error) process.exitCode = 1;
+    });
+}
