@@ -6,25 +6,69 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { LetterpodError } from './errors.js';
+import { categoryProblem } from './feed/categories.js';
 import { s3StoreSchema } from './store/s3-config.js';
 
-const showSchema = z.strictObject({
-  title: z.string().min(1),
-  description: z.string().min(1),
-  author: z.string().min(1),
-  owner: z.strictObject({ name: z.string().min(1), email: z.email() }),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'a language code like "en" or "en-US"').default('en'),
-  /** The show's web page. */
-  link: z.url(),
-  copyright: z.string().optional(),
-  /** Apple category, optionally "Category > Subcategory". */
-  category: z.string().min(1).default('Technology'),
-  explicit: z.boolean().default(false),
-  /** Square cover art (JPEG/PNG), a path relative to the config file. */
-  image: z.string().optional(),
-  /** Pattern for episode titles; {number} and {title} are replaced. */
-  episodeTitle: z.string().default('AN #{number}: {title}'),
-  narrator: z.string().optional(),
+/** Links of a person named in show.narrator or show.newsletterAuthor (podcast:person href/img). */
+const personLinksSchema = z.strictObject({ href: z.url().optional(), img: z.url().optional() });
+
+const showSchema = z
+  .strictObject({
+    title: z.string().min(1),
+    description: z.string().min(1),
+    author: z.string().min(1),
+    owner: z.strictObject({ name: z.string().min(1), email: z.email() }),
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'a language code like "en" or "en-US"').default('en'),
+    /** The show's web page. */
+    link: z.url(),
+    copyright: z.string().optional(),
+    /** Apple category, optionally "Category > Subcategory", from Apple's list (case matters). */
+    category: z
+      .string()
+      .min(1)
+      .default('Technology')
+      .superRefine((value, ctx) => {
+        const problem = categoryProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    explicit: z.boolean().default(false),
+    /** itunes:type: "episodic" (newest first) or "serial" (in order). */
+    type: z.enum(['episodic', 'serial']).default('episodic'),
+    /** Square cover art (JPEG/PNG, 1400–3000 px), a path relative to the config file. */
+    image: z.string().optional(),
+    /** Pattern for episode titles; {number} and {title} are replaced. */
+    episodeTitle: z.string().default('AN #{number}: {title}'),
+    /** Who reads the episodes (ID3 artist; podcast:person role "narrator"). */
+    narrator: z.string().optional(),
+    /** Who writes the newsletter (podcast:person role "author", group "writing"). */
+    newsletterAuthor: z.string().min(1).optional(),
+    /** Web page and picture per person named above, by name. */
+    people: z.record(z.string(), personLinksSchema).default({}),
+  })
+  .superRefine((show, ctx) => {
+    const named = new Set([show.narrator, show.newsletterAuthor].filter((n): n is string => Boolean(n)));
+    for (const name of Object.keys(show.people)) {
+      if (!named.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', name],
+          message: `names nobody: set show.narrator or show.newsletterAuthor to "${name}", or remove it`,
+        });
+      }
+    }
+  });
+
+/** feed.xml beyond the show metadata. */
+const feedSchema = z.strictObject({
+  /** Only the newest N episodes go into feed.xml (all stay in the manifest); unset: all. */
+  itemLimit: z.number().int().min(1).optional(),
+  /** podcast:locked: true asks other hosting platforms to refuse importing the feed. */
+  locked: z.boolean().default(false),
+  /**
+   * podcast:guid, when the feed moved: the GUID is assigned once (from the first feed URL)
+   * and stays. Unset: UUIDv5 of the current feed URL.
+   */
+  guid: z.uuid().optional(),
 });
 
 /** MPEG-1 Layer III bitrates (kbps) at 44.1 kHz. */
@@ -65,6 +109,14 @@ const localStoreSchema = z.strictObject({
   publicBaseUrl: z.url().default('http://localhost:8080/'),
 });
 
+/** `letterpod watch`: when a dropped recording counts as complete, and whether it is published. */
+const watchSchema = z.strictObject({
+  /** A recording is processed once its size and mtime stayed unchanged this long (s). */
+  settleSeconds: z.number().min(0.1).max(3600).default(2),
+  /** Publish each recording once built; false: it waits for `letterpod publish`. */
+  autoPublish: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   show: showSchema,
   paths: z
@@ -87,6 +139,8 @@ export const configSchema = z.strictObject({
   cleanup: cleanupSchema.prefault({}),
   music: musicSchema.prefault({}),
   store: z.discriminatedUnion('type', [localStoreSchema, s3StoreSchema]).prefault({ type: 'local' }),
+  feed: feedSchema.prefault({}),
+  watch: watchSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

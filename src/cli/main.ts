@@ -5,6 +5,7 @@ import { LetterpodError, UsageError } from '../errors.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { registerAlign } from './align.js';
 import { registerBuild } from './build.js';
+import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
@@ -20,6 +21,7 @@ program
 registerBuild(program);
 registerAlign(program);
 registerPublish(program);
+registerCheck(program);
 registerServe(program);
 registerStatus(program);
 

@@ -18,6 +18,7 @@ import { probeAudio } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
 import { alignIssue } from './align-issue.js';
 import { layoutChapters } from './chapters.js';
+import { episodeTitle } from './title.js';
 import { renderJsonChapters } from './chapters-json.js';
 import { renderNotes } from './notes.js';
 import type { EpisodeReport } from './report.js';
@@ -134,7 +135,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     program,
     format: config.output,
     tags: {
-      title: config.show.episodeTitle.replace('{number}', String(issue.number)).replace('{title}', issue.title),
+      title: episodeTitle(config.show.episodeTitle, issue),
       artist: config.show.narrator ?? config.show.author,
       album: config.show.title,
       track: issue.number,

@@ -53,17 +53,58 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return out.trimEnd() + ellipsis;
 }
 
-/** Drop characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF). */
+const XML_BAD_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const XML_BAD_CONTROLS_G = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Drop characters XML 1.0 cannot carry (control characters, U+FFFE/U+FFFF); a lone surrogate becomes U+FFFD. */
 export function xmlSafe(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  // fast paths: megabytes of show notes pass through here on every render
+  let out = XML_BAD_CONTROLS.test(text) ? text.replace(XML_BAD_CONTROLS_G, '') : text;
+  if (SURROGATE.test(out)) out = out.replace(LONE_SURROGATES, '\ufffd');
+  return out;
 }
 
 /** The feed's item description limit (Apple: 4000 bytes). */
 export const DESCRIPTION_MAX_BYTES = 4000;
 
+/** A chapter line of the show notes: "00:12:34 Title" (the shape podcast apps and YouTube turn into chapters). */
+const CHAPTER_LINE = /^(\d{2}:\d{2}:\d{2}) (\S.*)$/;
+
+/**
+ * The item description: plain text of the show notes, at most 4000 bytes of UTF-8 (cut at a
+ * character boundary): the intro line, then every chapter line ("00:00:00 Intro", …) as
+ * one list, then the rest of the notes (chapter headings without their timestamps) as far
+ * as it fits. So the list that apps turn into chapters is never cut off by a long issue,
+ * and no timestamp appears twice. `fallback` (the issue title) when the notes have no text.
+ */
 export function plainDescription(notesHtml: string, fallback: string): string {
-  const text = xmlSafe(htmlToText(notesHtml)) || xmlSafe(fallback);
-  return truncateUtf8(text, DESCRIPTION_MAX_BYTES);
+  const text = xmlSafe(htmlToText(notesHtml));
+  if (!text) return truncateUtf8(xmlSafe(fallback), DESCRIPTION_MAX_BYTES);
+  const chapters: string[] = [];
+  let first: string | undefined;
+  const rest: string[] = [];
+  for (const paragraph of text.split(/\n{2,}/)) {
+    const lines = paragraph.split('\n');
+    const titles: string[] = [];
+    const prose: string[] = [];
+    for (const line of lines) {
+      const m = CHAPTER_LINE.exec(line);
+      if (m) {
+        chapters.push(line);
+        titles.push(m[2]!);
+      } else {
+        prose.push(line);
+      }
+    }
+    if (first === undefined) {
+      // chapter headings before the intro line only go into the list
+      if (prose.length) first = prose.join('\n');
+      continue;
+    }
+    rest.push([...titles, ...prose].join('\n'));
+  }
+  const parts = [first, chapters.join('\n'), ...rest].filter((part): part is string => Boolean(part));
+  return truncateUtf8(parts.join('\n\n'), DESCRIPTION_MAX_BYTES);
 }

@@ -19,13 +19,14 @@
  * (apps may still be downloading them).
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { LoadedConfig } from '../config.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { renderFeed } from '../feed/render.js';
+import { feedEpisodes, renderFeed } from '../feed/render.js';
 import { plainDescription } from '../feed/text.js';
+import { readArtwork } from '../feed/artwork.js';
 import { normalizeBaseUrl, publicUrl } from '../feed/urls.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { CACHE_FEED, CACHE_IMMUTABLE, CONTENT_TYPES, sameHeaderValue } from '../store/content-types.js';
@@ -330,31 +331,16 @@ async function prepareEpisode(
 }
 
 async function planArtwork(path: string, previousKey: string | undefined, cache: HashCache): Promise<PlannedObject> {
-  let head: Buffer;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      head = Buffer.alloc(8);
-      await handle.read(head, 0, 8, 0);
-    } finally {
-      await handle.close();
-    }
-  } catch (cause) {
-    throw new LetterpodError({ file: path, problem: 'cover art not found', fix: 'Fix show.image in the config (a path relative to it)', cause });
-  }
-  const isJpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  const isPng = head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  if (!isJpeg && !isPng) {
-    throw new LetterpodError({ file: path, problem: 'cover art is neither JPEG nor PNG', fix: 'Use a square 1400–3000 px JPEG or PNG' });
-  }
-  const ext = isJpeg ? 'jpg' : 'png';
-  return planFile(path, 'cover art', (h) => keys.cover(h, ext), isJpeg ? CONTENT_TYPES.jpeg : CONTENT_TYPES.png, previousKey, cache);
+  // a JPEG or PNG, square, 1400–3000 px, RGB, as Apple requires: else a clear error
+  const art = await readArtwork(path);
+  const ext = art.format === 'jpeg' ? 'jpg' : 'png';
+  return planFile(path, 'cover art', (h) => keys.cover(h, ext), art.contentType, previousKey, cache);
 }
 
 /** What the channel of the feed depends on besides the episodes: a change bumps channel.updatedAt. */
 function channelFingerprint(config: LoadedConfig, artworkKey: string | undefined): string {
   const { image: _image, ...show } = config.show;
-  return sha256Buffer(JSON.stringify({ show, publicBaseUrl: normalizeBaseUrl(config.store.publicBaseUrl), artwork: artworkKey ?? null }));
+  return sha256Buffer(JSON.stringify({ show, feed: config.feed ?? null, publicBaseUrl: normalizeBaseUrl(config.store.publicBaseUrl), artwork: artworkKey ?? null }));
 }
 
 /** "36 KB", "1.4 MB": sizes for messages. */
@@ -591,7 +577,7 @@ async function writeFeed(
     const manifest = latest && latest.etag !== ourEtag ? latest.manifest : ours;
     const newer = manifest !== ours;
     const xml = Buffer.from(renderFeed(config, manifest), 'utf8');
-    result.feedEpisodes = manifest.episodes.length;
+    result.feedEpisodes = feedEpisodes(config, manifest).length;
     const episodes = `${manifest.episodes.length} episode${manifest.episodes.length === 1 ? '' : 's'}`;
     if (existing && existing.body.equals(xml)) {
       record({

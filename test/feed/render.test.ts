@@ -1,8 +1,14 @@
+import { XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'podcast-partytime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { episodeTitle, parseCategory, renderFeed } from '../../src/feed/render.js';
-import type { Manifest, ManifestEpisode } from '../../src/store/manifest.js';
+import { NS } from '../../src/check/feed.js';
+import { child, parseXml, textOf } from '../../src/check/xml.js';
+import { LetterpodError } from '../../src/errors.js';
+import { episodeTitle, feedEpisodes, parseCategory, renderFeed } from '../../src/feed/render.js';
+import { podcastGuid } from '../../src/feed/uuid.js';
+import { parseManifest, serializeManifest, type Manifest, type ManifestEpisode } from '../../src/store/manifest.js';
 import { sha256, testConfig } from '../store/fixtures.js';
+import { buildShow, showConfig } from './show.js';
 
 function file(key: string, bytes: number) {
   return { key, bytes, sha256: sha256(key) };
@@ -41,6 +47,12 @@ function manifest(episodes: ManifestEpisode[], over: Partial<Manifest> = {}): Ma
   };
 }
 
+/** Well-formed by two independent parsers: fast-xml-parser's validator and ours. */
+function expectWellFormed(xml: string): void {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  expect(() => parseXml(xml)).not.toThrow();
+}
+
 const config = testConfig('/tmp/show');
 
 describe('renderFeed', () => {
@@ -48,6 +60,7 @@ describe('renderFeed', () => {
 
   it('renders channel and items that podcast-partytime reads back', () => {
     const xml = renderFeed(config, manifest([episode(101), episode(102)]));
+    expectWellFormed(xml);
     const feed = parseFeed(xml);
     expect(feed).not.toBeNull();
     const f = feed!;
@@ -98,6 +111,67 @@ describe('renderFeed', () => {
     expect(xml).toContain('<itunes:explicit>false</itunes:explicit>');
     expect(xml).toContain('<itunes:category text="Society &amp; Culture">');
     expect(xml).toContain('xmlns:podcast="https://podcastindex.org/namespace/1.0"');
+    expect(xml).toContain('<atom:link href="https://cdn.example.org/podcast/feed.xml" rel="self" type="application/rss+xml"/>');
+  });
+
+  it('round-trips every channel and item field of a fully configured show', () => {
+    const { xml, manifest: m } = buildShow([{ number: 101 }, { number: 102, title: 'Two’s & <three>' }]);
+    expectWellFormed(xml);
+    const f = parseFeed(xml)!;
+    expect(f.copyright).toBe('Rohin Shah');
+    expect(f.author).toBe('Alignment Newsletter');
+    expect(f.itunesCategory).toEqual(['Science > Mathematics']);
+    expect(f.image).toEqual({ url: f.itunesImage, title: 'Alignment Newsletter Podcast', link: 'https://example.org/alignment-newsletter' });
+    expect(f.podcastOwner).toBe('producer@example.org');
+    expect(f.guid).toBe(podcastGuid('https://cdn.example.org/podcast/feed.xml'));
+    // lastBuildDate: the newest updatedAt of what the feed shows, not the render time
+    expect(f.lastBuildDate?.toISOString()).toBe(m.episodes[1]!.updatedAt);
+    expect(f.pubDate?.toISOString()).toBe(m.episodes[1]!.pubDate);
+
+    const item = f.items[0]!;
+    const source = m.episodes[1]!;
+    expect(item.title).toBe('AN #102: Two’s & <three>');
+    expect(item.link).toBe('https://example.org/an/102');
+    expect(item.author).toBe('Alignment Newsletter');
+    expect(item.explicit).toBe(false);
+    expect(item.enclosure).toEqual({ url: `https://cdn.example.org/podcast/${source.audio.key}`, length: source.audio.bytes, type: 'audio/mpeg' });
+    expect(item.duration).toBe(Math.round(source.audio.durationSeconds));
+    expect(item.podcastEpisode).toEqual({ number: 102 });
+    expect(item.podcastTranscripts).toEqual([
+      { url: `https://cdn.example.org/podcast/${source.transcripts.vtt!.key}`, type: 'text/vtt', language: 'en', rel: 'captions' },
+      { url: `https://cdn.example.org/podcast/${source.transcripts.srt!.key}`, type: 'application/srt', language: 'en', rel: 'captions' },
+    ]);
+    expect(item.podcastPeople).toEqual([
+      { name: 'Robert Miles', role: 'Narrator', group: 'Cast' },
+      { name: 'Rohin Shah', role: 'Author', group: 'Writing', img: 'https://example.org/rohin.jpg', href: 'https://rohinshah.com/' },
+    ]);
+    // the raw person tags carry the taxonomy's lower-case names
+    expect(xml).toContain('<podcast:person role="narrator" group="cast">Robert Miles</podcast:person>');
+    expect(xml).toContain('<itunes:title>Two’s &amp; &lt;three&gt;</itunes:title>');
+  });
+
+  it('follows the config: title pattern, explicit, serial, locked, a kept podcast:guid', () => {
+    const guid = '917393e3-1b1e-5cef-ace4-edaa54e1f810';
+    const { xml } = buildShow([{ number: 7, title: 'Seven' }], {
+      show: { episodeTitle: '{title} (#{number})', explicit: true, type: 'serial' },
+      feed: { locked: true, guid },
+    });
+    const f = parseFeed(xml)!;
+    expect(f.items[0]!.title).toBe('Seven (#7)');
+    expect(f.explicit).toBe(true);
+    expect(f.items[0]!.explicit).toBe(true);
+    expect(f.itunesType).toBe('serial');
+    expect(f.locked).toBe(true);
+    expect(f.guid).toBe(guid);
+  });
+
+  it('names no people when the config has none, and gives issue 0 no itunes:episode', () => {
+    const { xml } = buildShow([{ number: 0 }], { show: { narrator: undefined, newsletterAuthor: undefined, people: {} } });
+    const f = parseFeed(xml)!;
+    expect(f.items[0]!.podcastPeople).toBeUndefined();
+    expect(f.items[0]!.itunesEpisode).toBeUndefined();
+    expect(xml).not.toContain('<itunes:episode>');
+    expect(xml).toContain('<podcast:episode>0</podcast:episode>');
   });
 
   it('escapes titles and notes so they round-trip', () => {
@@ -107,15 +181,17 @@ describe('renderFeed', () => {
       testConfig('/tmp/show', { title: 'Show <&> "Ω"' }),
       manifest([episode(101, { title, notesHtml: notes, description: 'a < b & "c" ]]> d' })]),
     );
+    expectWellFormed(xml);
     const f = parseFeed(xml)!;
     expect(f.title).toBe('Show <&> "Ω"');
     expect(f.items[0]!.title).toBe(`AN #101: ${title}`);
     // The HTML goes into CDATA verbatim ("]]>" split across two sections); partytime then
-    // decodes entities inside it, so it reads "&amp;" back as "&".
-    expect(xml).toContain(
-      '<content:encoded><![CDATA[<p>Cats &amp; mice — “quoted” ]]]]><![CDATA[> done</p>]]></content:encoded>',
-    );
+    // decodes entities inside it, so it reads "&amp;" back as "&". Our parser keeps it exact.
+    expect(xml).toContain('<content:encoded><![CDATA[<p>Cats &amp; mice — “quoted” ]]]]><![CDATA[> done</p>]]></content:encoded>');
     expect(f.items[0]!.content).toBe('<p>Cats & mice — “quoted” ]]> done</p>');
+    const item = child(child(parseXml(xml).root, '', 'channel')!, '', 'item')!;
+    expect(textOf(child(item, NS.content, 'encoded')!)).toBe(notes);
+    expect(textOf(child(item, '', 'title')!)).toBe(`AN #101: ${title}`);
     expect(f.items[0]!.description).toBe('a < b & "c" ]]> d');
     expect(xml).toContain('<itunes:title>Tom &amp; Jerry’s &lt;β&gt; &quot;test&quot;</itunes:title>');
   });
@@ -128,27 +204,75 @@ describe('renderFeed', () => {
     vi.setSystemTime(new Date('2031-06-01T12:34:56Z'));
     const b = renderFeed(config, m);
     expect(a).toBe(b);
+    // and after the manifest went through the store (serialize → parse)
+    expect(renderFeed(config, parseManifest(serializeManifest(m), 'manifest.json'))).toBe(a);
     expect(a).toContain('<lastBuildDate>Thu, 04 Jul 2024 08:30:00 GMT</lastBuildDate>');
     expect(parseFeed(a)!.lastBuildDate?.toISOString()).toBe('2024-07-04T08:30:00.000Z');
   });
 
+  it('moves lastBuildDate with content only', () => {
+    const base = manifest([episode(101), episode(102)]);
+    const before = renderFeed(config, base);
+    const edited = manifest([episode(101, { notesHtml: '<p>fixed</p>', updatedAt: '2024-08-01T00:00:00.000Z' }), episode(102)]);
+    const after = renderFeed(config, edited);
+    expect(after).not.toBe(before);
+    expect(parseFeed(after)!.lastBuildDate?.toISOString()).toBe('2024-08-01T00:00:00.000Z');
+    expect(parseFeed(before)!.lastBuildDate?.toISOString()).toBe('2024-06-01T00:00:00.000Z');
+  });
+
   it('keeps descriptions within 4000 bytes and drops characters XML cannot carry', () => {
     const long = 'Ünïcödé summary, '.repeat(400) + '\u0001';
-    const xml = renderFeed(config, manifest([episode(101, { description: long, title: 'Bell\u0007 issue' })]));
+    const xml = renderFeed(config, manifest([episode(101, { description: long, title: 'Bell\u0007 issue\ud800' })]));
+    expectWellFormed(xml);
     const item = parseFeed(xml)!.items[0]!;
     expect(Buffer.byteLength(item.description ?? '', 'utf8')).toBeLessThanOrEqual(4000);
     expect(Buffer.byteLength(item.description ?? '', 'utf8')).toBeGreaterThan(3900);
-    expect(item.title).toBe('AN #101: Bell issue');
+    expect(item.title).toBe('AN #101: Bell issue\ufffd');
   });
 
   it('renders an empty show, and omits artwork, chapters and transcripts when absent', () => {
     const xml = renderFeed(config, manifest([episode(101, { chapters: undefined, transcripts: {} })], { artwork: undefined }));
+    expectWellFormed(xml);
     const f = parseFeed(xml)!;
     expect(f.itunesImage).toBeUndefined();
     expect(f.items[0]!.podcastChapters).toBeUndefined();
     expect(f.items[0]!.podcastTranscripts).toBeUndefined();
-    const empty = parseFeed(renderFeed(config, manifest([])));
-    expect(empty?.title).toBe('Alignment Newsletter Podcast');
+    const emptyXml = renderFeed(config, manifest([]));
+    expectWellFormed(emptyXml);
+    expect(parseXml(emptyXml).root.local).toBe('rss');
+  });
+
+  it('refuses a category Apple does not know, naming the config file', () => {
+    const bad = { ...config, show: { ...config.show, category: 'Technolgy' } };
+    expect(() => renderFeed(bad, manifest([episode(101)]))).toThrow(LetterpodError);
+    expect(() => renderFeed(bad, manifest([episode(101)]))).toThrow(/letterpod\.config\.json: show\.category: "Technolgy" is not an Apple Podcasts category; did you mean "Technology"/);
+  });
+});
+
+describe('item limit', () => {
+  const episodes = [101, 102, 103, 104, 105].map((n) => ({ number: n, pubDate: `2024-0${n - 100}-01T00:00:00.000Z` }));
+
+  it('keeps the newest N in the feed and every episode in the manifest', () => {
+    const { xml, manifest: m, config: c } = buildShow(episodes, { feed: { itemLimit: 2 } });
+    expect(m.episodes).toHaveLength(5);
+    expect(parseFeed(xml)!.items.map((i) => i.itunesEpisode)).toEqual([105, 104]);
+    expect(feedEpisodes(c, m).map((e) => e.number)).toEqual([105, 104]);
+    expect(parseFeed(buildShow(episodes).xml)!.items).toHaveLength(5);
+  });
+
+  it('does not move lastBuildDate (or change a byte) when an episode outside the limit changes', () => {
+    const limited = showConfig({ feed: { itemLimit: 2 } });
+    const { manifest: m } = buildShow(episodes);
+    const before = renderFeed(limited, m);
+    const old = m.episodes[0]!;
+    const edited: Manifest = { ...m, episodes: [{ ...old, notesHtml: '<p>re-mastered</p>', updatedAt: '2025-01-01T00:00:00.000Z' }, ...m.episodes.slice(1)] };
+    expect(renderFeed(limited, edited)).toBe(before);
+    expect(renderFeed(showConfig(), edited)).toContain('<lastBuildDate>Wed, 01 Jan 2025 00:00:00 GMT</lastBuildDate>');
+  });
+
+  it('is validated by the config schema', () => {
+    expect(() => showConfig({ feed: { itemLimit: 0 } })).toThrow(/feed\.itemLimit/);
+    expect(() => showConfig({ feed: { guid: 'not-a-uuid' } })).toThrow(/feed\.guid/);
   });
 });
 
@@ -161,5 +285,6 @@ describe('helpers', () => {
   it('parses "Category > Subcategory"', () => {
     expect(parseCategory('Technology')).toEqual([{ text: 'Technology' }]);
     expect(parseCategory('Society & Culture > Philosophy')).toEqual([{ text: 'Society & Culture', subcats: [{ text: 'Philosophy' }] }]);
+    expect(parseCategory(' Society  & Culture >Philosophy ')).toEqual([{ text: 'Society & Culture', subcats: [{ text: 'Philosophy' }] }]);
   });
 });
