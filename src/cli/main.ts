@@ -9,6 +9,7 @@ import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
+import { registerWatch } from './watch.js';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ registerPublish(program);
 registerCheck(program);
 registerServe(program);
 registerStatus(program);
+registerWatch(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { basename, relative } from 'node:path';
 import { loadConfig } from '../config.js';
 import { projectStatus, type IssueStatus, type StatusReport } from '../publish/status.js';
+import { readJournal, type JournalEntry, type JournalView } from '../watch/journal.js';
 import { printJson } from './output.js';
 
 /** Columns padded to their widest cell; the last one is not padded. */
@@ -29,6 +30,42 @@ function stateLine(s: IssueStatus): string {
   if (s.state === 'published, differs') return `${s.state}: ${s.differs.join(', ')}`;
   if (s.state === 'published, objects missing') return `${s.state}: ${s.missing.join('; ')}`;
   return s.state;
+}
+
+/** A drop-folder recording as the producer should read it: the watcher's state, published per the store. */
+export interface DropStatus {
+  name: string;
+  state: JournalEntry['state'] | 'interrupted';
+  issue?: number;
+  reason?: string;
+  sidecar?: string;
+  updatedAt: string;
+}
+
+/**
+ * The watcher's journal joined with the store: a recording the watcher built and the
+ * producer then published counts as published; one left `processing` with no watcher
+ * running was interrupted (the next `watch` resumes it).
+ */
+export function dropStatus(journal: JournalView, report: StatusReport): DropStatus[] {
+  const publishedAudio = new Map(report.issues.filter((s) => s.published).map((s) => [s.number, s]));
+  return journal.recordings.map((e) => {
+    let state: DropStatus['state'] = e.state;
+    const issue = e.issue !== undefined ? publishedAudio.get(e.issue) : undefined;
+    // the watcher built it and `letterpod publish` published that build since
+    if (e.state === 'built' && issue?.state === 'published') state = 'published';
+    if (e.state === 'processing' && !journal.watcher) state = 'interrupted';
+    const reason = e.error ? `${e.error.problem} — ${e.error.fix}` : e.note;
+    return { name: e.name, state, issue: e.issue, ...(reason ? { reason } : {}), ...(e.sidecar ? { sidecar: e.sidecar } : {}), updatedAt: e.updatedAt };
+  });
+}
+
+export function formatDrop(drop: DropStatus[], watcher: JournalView['watcher']): string[] {
+  if (drop.length === 0) return [];
+  const lines = ['', `drop folder (letterpod watch${watcher ? `, running as pid ${watcher.pid}` : ', not running'}):`];
+  const rows = drop.map((d) => [`  ${d.name}`, d.issue !== undefined ? `#${d.issue}` : '?', d.state, d.reason ? clip(d.reason, 100) : '']);
+  lines.push(...table(rows));
+  return lines;
 }
 
 export function formatStatus(report: StatusReport, cwd = process.cwd()): string {
@@ -87,9 +124,10 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
-      const report = await projectStatus(config);
-      if (flags.json) printJson(report);
-      else console.log(formatStatus(report));
+      const [report, journal] = await Promise.all([projectStatus(config), readJournal(config.root)]);
+      const drop = dropStatus(journal, report);
+      if (flags.json) printJson({ ...report, drop });
+      else console.log([formatStatus(report), ...formatDrop(drop, journal.watcher)].join('\n'));
       // The local part is shown either way; a store that cannot be read is still a failure.
       if (report.remote.error) process.exitCode = 1;
     });

@@ -1,0 +1,762 @@
+/**
+ * `letterpod watch`: recordings/ as the narrator's drop folder.
+ *
+ * - chokidar reports files in recordings/ that intake/files.ts takes for recordings
+ *   (partial downloads, temp files, hidden files and our sidecars never are); each is
+ *   processed once it is complete (settle.ts: size and mtime unchanged for
+ *   `watch.settleSeconds`).
+ * - A complete file whose content (sha256) is new under its name is queued in arrival
+ *   order (queue.ts) and processed one at a time: matched and built in a worker process
+ *   (worker.ts), then — with `watch.autoPublish` — published with the publish protocol
+ *   (content objects, manifest, feed last), which keeps the episode's GUID per issue.
+ * - Every state change is written to the journal (journal.ts); a failure also writes a
+ *   sidecar beside the recording (sidecar.ts), removed when the recording goes through.
+ * - Stopping (SIGINT/SIGTERM) kills a build in progress with all its processes and lets a
+ *   publish in progress finish; the interrupted recording is `waiting` in the journal.
+ *   Starting again (also after a kill -9) re-queues `waiting` and `processing` entries
+ *   and picks up every file that arrived or changed meanwhile.
+ *
+ * Recordings are only ever read.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { LoadedConfig } from '../config.js';
+import { sha256File } from '../hash.js';
+import { ISSUE_EXTENSIONS, isCandidateRecording } from '../intake/files.js';
+import { publishEpisodes } from '../publish/protocol.js';
+import { openStore } from '../store/open.js';
+import { describeFailure, type WorkerFailure, type WorkerMessage } from './worker.js';
+import { startWorker, type WorkerRun } from './job.js';
+import { Journal, type FailurePhase, type JournalEntry } from './journal.js';
+import { acquireWatchLock, processAlive } from './lock.js';
+import type { LogFields, WatchLog } from './log.js';
+import { ArrivalQueue } from './queue.js';
+import { SettleDetector, sameSnapshot, snapshotOf, type FileSnapshot } from './settle.js';
+import { removeSidecar, writeSidecar } from './sidecar.js';
+
+export interface WatcherOptions {
+  config: LoadedConfig;
+  log: WatchLog;
+  /** Override config.watch.settleSeconds. */
+  settleSeconds?: number;
+  /** Override config.watch.autoPublish. */
+  autoPublish?: boolean;
+  /** The worker module (default: worker.js beside this file). */
+  workerPath?: string;
+}
+
+interface Arrival {
+  /** First event (ISO) and its clock time (ms). */
+  seenAt: string;
+  seenMs: number;
+  /** When the take arrived (see JournalEntry.arrivalMs). */
+  arrivalMs: number;
+  logged: boolean;
+}
+
+/** How long an earlier arrival still settling holds up a later one that is ready (beyond the settle window). */
+const HOLD_FOR_EARLIER_MS = 2000;
+
+interface Current {
+  name: string;
+  run: WorkerRun | undefined;
+  phase: 'build' | 'publish';
+  /** The file changed or disappeared while it was processed. */
+  changed: boolean;
+}
+
+/** Failure phases retried at start-up with the file unchanged (the cause may be outside the recording). */
+const RETRY_AT_START: ReadonlySet<FailurePhase> = new Set(['match', 'publish', 'internal']);
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1000))} KB`;
+}
+
+export class RecordingWatcher {
+  readonly config: LoadedConfig;
+  readonly settleSeconds: number;
+  readonly autoPublish: boolean;
+  readonly recordingsDir: string;
+  private readonly log: WatchLog;
+  private readonly workerPath: string | undefined;
+  private journal!: Journal;
+  private releaseLock: (() => Promise<void>) | undefined;
+  private readonly settle: SettleDetector;
+  private readonly queue = new ArrivalQueue();
+  /** Takes seen but not yet queued: when they were first seen, and when they arrived. */
+  private readonly arrivals = new Map<string, Arrival>();
+  /** The last live arrival time handed out (they strictly increase in event order). */
+  private lastArrivalMs = 0;
+  private recordingsWatcher: FSWatcher | undefined;
+  private issuesWatcher: FSWatcher | undefined;
+  private ready = false;
+  private readonly initial: string[] = [];
+  private current: Current | undefined;
+  private processing: Promise<void> = Promise.resolve();
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private issuesTimer: NodeJS.Timeout | undefined;
+  private readonly unlinkTimers = new Map<string, NodeJS.Timeout>();
+  /** Per name: the completion being handled (hashing), so two do not race. */
+  private readonly completing = new Map<string, Promise<void>>();
+  private stopping = false;
+  private idle = true;
+  /** Resolves when the initial scan is done and its files are settling. */
+  private readyPromise: Promise<void> | undefined;
+
+  constructor(opts: WatcherOptions) {
+    this.config = opts.config;
+    this.log = opts.log;
+    this.workerPath = opts.workerPath;
+    this.settleSeconds = opts.settleSeconds ?? opts.config.watch.settleSeconds;
+    this.autoPublish = opts.autoPublish ?? opts.config.watch.autoPublish;
+    this.recordingsDir = resolve(opts.config.resolved.recordings);
+    this.settle = new SettleDetector({
+      settleMs: this.settleSeconds * 1000,
+      onComplete: (path, snapshot) => this.completed(path, snapshot),
+      onGone: (path) => this.arrivals.delete(basename(path)),
+      onEmpty: (path) => {
+        this.arrivals.delete(basename(path));
+        this.emit('warning', basename(path), `${basename(path)} is empty: waiting for its content`);
+      },
+    });
+  }
+
+  private emit(event: Parameters<WatchLog['event']>[0], recording: string | undefined, message: string, fields: LogFields = {}): void {
+    this.log.event(event, message, { ...(recording ? { recording } : {}), ...fields });
+  }
+
+  /** Take the project, read the journal, re-queue what was interrupted and start watching. */
+  async start(): Promise<void> {
+    const root = this.config.root;
+    this.releaseLock = await acquireWatchLock(root);
+    try {
+      this.journal = await Journal.open(root, (error) => this.emit('warning', undefined, `could not write the journal: ${error.message}`));
+      await mkdir(this.recordingsDir, { recursive: true });
+      let resumed = 0;
+      for (const entry of this.journal.entries()) {
+        if (entry.state === 'processing') {
+          this.killStaleWorker(entry.workerPid);
+          this.journal.set(this.toWaiting(entry, 'interrupted (the watcher stopped): resumed'));
+          resumed++;
+        } else if (entry.state === 'waiting') resumed++;
+      }
+      await this.journal.save();
+      this.emit(
+        'watching',
+        undefined,
+        `watching ${this.recordingsDir} (complete after ${this.settleSeconds} s unchanged; ${this.autoPublish ? 'publishing each build' : 'building; publish with `letterpod publish`'})`,
+        { dir: this.recordingsDir, settleSeconds: this.settleSeconds, autoPublish: this.autoPublish, pid: process.pid },
+      );
+      if (resumed) this.emit('resumed', undefined, `${resumed} recording${resumed === 1 ? '' : 's'} waiting from before: resuming`, { count: resumed });
+
+      this.readyPromise = new Promise<void>((resolveReady, reject) => {
+        const dir = this.recordingsDir;
+        this.recordingsWatcher = watch(dir, {
+          depth: 0,
+          ignoreInitial: false,
+          // the folder itself, and candidate recordings in it; directories and everything else are ignored
+          ignored: (path, stats) => {
+            if (resolve(path) === dir) return false;
+            if (stats && !stats.isFile()) return true;
+            return !isCandidateRecording(basename(path));
+          },
+        });
+        this.recordingsWatcher.on('raw', (_event, evPath) => {
+          // the kernel's order of events: the arrival order of a burst
+          if (!this.ready || this.stopping || typeof evPath !== 'string' || !evPath) return;
+          const name = basename(evPath);
+          if (isCandidateRecording(name)) this.noteArrival(name);
+        });
+        this.recordingsWatcher.on('add', (path) => this.seen(path, 'add'));
+        this.recordingsWatcher.on('change', (path) => this.seen(path, 'change'));
+        this.recordingsWatcher.on('unlink', (path) => this.unlinked(path));
+        this.recordingsWatcher.on('error', (error) => this.emit('warning', undefined, `watching ${dir}: ${(error as Error).message}`));
+        this.recordingsWatcher.once('ready', () => {
+          void this.initialScanDone().then(resolveReady, reject);
+        });
+      });
+      await this.readyPromise;
+
+      const issuesDir = this.config.resolved.newsletters;
+      this.issuesWatcher = watch(issuesDir, {
+        depth: 0,
+        ignoreInitial: true,
+        ignored: (path, stats) => {
+          if (resolve(path) === resolve(issuesDir)) return false;
+          if (stats && !stats.isFile()) return true;
+          const name = basename(path);
+          return name.startsWith('.') || !ISSUE_EXTENSIONS.has(name.slice(name.lastIndexOf('.')).toLowerCase());
+        },
+      });
+      const issuesChanged = () => {
+        if (this.issuesTimer) clearTimeout(this.issuesTimer);
+        this.issuesTimer = setTimeout(() => {
+          this.issuesTimer = undefined;
+          this.retryFailed('newsletters/ changed', new Set(['match', 'build', 'internal']));
+        }, Math.max(1000, this.settleSeconds * 1000));
+      };
+      this.issuesWatcher.on('add', issuesChanged).on('change', issuesChanged).on('unlink', issuesChanged);
+      this.issuesWatcher.on('error', (error) => this.emit('warning', undefined, `watching ${issuesDir}: ${(error as Error).message}`));
+    } catch (error) {
+      await this.closeWatchers();
+      await this.releaseLock?.();
+      throw error;
+    }
+  }
+
+  /** A worker of a watcher that was killed normally kills itself; one that survived somehow is stopped here. */
+  private killStaleWorker(pid: number | undefined): void {
+    if (!pid || !processAlive(pid)) return;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('--letterpod-watch-worker')) return;
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // not ours, or gone
+    }
+  }
+
+  private toWaiting(entry: JournalEntry, note: string): JournalEntry {
+    const { stage: _stage, workerPid: _pid, ...rest } = entry;
+    return { ...rest, state: 'waiting', note, updatedAt: isoNow() };
+  }
+
+  /** After the initial scan: journal entries whose file is gone are dropped; the files found settle, by birth time. */
+  private async initialScanDone(): Promise<void> {
+    const found: string[] = [];
+    for (const path of this.initial) {
+      const name = basename(path);
+      try {
+        const st = await stat(path);
+        this.arrivals.set(name, { seenAt: isoNow(), seenMs: Date.now(), arrivalMs: this.arrivalOf(name, st), logged: false });
+        found.push(path);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    this.initial.length = 0;
+    const names = new Set(found.map((p) => basename(p)));
+    for (const entry of this.journal.entries()) {
+      if (!names.has(entry.name)) await this.forgetRecording(entry.name, join(this.recordingsDir, entry.name), 'is no longer in recordings/');
+    }
+    this.ready = true;
+    for (const path of found) this.seen(path, 'add');
+  }
+
+  /** chokidar saw a candidate appear or change. */
+  private seen(path: string, kind: 'add' | 'change'): void {
+    if (this.stopping) return;
+    if (!this.ready) {
+      this.initial.push(path);
+      return;
+    }
+    const name = basename(path);
+    const pending = this.unlinkTimers.get(name);
+    if (pending) {
+      clearTimeout(pending);
+      this.unlinkTimers.delete(name);
+    }
+    const arrival = this.noteArrival(name);
+    if (kind === 'add' && !arrival.logged && !this.journal.get(name)) {
+      arrival.logged = true;
+      this.emit('seen', name, `${name} appeared: waiting until it is complete`);
+    }
+    if (this.current?.name === name) void this.checkCurrentChanged(path);
+    this.queue.remove(name);
+    this.settle.touch(path);
+  }
+
+  /**
+   * Where a take goes in the queue, should its content turn out to be new. While watching,
+   * takes arrive in the order the kernel reports their first event (chokidar's `raw`
+   * events; its `add` events come in directory order, and birth times are too coarse to
+   * order files copied in one go); files found by the initial scan arrived while no
+   * watcher ran and go by their birth time (initialScanDone).
+   */
+  private noteArrival(name: string): Arrival {
+    let arrival = this.arrivals.get(name);
+    if (!arrival) {
+      const arrivalMs = Math.max(Date.now(), this.lastArrivalMs + 0.001);
+      this.lastArrivalMs = arrivalMs;
+      arrival = { seenAt: isoNow(), seenMs: Date.now(), arrivalMs, logged: false };
+      this.arrivals.set(name, arrival);
+    }
+    return arrival;
+  }
+
+  /**
+   * When a take found on disk arrived: a new file (or one renamed into place) by its birth
+   * time; a file rewritten in place by its mtime.
+   */
+  private arrivalOf(name: string, st: { ino: number; birthtimeMs: number; mtimeMs: number }): number {
+    const known = this.journal.get(name);
+    if (known && known.ino === st.ino) return st.mtimeMs;
+    return st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
+  }
+
+  /** The recording being processed was written to: when its content really changed, stop building the old one. */
+  private async checkCurrentChanged(path: string): Promise<void> {
+    const current = this.current;
+    const entry = this.journal.get(basename(path));
+    if (!current || !entry) return;
+    const now = await stat(path).then(snapshotOf, () => undefined);
+    if (now && sameSnapshot(now, entry)) return;
+    if (this.current !== current) return;
+    current.changed = true;
+    if (current.phase === 'build' && current.run) {
+      this.emit('interrupted', current.name, `${current.name} changed while it was being built: starting over when the new take is complete`);
+      current.run.abort();
+    }
+  }
+
+  private unlinked(path: string): void {
+    const name = basename(path);
+    this.settle.forget(path);
+    this.queue.remove(name);
+    this.arrivals.delete(name);
+    const old = this.unlinkTimers.get(name);
+    if (old) clearTimeout(old);
+    // a replace by rename shows up as unlink + add: decide a moment later
+    this.unlinkTimers.set(
+      name,
+      setTimeout(() => {
+        this.unlinkTimers.delete(name);
+        void stat(path).then(
+          () => this.seen(path, 'add'),
+          async () => {
+            if (this.current?.name === name) {
+              this.current.changed = true;
+              this.current.run?.abort();
+            }
+            await this.forgetRecording(name, path, 'was removed from recordings/');
+            this.retryFailed(`${name} was removed`, new Set(['match']));
+          },
+        );
+      }, 500),
+    );
+  }
+
+  /** Drop a recording that is gone from the journal, with its sidecar. */
+  private async forgetRecording(name: string, path: string, why: string): Promise<void> {
+    const entry = this.journal.get(name);
+    if (!entry) return;
+    this.journal.delete(name);
+    await this.journal.save();
+    let sidecar = false;
+    try {
+      sidecar = await removeSidecar(path);
+    } catch {
+      // leave it
+    }
+    this.emit('removed', name, `${name} ${why}${sidecar ? '; its error note was removed' : ''}`, { state: entry.state });
+  }
+
+  /** The settle detector found `path` complete. */
+  private completed(path: string, snapshot: FileSnapshot): void {
+    const name = basename(path);
+    const before = this.completing.get(name) ?? Promise.resolve();
+    const next = before
+      .then(() => this.handleComplete(name, path, snapshot))
+      .catch((error: unknown) => this.emit('warning', name, `${name}: ${(error as Error).message}`));
+    this.completing.set(name, next);
+    void next.finally(() => {
+      if (this.completing.get(name) === next) this.completing.delete(name);
+    });
+  }
+
+  private async handleComplete(name: string, path: string, snapshot: FileSnapshot): Promise<void> {
+    if (this.stopping) return;
+    const arrival = this.arrivals.get(name);
+    try {
+      await this.handleTake(name, path, snapshot, arrival);
+    } finally {
+      if (this.arrivals.get(name) === arrival) this.arrivals.delete(name);
+    }
+  }
+
+  private async handleTake(name: string, path: string, snapshot: FileSnapshot, arrival: Arrival | undefined): Promise<void> {
+    const entry = this.journal.get(name);
+    if (entry && sameSnapshot(entry, snapshot)) return this.resume(entry, false);
+    const { sha256 } = await sha256File(path);
+    const st = await stat(path).catch(() => undefined);
+    const after = st ? snapshotOf(st) : undefined;
+    if (!st || !after || !sameSnapshot(after, snapshot)) {
+      // changed while it was hashed: settle again
+      if (after) this.seen(path, 'change');
+      return;
+    }
+    if (this.stopping) return;
+    const now = isoNow();
+    if (entry && entry.sha256 === sha256) {
+      // touched, same content: keep its state, note the new times
+      const touched: JournalEntry = { ...entry, ...snapshot, mtime: new Date(snapshot.mtimeMs).toISOString(), updatedAt: now };
+      this.journal.set(touched);
+      await this.journal.save();
+      return this.resume(touched, true);
+    }
+    const arrivalMs = arrival?.arrivalMs ?? this.arrivalOf(name, st);
+    const fresh: JournalEntry = {
+      name,
+      path,
+      state: 'waiting',
+      arrivedAt: new Date(arrivalMs).toISOString(),
+      arrivalMs,
+      ...snapshot,
+      mtime: new Date(snapshot.mtimeMs).toISOString(),
+      sha256,
+      attempts: 0,
+      takes: (entry?.takes ?? 0) + 1,
+      firstSeenAt: entry?.firstSeenAt ?? arrival?.seenAt ?? now,
+      queuedAt: now,
+      updatedAt: now,
+      ...(entry?.sidecar ? { sidecar: entry.sidecar } : {}),
+      ...(entry ? { note: `take ${(entry.takes ?? 0) + 1} (replaces a ${entry.state} take)` } : {}),
+    };
+    this.journal.set(fresh);
+    await this.journal.save();
+    const what = entry ? `a new take of ${name}` : name;
+    this.emit('complete', name, `${what} is complete (${mb(snapshot.size)}, sha256 ${sha256.slice(0, 12)}): queued`, {
+      size: snapshot.size,
+      sha256,
+      take: fresh.takes,
+      arrivedAt: fresh.arrivedAt,
+    });
+    this.enqueue(fresh);
+  }
+
+  /** A complete file whose content the journal already has: carry on from its state. */
+  private resume(entry: JournalEntry, touched: boolean): void {
+    switch (entry.state) {
+      case 'waiting':
+      case 'processing':
+        this.enqueue(entry);
+        return;
+      case 'built':
+        if (this.autoPublish) {
+          this.emit('queued', entry.name, `${entry.name} is built but not published: queued to publish`);
+          this.enqueue(entry);
+        }
+        return;
+      case 'published':
+        return;
+      case 'failed': {
+        const phase = entry.error?.phase ?? 'internal';
+        if (touched || RETRY_AT_START.has(phase) || (phase === 'build' && this.issuesNewerThan(entry.failedAt))) {
+          this.emit('retry', entry.name, `${entry.name} failed before (${entry.error?.problem ?? 'unknown'}): trying again`);
+          this.enqueue(entry);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Whether an issue text changed after `iso` (a failed build may have been the text's fault). */
+  private issuesNewerThan(iso: string | undefined): boolean {
+    if (!iso) return true;
+    const since = Date.parse(iso);
+    const dir = this.config.resolved.newsletters;
+    try {
+      // sync on purpose: a handful of issue texts, read only when a failed build is resumed
+      return readdirSync(dir).some((name) => {
+        try {
+          return statSync(join(dir, name)).mtimeMs > since;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  }
+
+  /** Retry failed recordings whose failure may have had an outside cause that just changed. */
+  private retryFailed(reason: string, phases: ReadonlySet<FailurePhase>): void {
+    if (this.stopping) return;
+    for (const entry of this.journal.entries()) {
+      if (entry.state !== 'failed' || !phases.has(entry.error?.phase ?? 'internal')) continue;
+      if (this.queue.has(entry.name) || this.settle.isSettling(entry.path) || this.current?.name === entry.name) continue;
+      this.emit('retry', entry.name, `${reason}: trying ${entry.name} again`);
+      this.enqueue(entry);
+    }
+  }
+
+  private enqueue(entry: JournalEntry): void {
+    if (this.stopping) return;
+    if (entry.state !== 'waiting') {
+      const waiting = this.toWaiting(entry, entry.note ?? 'queued');
+      this.journal.set(waiting);
+      void this.journal.save();
+    }
+    this.queue.push(entry.name, entry.arrivalMs);
+    this.schedulePump();
+  }
+
+  private schedulePump(delayMs = 150): void {
+    if (this.pumpTimer || this.current || this.stopping) return;
+    // a short pause lets files that completed together line up in arrival order
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = undefined;
+      this.pump();
+    }, delayMs);
+  }
+
+  /** An earlier arrival that is still settling (or being hashed) and will be ready soon: the queue waits for it. */
+  private earlierArrivalPending(before: number): boolean {
+    const limit = this.settleSeconds * 1000 + HOLD_FOR_EARLIER_MS;
+    let pending = false;
+    for (const [name, a] of this.arrivals) {
+      if (this.queue.has(name)) continue;
+      const fresh = Date.now() - a.seenMs < limit;
+      if (!fresh && !this.settle.isSettling(join(this.recordingsDir, name)) && !this.completing.has(name)) {
+        this.arrivals.delete(name); // an event that led nowhere
+        continue;
+      }
+      if (fresh && a.arrivalMs < before) pending = true;
+    }
+    return pending;
+  }
+
+  private pump(): void {
+    if (this.current || this.stopping) return;
+    const head = this.queue.peek();
+    if (head && this.earlierArrivalPending(head.seq)) {
+      this.schedulePump(100);
+      return;
+    }
+    const name = this.queue.shift();
+    if (name === undefined) {
+      if (!this.idle && this.settle.settling().length === 0) {
+        this.idle = true;
+        this.emit('idle', undefined, 'nothing left to do: waiting for recordings');
+      }
+      return;
+    }
+    this.idle = false;
+    this.processing = this.process(name)
+      .catch((error: unknown) => this.emit('warning', name, `${name}: ${(error as Error).message}`))
+      .finally(() => {
+        this.current = undefined;
+        this.schedulePump(0);
+      });
+  }
+
+  private async process(name: string): Promise<void> {
+    const entry = this.journal.get(name);
+    if (!entry || entry.state !== 'waiting') return;
+    const now = await stat(entry.path).then(snapshotOf, () => undefined);
+    if (!now) return; // removed: the unlink handler forgets it
+    if (!sameSnapshot(now, entry) || this.settle.isSettling(entry.path)) {
+      this.seen(entry.path, 'change'); // it changed since it was queued: settle again
+      return;
+    }
+    const current: Current = { name, run: undefined, phase: 'build', changed: false };
+    this.current = current;
+    const { error: _error, failedAt: _failedAt, note: _note, ...rest } = entry;
+    let live: JournalEntry = { ...rest, state: 'processing', stage: 'start', attempts: entry.attempts + 1, startedAt: isoNow(), updatedAt: isoNow() };
+    /** Whether the journal still holds this take (not a newer one, and not removed). */
+    const mine = () => {
+      const e = this.journal.get(name);
+      return e !== undefined && e.takes === entry.takes && e.sha256 === entry.sha256;
+    };
+    const update = async (changes: Partial<JournalEntry>) => {
+      live = { ...live, ...changes, updatedAt: isoNow() };
+      if (mine()) {
+        this.journal.set(live);
+        await this.journal.save();
+      }
+    };
+    await update({});
+    this.emit('processing', name, `${name}: processing (attempt ${live.attempts})`, { arrivedAt: live.arrivedAt, attempt: live.attempts });
+
+    const claimed: Record<string, string> = {};
+    for (const other of this.journal.entries()) {
+      if (other.name !== name && other.issue !== undefined && ['waiting', 'processing', 'built', 'published'].includes(other.state)) {
+        claimed[String(other.issue)] = other.name;
+      }
+    }
+    const onMessage = (m: WorkerMessage) => {
+      if (m.type === 'stage') {
+        void update({ stage: m.stage });
+        this.emit('stage', name, `${name}: ${m.stage}`, { stage: m.stage });
+      } else if (m.type === 'matched') {
+        void update({ issue: m.issue, issueTitle: m.title, matchedBy: m.by });
+        this.emit('matched', name, `${name} is issue #${m.issue} "${m.title}" (by ${m.by})`, { issue: m.issue, by: m.by });
+      }
+    };
+    if (this.stopping) {
+      this.journal.set(this.toWaiting(live, 'interrupted by the stop: resumes at the next start'));
+      await this.journal.save();
+      return;
+    }
+    const run = startWorker({ root: this.config.root, configFile: this.config.file, recording: entry.path, claimed }, onMessage, this.workerPath);
+    current.run = run;
+    await update({ workerPid: run.pid });
+    const outcome = await run.result;
+    current.run = undefined;
+    const { workerPid: _w, ...withoutPid } = live;
+    live = withoutPid;
+
+    if (outcome.kind === 'aborted' || (current.changed && outcome.kind !== 'done')) {
+      if (!mine()) return; // removed, or a newer take is queued
+      const why = this.stopping ? 'interrupted by the stop: resumes at the next start' : 'the file changed while it was built';
+      this.journal.set(this.toWaiting(live, why));
+      await this.journal.save();
+      if (this.stopping) this.emit('interrupted', name, `${name}: build stopped; it resumes when letterpod watch starts again`);
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      if (mine()) await this.fail(name, live, outcome.failure);
+      return;
+    }
+
+    const { report, reused } = outcome;
+    if (report.source.sha256 !== entry.sha256) {
+      // the recording was replaced during the build: this build is of another take
+      if (mine()) {
+        this.journal.set(this.toWaiting(live, 'the file changed while it was built'));
+        await this.journal.save();
+      }
+      this.emit('interrupted', name, `${name} changed during its build: starting over`);
+      this.seen(entry.path, 'change');
+      return;
+    }
+    const now2 = isoNow();
+    await update({
+      issue: report.issue.number,
+      issueTitle: report.issue.title,
+      builtAt: reused ? (report.builtAt ?? now2) : now2,
+      build: { dir: outcome.buildDir, audio: report.files.audio, audioBytes: report.audio.bytes, audioSha256: report.audio.sha256 ?? '', reused },
+    });
+    this.emit(reused ? 'reused' : 'built', name, `${name}: ${reused ? 'build is current' : 'built'} #${report.issue.number} (${mb(report.audio.bytes)} MP3, ${report.chapters.length} chapters)`, {
+      issue: report.issue.number,
+      audioBytes: report.audio.bytes,
+      buildDir: outcome.buildDir,
+    });
+
+    if (!this.autoPublish) {
+      const { stage: _s, ...built } = live;
+      live = { ...built, state: 'built', note: 'waits for `letterpod publish`' };
+      if (mine()) {
+        this.journal.set({ ...live, updatedAt: isoNow() });
+        await this.journal.save();
+        await this.succeeded(name, live);
+      }
+      return;
+    }
+
+    current.phase = 'publish';
+    await update({ stage: 'publish' });
+    this.emit('stage', name, `${name}: publish`, { stage: 'publish' });
+    let episode;
+    try {
+      const result = await publishEpisodes(this.config, openStore(this.config), [report]);
+      episode = result.episodes.find((e) => e.number === report.issue.number);
+      if (!episode) throw new Error(`the publish did not report issue #${report.issue.number}`);
+    } catch (error) {
+      if (mine()) await this.fail(name, live, describeFailure(error, 'publish', entry.path));
+      return;
+    }
+    const { stage: _s, ...published } = live;
+    live = {
+      ...published,
+      state: 'published',
+      publishedAt: isoNow(),
+      episode: { guid: episode.guid, slug: episode.slug, audioUrl: episode.audioUrl, audioBytes: report.audio.bytes, firstPublish: episode.isNew },
+    };
+    this.emit(
+      'published',
+      name,
+      `${name}: published #${episode.number} ${episode.isNew ? 'as a new episode' : episode.changed ? 'again (same GUID)' : '(unchanged)'} (guid ${episode.guid})`,
+      { issue: episode.number, guid: episode.guid, audioUrl: episode.audioUrl, audioBytes: report.audio.bytes, firstPublish: episode.isNew },
+    );
+    if (!mine()) return; // a newer take is queued: it is published next
+    this.journal.set({ ...live, updatedAt: isoNow() });
+    await this.journal.save();
+    await this.succeeded(name, live);
+  }
+
+  private async succeeded(name: string, entry: JournalEntry): Promise<void> {
+    let removed = false;
+    try {
+      removed = await removeSidecar(entry.path);
+    } catch (error) {
+      this.emit('warning', name, `could not remove the error note of ${name}: ${(error as Error).message}`);
+    }
+    if (entry.sidecar || removed) {
+      const { sidecar: _sidecar, ...rest } = entry;
+      if (this.journal.get(name)) {
+        this.journal.set({ ...rest, updatedAt: isoNow() });
+        await this.journal.save();
+      }
+      if (removed) this.emit('sidecar-removed', name, `${name} went through: removed its error note`);
+    }
+  }
+
+  private async fail(name: string, live: JournalEntry, failure: WorkerFailure): Promise<void> {
+    if (!this.journal.get(name)) return;
+    const at = new Date();
+    const { stage: _s, workerPid: _w, ...rest } = live;
+    let entry: JournalEntry = { ...rest, state: 'failed', failedAt: at.toISOString(), updatedAt: at.toISOString(), error: { ...failure } };
+    try {
+      entry = { ...entry, sidecar: await writeSidecar(live.path, failure, at, this.autoPublish) };
+    } catch (error) {
+      this.emit('warning', name, `could not write the error note beside ${name}: ${(error as Error).message}`);
+    }
+    this.journal.set(entry);
+    await this.journal.save();
+    this.emit('failed', name, `${name}: ${failure.problem}. ${failure.fix}`, {
+      phase: failure.phase,
+      problem: failure.problem,
+      fix: failure.fix,
+      file: failure.file,
+      sidecar: entry.sidecar,
+    });
+  }
+
+  /** Kill a build in progress at once (a second Ctrl-C); the journal keeps it `processing`, so the next start resumes it. */
+  abortNow(): void {
+    this.current?.run?.abort();
+  }
+
+  /**
+   * Stop: no new work; a build in progress is killed (with its ffmpegs) and goes back to
+   * `waiting`; a publish in progress is finished first. Then the journal is written and
+   * the lock released.
+   */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const current = this.current;
+    this.emit(
+      'stopping',
+      current?.name,
+      current?.phase === 'publish' ? `${reason}: stopping after the publish of ${current.name} (again to stop now)` : `${reason}: stopping`,
+      { signal: reason },
+    );
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    if (this.issuesTimer) clearTimeout(this.issuesTimer);
+    for (const timer of this.unlinkTimers.values()) clearTimeout(timer);
+    this.unlinkTimers.clear();
+    this.settle.close();
+    if (current?.phase === 'build') current.run?.abort();
+    await this.readyPromise?.catch(() => undefined);
+    await this.closeWatchers();
+    await this.processing;
+    await Promise.all([...this.completing.values()]);
+    await this.journal?.save();
+    await this.releaseLock?.();
+    this.releaseLock = undefined;
+    const waiting = this.journal?.entries().filter((e) => e.state === 'waiting').length ?? 0;
+    this.emit('stopped', undefined, `stopped${waiting ? ` (${waiting} waiting: they resume at the next start)` : ''}`, { waiting });
+  }
+
+  private async closeWatchers(): Promise<void> {
+    await Promise.all([this.recordingsWatcher?.close(), this.issuesWatcher?.close()]);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The build process of `letterpod watch`: one recording, in a child process that leads
+ * its own process group (the watcher forks it detached), so that stopping the watcher —
+ * or the watcher dying — takes the build down with every ffmpeg it started:
+ *
+ * - the watcher stops a build by killing the whole group;
+ * - when the watcher dies (even by SIGKILL), the IPC channel closes and this process
+ *   kills its own group at once.
+ *
+ * It matches the recording to its issue (name, tags, else listening: publish/find-issue),
+ * reuses the build folder when it was made from exactly these inputs (publish/pipeline
+ * `buildState`), and otherwise empties the folder and builds into it. `buildEpisode`
+ * writes episode.json last (atomically), so a build cut short leaves a folder without
+ * one, which is never taken for a finished build.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { buildEpisode, episodeSlug } from '../episode/build.js';
+import type { EpisodeReport } from '../episode/report.js';
+import { LetterpodError } from '../errors.js';
+import { indexIssues, recordingIssueNumber } from '../intake/match.js';
+import { FfmpegError } from '../media/ffmpeg.js';
+import { probeAudio } from '../media/probe.js';
+import { findIssueFor, publishedIssueNumbers } from '../publish/find-issue.js';
+import { buildState } from '../publish/pipeline.js';
+import type { FailurePhase } from './journal.js';
+
+export interface WorkerJob {
+  /** The project root (the config file's folder). */
+  root: string;
+  configFile: string | undefined;
+  recording: string;
+  /** Issues other recordings in the folder stand for: issue number → their file name. */
+  claimed: Record<string, string>;
+}
+
+export interface WorkerFailure {
+  phase: FailurePhase;
+  problem: string;
+  fix: string;
+  file?: string;
+  message: string;
+}
+
+export type WorkerMessage =
+  | { type: 'stage'; stage: string }
+  | { type: 'matched'; issue: number; title: string; by: 'name' | 'tags' | 'listening'; buildDir: string }
+  | { type: 'done'; report: EpisodeReport; reused: boolean; buildDir: string }
+  | { type: 'failed'; failure: WorkerFailure };
+
+/** A LetterpodError (or any error) as a failure the watcher can journal and explain. */
+export function describeFailure(error: unknown, phase: FailurePhase, recording: string): WorkerFailure {
+  if (error instanceof LetterpodError) {
+    return { phase, problem: error.problem, fix: error.fix, ...(error.file ? { file: error.file } : {}), message: error.message };
+  }
+  if (error instanceof FfmpegError) {
+    const tail = error.stderrTail.trim().split('\n').pop() ?? '';
+    return {
+      phase,
+      problem: `${error.message}${tail ? ` (${tail})` : ''}`,
+      fix: 'Check the recording: export it again as WAV or FLAC',
+      file: recording,
+      message: error.message,
+    };
+  }
+  const message = (error as Error)?.message ?? String(error);
+  return {
+    phase,
+    problem: `unexpected error: ${message}`,
+    fix: 'Run `LETTERPOD_DEBUG=1 letterpod build` on the recording to see more, and report it if it persists',
+    file: recording,
+    message,
+  };
+}
+
+async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): Promise<void> {
+  let phase: FailurePhase = 'internal';
+  try {
+    const config = await loadConfig(job.configFile, job.root);
+    phase = 'probe';
+    await send({ type: 'stage', stage: 'match' });
+    const info = await probeAudio(job.recording);
+
+    phase = 'match';
+    const index = await indexIssues(config.resolved.newsletters);
+    let exclude: Set<number> | undefined;
+    if (recordingIssueNumber(job.recording, info) === undefined) {
+      // listening: only among issues neither published nor read by another recording here
+      exclude = new Set([...(await publishedIssueNumbers(config)), ...Object.keys(job.claimed).map(Number)]);
+    }
+    const match = await findIssueFor(job.recording, info, config, index, exclude);
+    const other = job.claimed[String(match.issue.number)];
+    if (other) {
+      throw new LetterpodError({
+        file: job.recording,
+        problem: `issue #${match.issue.number} already has the recording ${other}`,
+        fix: `Keep one take per issue in recordings/: move one of them out, or drop a corrected take under the same name as ${other}`,
+      });
+    }
+    const buildDir = join(config.resolved.build, episodeSlug(match.issue));
+    await send({ type: 'matched', issue: match.issue.number, title: match.issue.title, by: match.by, buildDir });
+
+    phase = 'build';
+    const state = await buildState({ recording: job.recording, issue: match.issue, buildDir }, config);
+    if (state.state === 'current') {
+      await send({ type: 'done', report: state.report, reused: true, buildDir });
+      return;
+    }
+    // start from an empty folder: no file of an earlier or interrupted build survives into this one
+    await rm(buildDir, { recursive: true, force: true });
+    const report = await buildEpisode({
+      recording: job.recording,
+      issue: match.issue,
+      outDir: buildDir,
+      config,
+      onStage: (stage) => void send({ type: 'stage', stage }),
+    });
+    await send({ type: 'done', report, reused: false, buildDir });
+  } catch (error) {
+    await send({ type: 'failed', failure: describeFailure(error, phase, job.recording) });
+  }
+}
+
+function killOwnGroup(): never {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    // not a group leader (run by hand): at least this process goes
+  }
+  process.exit(1);
+}
+
+if (process.send && process.argv[2] === '--letterpod-watch-worker') {
+  let finished = false;
+  process.on('disconnect', () => {
+    if (!finished) killOwnGroup();
+  });
+  const send = (m: WorkerMessage) =>
+    new Promise<void>((resolve) => {
+      if (!process.connected) return resolve();
+      process.send!(m, undefined, {}, () => resolve());
+    });
+  process.once('message', (job: WorkerJob) => {
+    void run(job, send).then(() => {
+      finished = true;
+      process.exit(0);
+    });
+  });
+}
