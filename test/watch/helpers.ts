@@ -16,17 +16,8 @@ import { narrate } from '../../src/demo/narrate.js';
 import { readIssue } from '../../src/newsletter/index.js';
 import { readJournal, type JournalEntry, type JournalView } from '../../src/watch/journal.js';
 import { projectRoot } from '../helpers/shared.js';
+import { SHOW } from '../publish/project.js';
 
-export const SHOW = {
-  title: 'Alignment Newsletter Podcast',
-  description: 'Recorded summaries of the Alignment Newsletter.',
-  author: 'Alignment Newsletter',
-  owner: { name: 'Podcast Producer', email: 'producer@example.org' },
-  language: 'en',
-  link: 'https://example.org/alignment-newsletter',
-  category: 'Technology',
-  explicit: false,
-};
 
 /**
  * Issue `number` made from the demo issue: its front matter with this number and the
