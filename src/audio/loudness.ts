@@ -20,12 +20,10 @@ export interface LoudnessFigures {
   lraLu: number;
 }
 
-/** The first-pass figures loudnorm's linear mode needs (all four), plus what the pass saw. */
-export interface LoudnormMeasurement extends LoudnessFigures {
+/** The first pass's figures (ebur128), plus what the pass saw. */
+export interface LoudnessMeasurement extends LoudnessFigures {
   /** The relative gate of the integrated loudness (I − 10 LU). */
   thresholdLufs: number;
-  /** Unused by linear mode (kept for loudnorm's option of the same name); 0 from ebur128. */
-  targetOffset: number;
   /** Length of the measured audio, seconds. */
   durationSeconds?: number;
   /** Seconds whose momentary loudness is above the integrated loudness's relative gate. */
@@ -62,16 +60,12 @@ export function parseLoudnormJson(stderr: string): Record<string, string> {
  */
 export const MEASURE_FILTER = 'ebur128=peak=true:framelog=info';
 
-/**
- * Pass 1: measure `input` (after the optional filter chain `pre`) with ebur128, true peak on.
- * `_target` is accepted for the callers of the loudnorm-based pass this replaced.
- */
-export async function measureLoudnorm(
+/** Pass 1: measure `input` (after the optional filter chain `pre`) with ebur128, true peak on. */
+export async function measureLoudness(
   input: string,
-  _target?: LoudnessTarget,
   pre?: string,
   onProgress?: (seconds: number) => void,
-): Promise<LoudnormMeasurement> {
+): Promise<LoudnessMeasurement> {
   const chain = [pre, MEASURE_FILTER].filter(Boolean).join(',');
   // one frame line per 100 ms (~170 bytes): 60 minutes is ~6 MB of stderr
   const { stderr } = await ffmpeg(['-i', input, '-vn', '-af', chain, '-f', 'null', '-'], { onProgress, stderrLimit: 1 << 27 });
@@ -79,7 +73,7 @@ export async function measureLoudnorm(
 }
 
 /** The measurement from ebur128's frame log (info level) and Summary. */
-export function parseEbur128Measurement(stderr: string): LoudnormMeasurement {
+export function parseEbur128Measurement(stderr: string): LoudnessMeasurement {
   const figures = parseEbur128Summary(stderr);
   const at = stderr.lastIndexOf('Summary:');
   const gate = /Integrated loudness:\s+I:\s+\S+ LUFS\s+Threshold:\s+(-?[\d.]+|-inf) LUFS/.exec(stderr.slice(at));
@@ -100,7 +94,6 @@ export function parseEbur128Measurement(stderr: string): LoudnormMeasurement {
     ...figures,
     integratedLufs: silent ? Number.NEGATIVE_INFINITY : figures.integratedLufs,
     thresholdLufs,
-    targetOffset: 0,
     ...(frames ? { durationSeconds, activeSeconds: active / 10 } : {}),
   };
 }
@@ -118,7 +111,7 @@ export function limiterChain(gainDb: number, ceilingDbtp: number, rate: number):
 }
 
 /** Does the gain to the target keep the true peak under the ceiling, without limiting? */
-export function fitsUnderCeiling(target: LoudnessTarget, m: LoudnormMeasurement): boolean {
+export function fitsUnderCeiling(target: LoudnessTarget, m: LoudnessMeasurement): boolean {
   const peakAfter = m.truePeakDbtp + (target.targetLufs - m.integratedLufs);
   return peakAfter <= target.truePeakDbtp;
 }
@@ -131,7 +124,7 @@ export interface LoudnessPlan {
   /** The target (LRA widened when the input's range is larger: the range is kept). */
   target: LoudnessTarget;
   /** The measurement the residual gain is computed from (of the signal after `pre`). */
-  measured: LoudnormMeasurement;
+  measured: LoudnessMeasurement;
   limiter: { engaged: boolean; ceilingDbtp?: number; preGainDb?: number };
   /** Total gain the listener hears, dB (pre-gain plus residual). */
   gainDb: number;
@@ -158,7 +151,7 @@ export type SampleMeter = (chain: string) => Promise<LoudnessFigures>;
  */
 export async function planLoudness(
   wanted: LoudnessTarget,
-  first: LoudnormMeasurement,
+  first: LoudnessMeasurement,
   sampleRate: number,
   sample: SampleMeter,
   opts: { head?: string } = {},

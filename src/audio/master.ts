@@ -10,14 +10,14 @@ import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import type { Program } from './music.js';
 import {
   measureEbur128,
-  measureLoudnorm,
+  measureLoudness,
   parseEbur128Summary,
   parseLoudnormJson,
   planLoudness,
   type LoudnessFigures,
   type LoudnessPlan,
   type LoudnessTarget,
-  type LoudnormMeasurement,
+  type LoudnessMeasurement,
 } from './loudness.js';
 
 export const OUTPUT_RATE = 44100;
@@ -39,8 +39,8 @@ export interface MasterInput {
   /** Channels of the input. */
   channels: number;
   target: LoudnessTarget;
-  /** The first pass over the input, `measureLoudnorm` (run it concurrently with alignment). */
-  measured: LoudnormMeasurement;
+  /** The first pass over the input, `measureLoudness` (run it concurrently with alignment). */
+  measured: LoudnessMeasurement;
   chapters: Id3Chapter[];
   tags: { title: string; artist: string; album: string; track?: number; year?: string; comment?: string };
   cover?: string;
@@ -119,7 +119,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
   // ffmpeg's mono → stereo keeps the loudness (−3 dB per channel), anything else is re-measured
   const convert = channels === m.channels ? undefined : `aformat=channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`;
   const head = [m.cleanup, convert].filter(Boolean).join(',') || undefined;
-  const measured = convert && !(m.channels === 1 && channels === 2) ? await measureLoudnorm(m.input, m.target, head) : m.measured;
+  const measured = convert && !(m.channels === 1 && channels === 2) ? await measureLoudness(m.input, head) : m.measured;
   if (convert) refuseUnmeasurable(m.input, measured);
 
   const windows = sampleWindows(m, measured);
@@ -159,7 +159,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
 }
 
 /** A recording that is silent, shorter than 3 s or almost all silence has no loudness to normalize. */
-export function refuseUnmeasurable(file: string, m: LoudnormMeasurement): void {
+export function refuseUnmeasurable(file: string, m: LoudnessMeasurement): void {
   if (!Number.isFinite(m.integratedLufs) || m.integratedLufs <= -70) {
     throw new LetterpodError({ file, problem: 'the recording is silent (nothing above −70 LUFS)', fix: 'Check the microphone input and export again' });
   }
@@ -198,7 +198,7 @@ const SAMPLE_WINDOW_SECONDS = 6;
  * spread evenly (a limiter's loudness loss depends on how often peaks come, so the sample
  * must see the whole recording: three 3 s windows misjudged it by 0.5 LU).
  */
-function sampleWindows(m: MasterInput, measured: LoudnormMeasurement): SampleWindow[] {
+function sampleWindows(m: MasterInput, measured: LoudnessMeasurement): SampleWindow[] {
   const from = m.trim?.startSeconds ?? 0;
   const duration = (m.trim?.endSeconds ?? measured.durationSeconds ?? 0) - from;
   if (duration <= WHOLE_SAMPLE_SECONDS) return [{ start: from, seconds: duration }];
@@ -241,7 +241,7 @@ async function probeEncoder(
   m: MasterInput,
   windows: SampleWindow[],
   head: string | undefined,
-  measured: LoudnormMeasurement,
+  measured: LoudnessMeasurement,
   channels: number,
   bitrateKbps: number,
 ): Promise<EncoderProbe | undefined> {

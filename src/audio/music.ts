@@ -6,7 +6,7 @@
  */
 import { LetterpodError } from '../errors.js';
 import { probeAudio } from '../media/probe.js';
-import { limiterChain, measureLoudnorm, type LoudnessTarget } from './loudness.js';
+import { limiterChain, measureLoudness, type LoudnessTarget } from './loudness.js';
 
 export interface MusicSettings {
   intro?: string;
@@ -37,7 +37,7 @@ export async function prepareClip(file: string, target: LoudnessTarget, rate: nu
   if (!(info.durationSeconds >= 1)) {
     throw new LetterpodError({ file, problem: `the music is only ${info.durationSeconds.toFixed(1)} s long`, fix: 'Use a clip of at least a few seconds' });
   }
-  const m = await measureLoudnorm(file, target);
+  const m = await measureLoudness(file);
   if (!Number.isFinite(m.integratedLufs) || m.integratedLufs <= -70) {
     throw new LetterpodError({ file, problem: 'the music file is silent', fix: 'Check the file named in music.intro / music.outro' });
   }

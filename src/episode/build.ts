@@ -6,7 +6,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
-import { MEASURE_FILTER, parseEbur128Measurement, type LoudnormMeasurement } from '../audio/loudness.js';
+import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable } from '../audio/master.js';
 import { prepareClip, programGraph } from '../audio/music.js';
 import type { AlignOptions } from '../align/index.js';
@@ -86,7 +86,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   stage('analyse');
   // one decode of the recording: the aligner's 16 kHz mono stream and, in the same ffmpeg
   // process, the loudness measurement of the cleaned signal; synthesis runs meanwhile
-  let measured: LoudnormMeasurement | undefined;
+  let measured: LoudnessMeasurement | undefined;
   const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
     const { stderr } = await streamPcm(recording, rate, onSamples, { signal, filters: cleanupChain, measure: MEASURE_FILTER, stderrLimit: 1 << 27 });
     measured = parseEbur128Measurement(stderr);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureLoudnorm, type LoudnessTarget } from '../../src/audio/loudness.js';
+import { measureLoudness, type LoudnessTarget } from '../../src/audio/loudness.js';
 import { master, type MasterInput, type MasterResult } from '../../src/audio/master.js';
 import { parseConfig } from '../../src/config.js';
 import { LetterpodError } from '../../src/errors.js';
@@ -55,7 +55,7 @@ describe('mastering input matrix', () => {
 
   async function masterCase(c: InputCase, label: string, opts: { target?: LoudnessTarget; format?: MasterInput['format'] } = {}) {
     const t = opts.target ?? target;
-    const measured = await measureLoudnorm(c.file, t);
+    const measured = await measureLoudness(c.file);
     const output = join(dir, `${label}.mp3`);
     const result = await master({
       input: c.file,
@@ -104,7 +104,7 @@ describe('mastering input matrix', () => {
   });
 
   it('measures the length and the sound time of a recording with long silences', async () => {
-    const m = await measureLoudnorm(input('silence-head-tail').file);
+    const m = await measureLoudness(input('silence-head-tail').file);
     expect(m.durationSeconds).toBeGreaterThan(90);
     // ~31 s of narration with pauses between 30 s of silence at each end
     expect(m.activeSeconds).toBeGreaterThan(20);
@@ -155,7 +155,7 @@ describe('recordings master() refuses', () => {
       output,
       channels: 1,
       target,
-      measured: await measureLoudnorm(file),
+      measured: await measureLoudness(file),
       chapters: [],
       tags: { title: name, artist: 'a', album: 'b' },
     }).catch((e: unknown) => e);

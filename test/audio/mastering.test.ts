@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { id3Length, renderId3 } from '../../src/audio/id3.js';
-import { measureEbur128, measureLoudnorm, parseEbur128Summary, fitsUnderCeiling } from '../../src/audio/loudness.js';
+import { measureEbur128, measureLoudness, parseEbur128Summary, fitsUnderCeiling } from '../../src/audio/loudness.js';
 import { master } from '../../src/audio/master.js';
 import { ff, speak } from '../helpers/audio.js';
 import { scratch } from '../helpers/tmp.js';
@@ -53,7 +53,7 @@ describe('mastering', () => {
   async function masterAt(name: string, filters: string, channels: number) {
     const input = join(dir, `${name}.wav`);
     await ff('-i', speech, '-af', filters, '-ac', String(channels), input);
-    const measured = await measureLoudnorm(input, target);
+    const measured = await measureLoudness(input);
     const output = join(dir, `${name}.mp3`);
     const result = await master({
       input,
@@ -118,7 +118,7 @@ describe('mastering', () => {
     const cover = join(dir, 'cover.png');
     await ff('-f', 'lavfi', '-i', 'color=c=navy:s=1400x1400', '-frames:v', '1', cover);
     const input = join(dir, 'speech.wav');
-    const measured = await measureLoudnorm(input, target);
+    const measured = await measureLoudness(input);
     const output = join(dir, 'cover.mp3');
     await master({ input, output, channels: 1, target, measured, chapters: [{ startSeconds: 0, endSeconds: 5, title: 'All' }], tags: { title: 't', artist: 'a', album: 'b' }, cover });
     const meta = await parseFile(output);

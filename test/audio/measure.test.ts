@@ -1,6 +1,6 @@
 /** The pure parts of measuring and planning: parsing ebur128's log, loudnorm's arguments, the output format. */
 import { describe, expect, it } from 'vitest';
-import { fitsUnderCeiling, parseEbur128Measurement, type LoudnormMeasurement } from '../../src/audio/loudness.js';
+import { fitsUnderCeiling, parseEbur128Measurement, type LoudnessMeasurement } from '../../src/audio/loudness.js';
 import { outputFormat } from '../../src/audio/master.js';
 
 function frame(t: number, m: string): string {
@@ -24,7 +24,6 @@ describe('parseEbur128Measurement', () => {
       truePeakDbtp: -2.3,
       lraLu: 3.1,
       thresholdLufs: -31.1,
-      targetOffset: 0,
       durationSeconds: 0.6,
       activeSeconds: 0.4,
     });
@@ -45,7 +44,7 @@ describe('parseEbur128Measurement', () => {
 
 describe('fitsUnderCeiling', () => {
   const target = { targetLufs: -16, truePeakDbtp: -1.5, lraLu: 20 };
-  const base: LoudnormMeasurement = { integratedLufs: -21, truePeakDbtp: -7, lraLu: 5, thresholdLufs: -31, targetOffset: 0 };
+  const base: LoudnessMeasurement = { integratedLufs: -21, truePeakDbtp: -7, lraLu: 5, thresholdLufs: -31 };
 
   it('is true when the gain leaves the peak at or under the ceiling', () => {
     // +5 dB of gain: −7 → −2 dBTP, under −1.5

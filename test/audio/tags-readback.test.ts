@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measureLoudnorm } from '../../src/audio/loudness.js';
+import { measureLoudness } from '../../src/audio/loudness.js';
 import { master } from '../../src/audio/master.js';
 import { ff, speak } from '../helpers/audio.js';
 import { scratch } from '../helpers/tmp.js';
@@ -79,7 +79,7 @@ describe('ID3 tags read back complete and in order', () => {
     await ff('-f', 'lavfi', '-i', 'testsrc=s=640x640', '-frames:v', '1', '-q:v', '4', coverFile);
     cover = await readFile(coverFile);
     output = join(dir, 'episode.mp3');
-    const measured = await measureLoudnorm(speech);
+    const measured = await measureLoudness(speech);
     await master({ input: speech, output, channels: 1, target: { targetLufs: -16, truePeakDbtp: -1.5, lraLu: 20 }, measured, chapters, tags, cover: coverFile });
     meta = await parseFile(output, { includeChapters: true });
     const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', '-show_format', '-show_streams', output]);
