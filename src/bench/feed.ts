@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { parseConfig, type LoadedConfig } from '../config.js';
+import { exampleConfig, parseConfig, type LoadedConfig } from '../config.js';
 import { INTRO_MUSIC_ID } from '../episode/chapters.js';
 import { renderNotes } from '../episode/notes.js';
 import type { ChapterReport } from '../episode/report.js';
@@ -201,16 +201,10 @@ const FIRST_ISSUE = Date.UTC(2018, 3, 9, 17, 0, 0); // AN #1: 9 April 2018
 export function scaleConfig(root: string, publicBaseUrl = 'https://cdn.example.org/an/', itemLimit?: number): LoadedConfig {
   return parseConfig(
     {
+      // the example show, with everything the feed can carry about it
       show: {
-        title: 'Alignment Newsletter Podcast',
-        description: 'Recorded summaries of the Alignment Newsletter: recent research relevant to AI alignment.',
-        author: 'Alignment Newsletter',
-        owner: { name: 'Podcast Producer', email: 'producer@example.org' },
-        language: 'en',
-        link: 'https://example.org/alignment-newsletter',
+        ...exampleConfig.show,
         copyright: 'Rohin Shah and contributors, CC BY 4.0',
-        category: 'Technology',
-        explicit: false,
         image: 'cover.png',
         narrator: 'Robert Miles',
         newsletterAuthor: 'Rohin Shah',

@@ -4,8 +4,7 @@
  * rendered feed can be checked against real files, locally or over HTTP.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { silentMp3, solidPng } from '../../src/bench/feed.js';
 import { parseConfig, type LoadedConfig } from '../../src/config.js';
 import { renderFeed } from '../../src/feed/render.js';
@@ -121,10 +120,5 @@ export function buildShow(
   return { config, manifest, objects, xml };
 }
 
-export async function writeObjects(folder: string, objects: Map<string, Buffer>): Promise<void> {
-  for (const [key, body] of objects) {
-    const path = join(folder, key);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
-  }
-}
+/** Write the store objects into a folder (the bench's writer: one way to lay out a local store). */
+export { writeStore as writeObjects } from '../../src/bench/feed.js';

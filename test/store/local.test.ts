@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidKeyError } from '../../src/store/keys.js';
 import { LocalStore } from '../../src/store/local.js';
-import { PreconditionFailedError } from '../../src/store/store.js';
+import { contractOpts, storeContract } from './contract.js';
 import { removeDir, sha256, tempDir } from './fixtures.js';
 
-const opts = { contentType: 'text/plain; charset=utf-8', cacheControl: 'public, max-age=60' };
+const opts = contractOpts;
 
 describe('LocalStore', () => {
   let dir: string;
@@ -20,31 +20,12 @@ describe('LocalStore', () => {
   });
   afterEach(() => removeDir(dir));
 
-  it('puts, heads, gets, lists and deletes objects; ETag = sha256 of the content', async () => {
-    const body = Buffer.from('hello world\n');
-    const put = await store.put('episodes/a/b.txt', body, opts);
-    expect(put).toEqual({ bytes: 12, etag: sha256(body), ...opts });
-    expect(await readFile(join(root, 'episodes', 'a', 'b.txt'), 'utf8')).toBe('hello world\n');
-    expect(await store.head('episodes/a/b.txt')).toEqual({ bytes: 12, etag: sha256(body), ...opts });
-    const got = await store.get('episodes/a/b.txt');
-    expect(got?.body.toString()).toBe('hello world\n');
-    expect(got?.etag).toBe(sha256(body));
-    expect(got?.contentType).toBe(opts.contentType);
-
-    await store.put('feed.xml', Buffer.from('<rss/>'), opts);
-    expect(await store.list('')).toEqual([
-      { key: 'episodes/a/b.txt', bytes: 12 },
-      { key: 'feed.xml', bytes: 6 },
-    ]);
-    expect(await store.list('episodes/')).toEqual([{ key: 'episodes/a/b.txt', bytes: 12 }]);
-    expect(await store.list('episodes/a/b')).toEqual([{ key: 'episodes/a/b.txt', bytes: 12 }]);
-    expect(await store.list('nothing/')).toEqual([]);
-
-    await store.delete('episodes/a/b.txt');
-    await store.delete('episodes/a/b.txt'); // missing is fine
-    expect(await store.head('episodes/a/b.txt')).toBeUndefined();
-    expect(await store.get('episodes/a/b.txt')).toBeUndefined();
-    expect(await store.head('episodes')).toBeUndefined(); // a folder is not an object
+  storeContract({
+    store: () => store,
+    etag: sha256,
+    raw: (key) => readFile(join(root, ...key.split('/')), 'utf8').catch(() => undefined),
+    // a refused conditional write leaves no temp file in the folder
+    leftovers: async () => (await readdir(root)).filter((n) => n.endsWith('.tmp') || n.includes('.tmp-')),
   });
 
   it('streams a body from a file path', async () => {
@@ -69,38 +50,6 @@ describe('LocalStore', () => {
     await writeFile(join(root, 'a.txt'), 'changed by hand, longer');
     const head = await store.head('a.txt');
     expect(head).toEqual({ bytes: 23, etag: sha256('changed by hand, longer') });
-  });
-
-  it('honours If-None-Match: * (create only)', async () => {
-    await store.put('manifest.json', Buffer.from('{}'), { ...opts, ifNoneMatch: '*' });
-    const err = await store.put('manifest.json', Buffer.from('{"x":1}'), { ...opts, ifNoneMatch: '*' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PreconditionFailedError);
-    expect((err as PreconditionFailedError).key).toBe('manifest.json');
-    expect(await readFile(join(root, 'manifest.json'), 'utf8')).toBe('{}');
-    expect(await readdir(root)).toEqual(expect.not.arrayContaining([expect.stringMatching(/\.tmp$/)]));
-  });
-
-  it('honours If-Match: a stale ETag fails, the current one succeeds', async () => {
-    const v1 = await store.put('manifest.json', Buffer.from('v1'), opts);
-    const v2 = await store.put('manifest.json', Buffer.from('v2'), { ...opts, ifMatch: v1.etag });
-    expect(v2.etag).toBe(sha256('v2'));
-    await expect(store.put('manifest.json', Buffer.from('v3'), { ...opts, ifMatch: v1.etag })).rejects.toBeInstanceOf(
-      PreconditionFailedError,
-    );
-    await expect(store.put('missing.json', Buffer.from('x'), { ...opts, ifMatch: v1.etag })).rejects.toThrow(/no such object/);
-    expect(await readFile(join(root, 'manifest.json'), 'utf8')).toBe('v2');
-  });
-
-  it('lets exactly one of several concurrent conditional writers win', async () => {
-    const base = await store.put('manifest.json', Buffer.from('base'), opts);
-    const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => store.put('manifest.json', Buffer.from(`writer ${i}`), { ...opts, ifMatch: base.etag })),
-    );
-    const won = results.filter((r) => r.status === 'fulfilled');
-    expect(won).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PreconditionFailedError);
-    const content = await readFile(join(root, 'manifest.json'), 'utf8');
-    expect(content).toBe(`writer ${results.findIndex((r) => r.status === 'fulfilled')}`);
   });
 
   it('rejects keys that could escape the folder, on every method', async () => {
