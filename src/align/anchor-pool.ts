@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { candidates, slide } from './anchor.js';
-import type { FeatureVectors } from './mfcc.js';
+import type { FeatureVectors } from '../signal/mfcc.js';
 
 export interface AnchorTask {
   /** Reference rows [start, end) with the section's first speech at `mark`. */

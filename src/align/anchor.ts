@@ -11,7 +11,7 @@
  * and end in the recording are free (subsequence DTW), and the work is one pass over
  * excerpt × window cells with two rows of memory.
  */
-import type { FeatureVectors } from './mfcc.js';
+import type { FeatureVectors } from '../signal/mfcc.js';
 import { rowCosts } from './dtw.js';
 
 export interface SlideOptions {

@@ -26,13 +26,15 @@ import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
-import { together } from './together.js';
+import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from './dtw.js';
-import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from './mfcc.js';
-import { findPauses, type Pause } from './pauses.js';
-import { chooseInOrder, mapTime, median, placeSections, placeSentences, unrelatedCost, type SectionCandidate } from './place.js';
-import { buildReference } from './reference.js';
-import { countWords } from './sentences.js';
+import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
+import { findPauses, type Pause } from '../signal/pauses.js';
+import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
+import { buildReference } from '../speech/reference.js';
+import { espeakVoiceFor } from '../speech/voices.js';
+import { alignParams, type AlignParams } from './params.js';
+import { countWords } from '../speech/sentences.js';
 
 export interface AlignSection {
   id: string;
@@ -54,6 +56,33 @@ export interface SectionTiming {
    * startSeconds = endSeconds = the next found section's start (or the end).
    */
   skipped: boolean;
+  /**
+   * read: found in the recording; not-read: the narrator left it out (no room for it in
+   * time between its neighbours and no part of its text heard there); after-end: the
+   * recording ends before it (a partial recording).
+   */
+  status: SectionStatus;
+  /** Found, but on weak evidence: kept (a false "not read" is worse), the producer should check it. */
+  uncertain: boolean;
+}
+
+export type SectionStatus = 'read' | 'not-read' | 'after-end';
+
+/** Unscripted speech before the first read section ("Hi, this is…"). */
+export interface LeadIn {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/** Where a recording that stops before the text does ends. */
+export interface RecordingEnding {
+  /** The section being read when the recording ends (it keeps its chapter). */
+  sectionId: string;
+  /** How far into that section the recording ends, and how long it would take to read (s). */
+  secondsIntoSection: number;
+  expectedSeconds: number;
+  /** The sections after it, not in the recording. */
+  notInRecording: string[];
 }
 
 export interface SentenceTiming {
@@ -69,6 +98,10 @@ export interface Alignment {
   speech: { startSeconds: number; endSeconds: number; seconds: number };
   sections: SectionTiming[];
   sentences: SentenceTiming[];
+  /** Speech before the first read section, when there is at least params.leadInMinSeconds of it; else null. */
+  leadIn: LeadIn | null;
+  /** Set when the recording ends before the text does; else null. */
+  ending: RecordingEnding | null;
   stats: {
     /** Length of the synthetic reference. */
     referenceSeconds: number;
@@ -85,8 +118,12 @@ export interface Alignment {
 export interface AlignOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
-  /** espeak-ng voice for the reference (default en-us). */
+  /** espeak-ng voice for the reference (default: from `language`, else en-us). */
   voice?: string;
+  /** The text's language (BCP 47, e.g. "de", "es-ES"): chooses the espeak-ng voice. */
+  language?: string;
+  /** Tuning values (see params.ts); defaults when absent. */
+  params?: Partial<AlignParams>;
   /** Override the reference speaking rate (default: from the recording). */
   wordsPerMinute?: number;
   features?: Partial<FeatureOptions>;
@@ -108,43 +145,13 @@ const RATE = 16000;
  * LibriVox sonnets: the right position stands out 2–3× further from the no-match level).
  */
 const ALIGN_CEPSTRA: Partial<CepstraOptions> = { coefficients: 8 };
-/** Global pass: this many 20 ms frames per coarse frame (320 ms), then per medium frame (80 ms). */
-const COARSE = 16;
-const MEDIUM = 4;
-/** Half-width of the medium pass's band around the coarse path. */
-const MEDIUM_RADIUS = 8;
-/** Cost of a skipped (unmatched) frame in the global pass, × the unrelated-frames cost. */
-const SKIP_FRACTION = 0.8;
-/** Local search: reference speech per section (s), silence before it, and the window around the estimate. */
-const ANCHOR_SECONDS = 14;
-const ANCHOR_LEAD = 0.1;
-const WINDOW_BEFORE = 20;
-const WINDOW_AFTER = 35;
-/**
- * A section is skipped unless a position in order matches it this well (× the typical
- * goodness; opening and continuation, anchor.ts). Measured over the eval corpus: skipped
- * sections' best position ≤ 0.53, read summaries' match ≥ 0.65.
- */
-const SKIP_THRESHOLD = 0.59;
-/** …and never less than this (the best wrong position in a window reaches 0.02–0.05). */
-const MIN_SKIP_GOODNESS = 0.03;
-/** The next found section starts at least this fraction of a section's expected length after it. */
-const MIN_GAP_FRACTION = 0.4;
-/** Second look for sections whose best match is below this × the typical one, in windows up to this long (s). */
-const RESEARCH_BELOW = 0.5;
-const RESEARCH_MAX = 600;
-/**
- * Reference rate = the recording's overall words/minute × this. Measured: with it, the
- * reference (espeak-ng plus our fixed gaps) comes out within ~5 % of the recording's length.
- */
-const ESPEAK_PACE = 1.0;
-
 function aborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 }
 
 export async function alignRecording(recording: string, sections: AlignSection[], opts: AlignOptions = {}): Promise<Alignment> {
   const t0 = performance.now();
+  const P = alignParams(opts.params);
   const progress = (f: number) => opts.onProgress?.(Math.max(0, Math.min(1, f)));
   if (!Array.isArray(sections) || sections.length === 0) {
     throw new LetterpodError({ file: recording, problem: 'no sections to align', fix: 'Check that the issue text parsed into sections' });
@@ -152,6 +159,14 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const words = sections.reduce((a, s) => a + countWords(s.text), 0);
   if (words === 0) {
     throw new LetterpodError({ file: recording, problem: 'the sections contain no words to align', fix: 'Check the issue text' });
+  }
+  const voice = opts.voice ?? espeakVoiceFor(opts.language);
+  if (!voice) {
+    throw new LetterpodError({
+      file: recording,
+      problem: `espeak-ng has no voice for the language "${opts.language}"`,
+      fix: 'Set the issue\'s front matter "lang" (or show.language) to a language espeak-ng speaks (espeak-ng --voices lists them)',
+    });
   }
   const info = await probeAudio(recording);
   aborted(opts.signal);
@@ -161,7 +176,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
 
   // 1. the recording, streamed into features; 2. meanwhile, the reference, at the
   // narrator's overall pace (espeak-ng runs in its own processes while we decode)
-  const wpm = opts.wordsPerMinute ?? Math.max(80, Math.min(400, (words / (info.durationSeconds / 60)) * ESPEAK_PACE));
+  const wpm = opts.wordsPerMinute ?? Math.max(80, Math.min(400, (words / (info.durationSeconds / 60)) * P.espeakPace));
   const recX = new MelExtractor(RATE, opts.features, info.durationSeconds);
   const expected = Math.max(1, info.durationSeconds * RATE);
   let got = 0;
@@ -181,7 +196,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       tDecode = performance.now();
     }),
     buildReference(sections, {
-      voice: opts.voice ?? 'en-us',
+      voice,
       wordsPerMinute: wpm,
       signal,
       expectedSeconds: info.durationSeconds * 1.1,
@@ -213,9 +228,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const refV = cepstra(ref.mel, cep);
   const recV = cepstra(recMel, cep);
   const hop = refV.hopSeconds;
-  const ref1 = pool(refV, COARSE);
-  const rec1 = pool(recV, COARSE);
-  const hop1 = hop * COARSE;
+  const ref1 = pool(refV, P.coarse);
+  const rec1 = pool(recV, P.coarse);
+  const hop1 = hop * P.coarse;
   const radius = Math.ceil(Math.max(120, 0.1 * durationSeconds) / hop1);
   const anchor0 = { i: Math.floor(ref.speechStart / hop1), j: Math.floor(pauses.speechStart / hop1) };
   const anchor1 = {
@@ -223,15 +238,15 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     j: Math.min(rec1.frames - 1, Math.floor(pauses.speechEnd / hop1)),
   };
   const unrelated1 = unrelatedCost(ref1, rec1);
-  const path1 = dtw(ref1, rec1, lineBand(ref1.frames, rec1.frames, radius, anchor0, anchor1), undefined, 2, SKIP_FRACTION * unrelated1);
+  const path1 = dtw(ref1, rec1, lineBand(ref1.frames, rec1.frames, radius, anchor0, anchor1), undefined, 2, P.skipFraction * unrelated1);
   progress(0.76);
   aborted(opts.signal);
-  const ref2 = pool(refV, MEDIUM);
-  const rec2 = pool(recV, MEDIUM);
-  const hop2 = hop * MEDIUM;
+  const ref2 = pool(refV, P.medium);
+  const rec2 = pool(recV, P.medium);
+  const hop2 = hop * P.medium;
   const unrelated2 = unrelatedCost(ref2, rec2);
-  const band2 = bandAroundPath(path1, COARSE / MEDIUM, ref2.frames, rec2.frames, Math.round(MEDIUM_RADIUS / hop2));
-  const path2 = dtw(ref2, rec2, band2, undefined, 2, SKIP_FRACTION * unrelated2);
+  const band2 = bandAroundPath(path1, P.coarse / P.medium, ref2.frames, rec2.frames, Math.round(P.mediumRadiusSeconds / hop2));
+  const path2 = dtw(ref2, rec2, band2, undefined, 2, P.skipFraction * unrelated2);
   progress(0.8);
   aborted(opts.signal);
   const tGlobal = performance.now();
@@ -240,8 +255,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const K = sections.length;
   const estimates = ref.sectionStarts.map((t) => mapTime(path2, hop2, t));
   const speechEndRow = Math.round(ref.speechEnd / hop);
-  const lead = Math.round(ANCHOR_LEAD / hop);
-  const excerpt = Math.round(ANCHOR_SECONDS / hop);
+  const lead = Math.round(P.anchorLead / hop);
+  const excerpt = Math.round(P.anchorSeconds / hop);
   const sep = Math.round(1.5 / hop);
   const recPause = pauseFrames(pauses.pauses, hop, recV.frames);
   const refPauses = findPauses(ref.mel.blockDb, ref.mel.blockSeconds, { floorAboveDb: -Infinity, localSeconds: 0 });
@@ -266,7 +281,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const first = await Promise.all(
     Array.from({ length: K }, (_, k) => {
       const j = Math.round(estimates[k] / hop);
-      return search(k, j - Math.round(WINDOW_BEFORE / hop), j + Math.round(WINDOW_AFTER / hop));
+      return search(k, j - Math.round(P.windowBefore / hop), j + Math.round(P.windowAfter / hop));
     }),
   );
   for (const { r, found } of first) {
@@ -278,13 +293,13 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   aborted(opts.signal);
   const bestGoodness = cands.map((c) => (c.length ? c[0].goodness : 0));
   const typicalGoodness = median(bestGoodness.filter((g) => g > 0));
-  const skipGoodness = Math.max(SKIP_THRESHOLD * typicalGoodness, MIN_SKIP_GOODNESS);
+  const skipGoodness = Math.max(P.keepGoodness * typicalGoodness, P.minKeepGoodness);
   // expected speech per section in the recording: reference speech × the overall ratio
   const refSpeech = new Float64Array(K);
   for (const s of ref.sentences) refSpeech[s.section] += s.endSeconds - s.startSeconds;
   const totalRef = refSpeech.reduce((a, b) => a + b, 0);
   const rate = pauses.speechSeconds / Math.max(1e-6, refPauses.speechSeconds);
-  const minGap = (k: number) => MIN_GAP_FRACTION * refSpeech[k] * Math.min(1.5, Math.max(0.5, rate));
+  const minGap = (k: number) => P.minGapFraction * refSpeech[k] * Math.min(1.5, Math.max(0.5, rate));
 
   // 5. second look: a section found weakly or not at all is searched again between its
   // found neighbours (the global path can be far off after a long insertion or a skip)
@@ -293,9 +308,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     let changed = false;
     for (let k = 0; k < K; k++) {
       const c = choice[k];
-      if (c >= 0 && cands[k][c].goodness >= RESEARCH_BELOW * typicalGoodness) continue;
+      if (c >= 0 && cands[k][c].goodness >= P.researchBelow * typicalGoodness) continue;
       // bounded by the nearest sections found with a strong match on either side
-      const strong = (q: number) => choice[q] >= 0 && cands[q][choice[q]].goodness >= RESEARCH_BELOW * typicalGoodness;
+      const strong = (q: number) => choice[q] >= 0 && cands[q][choice[q]].goodness >= P.researchBelow * typicalGoodness;
       let prevK = k - 1;
       while (prevK >= 0 && !strong(prevK)) prevK--;
       let nextK = k + 1;
@@ -304,11 +319,11 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const hi = nextK < K ? cands[nextK][choice[nextK]].seconds : durationSeconds;
       let from = Math.floor(lo / hop);
       let to = Math.ceil(hi / hop);
-      if (to - from > Math.round(RESEARCH_MAX / hop)) {
+      if (to - from > Math.round(P.researchMax / hop)) {
         // too wide: centre on the global estimate
         const j = Math.round(estimates[k] / hop);
-        from = Math.max(from, j - Math.round(RESEARCH_MAX / 2 / hop));
-        to = Math.min(to, from + Math.round(RESEARCH_MAX / hop));
+        from = Math.max(from, j - Math.round(P.researchMax / 2 / hop));
+        to = Math.min(to, from + Math.round(P.researchMax / hop));
       }
       const seen = matchInfo[k].windows;
       if (to - from < sep || seen.some(([a, b]) => a <= from * hop + 1e-6 && b >= to * hop - 1e-6)) continue;
@@ -337,6 +352,12 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     durationSeconds,
     hopSeconds: hop,
   });
+  const firstRead = placed.find((p) => !p.skipped);
+  const leadIn: LeadIn | null =
+    firstRead && speechBetween(pauses.pauses, 0, firstRead.startSeconds) >= P.leadInMinSeconds
+      ? { startSeconds: Math.round(pauses.speechStart * 1000) / 1000, endSeconds: Math.round(firstRead.startSeconds * 1000) / 1000 }
+      : null;
+  const ending: RecordingEnding | null = null;
   const sentences = placeSentences({ reference: ref, map: (t) => mapTime(path2, hop2, t), pauses, hopSeconds: hop }, placed);
   progress(1);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -366,7 +387,11 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       endSeconds: r3(p.endSeconds),
       confidence: p.confidence,
       skipped: p.skipped,
+      status: p.status,
+      uncertain: p.uncertain,
     })),
+    leadIn,
+    ending,
     sentences: sentences.map((s) => ({ sectionId: sections[s.section].id, text: s.text, startSeconds: r3(s.startSeconds), endSeconds: r3(s.endSeconds) })),
     stats: {
       referenceSeconds: r3(ref.seconds),
@@ -391,5 +416,5 @@ function placedGlobal(estimates: number[]): number[] {
   return estimates.map((x) => Math.round(x * 1000) / 1000);
 }
 
-export { splitSentences, countWords } from './sentences.js';
-export { findPauses, snapToPause } from './pauses.js';
+export { splitSentences, countWords } from '../speech/sentences.js';
+export { findPauses, snapToPause } from '../signal/pauses.js';

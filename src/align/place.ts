@@ -16,15 +16,17 @@
  * threshold its best in-order match stayed.
  */
 import type { DtwPath } from './dtw.js';
-import type { FeatureVectors } from './mfcc.js';
-import { SECTION_SNAP, SENTENCE_SNAP, snapToPause, type Pause, type PauseAnalysis } from './pauses.js';
-import type { Reference } from './reference.js';
+import type { FeatureVectors } from '../signal/mfcc.js';
+import { SECTION_SNAP, SENTENCE_SNAP, snapToPause, type Pause, type PauseAnalysis } from '../signal/pauses.js';
+import type { Reference } from '../speech/reference.js';
 
 export interface PlacedSection {
   startSeconds: number;
   endSeconds: number;
   confidence: number;
   skipped: boolean;
+  status: 'read' | 'not-read' | 'after-end';
+  uncertain: boolean;
   /** The raw estimate before snapping (for diagnostics; NaN when skipped). */
   estimateSeconds: number;
 }
@@ -172,7 +174,7 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
     if (c < 0) {
       // sure when nothing matched anywhere near; less when a good match was out of order
       const conf = best < tau ? 1 - 0.5 * clamp01(best / tau) : 0.5 * clamp01(1 - (best - tau) / tau);
-      placed.push({ startSeconds: NaN, endSeconds: NaN, confidence: round3(conf), skipped: true, estimateSeconds: NaN });
+      placed.push({ startSeconds: NaN, endSeconds: NaN, confidence: round3(conf), skipped: true, status: 'not-read', uncertain: false, estimateSeconds: NaN });
       continue;
     }
     const chosen = cands[k][c];
@@ -192,7 +194,7 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
     const pauseLength = snap.pause ? snap.pause.endSeconds - snap.pause.startSeconds : 0;
     const clarity = snap.pause ? Math.exp(-snap.distance / 0.5) * Math.min(1, pauseLength / 0.3) : 0;
     const conf = clamp01(Math.min(1, 1.25 * clearness) * (0.4 + 0.6 * margin) * (0.6 + 0.4 * clarity) * orderPenalty);
-    placed.push({ startSeconds: start, endSeconds: 0, confidence: round3(conf), skipped: false, estimateSeconds: estimate });
+    placed.push({ startSeconds: start, endSeconds: 0, confidence: round3(conf), skipped: false, status: 'read', uncertain: false, estimateSeconds: estimate });
     prev = start;
   }
   // skipped sections sit at the next found section's start (or the end)

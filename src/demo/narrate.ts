@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { decodePcm } from '../media/ffmpeg.js';
-import { WavWriter } from '../align/wav.js';
+import { WavWriter } from '../signal/wav.js';
 
 export interface NarrateOptions {
   /** espeak-ng voice (default en-us+f3) or flite voice (default slt). */

@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WavWriter } from '../align/wav.js';
+import { WavWriter } from '../signal/wav.js';
 import { sharedDir } from '../bench/narrations.js';
 import { onset, prng, synthesize, trimSilence } from '../demo/narrate.js';
 import { decodePcm } from '../media/ffmpeg.js';

@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { splitSentences, countWords } from '../align/sentences.js';
+import { splitSentences, countWords } from '../speech/sentences.js';
 import { sharedDir } from '../bench/narrations.js';
 import { prng } from '../demo/narrate.js';
 import { readIssue } from '../newsletter/index.js';

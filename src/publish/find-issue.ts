@@ -3,7 +3,7 @@
  * number — listening decides: its opening is compared with every issue in newsletters/
  * that is not published yet, and the best one is taken only when it wins clearly.
  */
-import { identifyRecording, type Identification } from '../align/identify.js';
+import { identifyRecording, type Identification } from '../intake/identify.js';
 import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
 import { indexIssues, matchRecording, recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureVectors } from '../../src/align/mfcc.js';
+import type { FeatureVectors } from '../../src/signal/mfcc.js';
 import { walk } from './helpers.js';
 import { bandAroundPath, dtw, lineBand } from '../../src/align/dtw.js';
-import { pool } from '../../src/align/mfcc.js';
+import { pool } from '../../src/signal/mfcc.js';
 
 
 /** B[j] = A[warp(j)] with a known, non-linear monotone warp. */

@@ -1,9 +1,9 @@
 /** Shared by the alignment tests: a hand-written 5-section text and result checks. */
 import { expect } from 'vitest';
 import type { Alignment, AlignSection } from '../../src/align/index.js';
-import { splitSentences } from '../../src/align/sentences.js';
+import { splitSentences } from '../../src/speech/sentences.js';
 import type { Narration } from '../../src/demo/narrate.js';
-import type { FeatureVectors } from '../../src/align/mfcc.js';
+import type { FeatureVectors } from '../../src/signal/mfcc.js';
 
 export const FIVE: AlignSection[] = [
   {

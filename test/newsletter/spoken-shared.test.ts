@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { splitSentences } from '../../src/align/sentences.js';
+import { splitSentences } from '../../src/speech/sentences.js';
 import { readIssue, type Issue } from '../../src/newsletter/index.js';
 import { describeShared, hasShared, sharedPath } from '../helpers/shared.js';
 

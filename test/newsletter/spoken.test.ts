@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../src/align/sentences.js';
+import { splitSentences } from '../../src/speech/sentences.js';
 import { twoDigitWords, yearWords } from '../../src/newsletter/spoken-numbers.js';
 import { SPOKEN_RULES, toSpoken } from '../../src/newsletter/spoken.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutAtBreaks, synthesizePieces } from '../../src/align/espeak.js';
+import { cutAtBreaks, synthesizePieces } from '../../src/speech/espeak.js';
 
 describe('cutAtBreaks', () => {
   const rate = 1000;

@@ -28,10 +28,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { streamPcm } from '../media/ffmpeg.js';
-import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from './mfcc.js';
-import { buildReference } from './reference.js';
-import { countWords, splitSentences } from './sentences.js';
-import { together } from './together.js';
+import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from '../signal/mfcc.js';
+import { buildReference } from '../speech/reference.js';
+import { countWords, splitSentences } from '../speech/sentences.js';
+import { together } from '../speech/together.js';
 
 export interface Candidate {
   /** e.g. the issue number as a string. */

@@ -14,9 +14,9 @@ import {
   subsequenceDtw,
   type Candidate,
   type Identification,
-} from '../../src/align/identify.js';
-import type { FeatureVectors } from '../../src/align/mfcc.js';
-import { countWords, splitSentences } from '../../src/align/sentences.js';
+} from '../../src/intake/identify.js';
+import type { FeatureVectors } from '../../src/signal/mfcc.js';
+import { countWords, splitSentences } from '../../src/speech/sentences.js';
 import { narrate } from '../../src/demo/narrate.js';
 import { ffmpeg } from '../../src/media/ffmpeg.js';
 import { readIssue } from '../../src/newsletter/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PowerSpectrum } from '../../src/align/fft.js';
-import { cepstra, MelExtractor, pool } from '../../src/align/mfcc.js';
+import { PowerSpectrum } from '../../src/signal/fft.js';
+import { cepstra, MelExtractor, pool } from '../../src/signal/mfcc.js';
 
 function tone(seconds: number, rate: number, hz: number, amp: number): Float32Array {
   const x = new Float32Array(Math.round(seconds * rate));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPauses, SECTION_SNAP, snapToPause, type Pause } from '../../src/align/pauses.js';
+import { findPauses, SECTION_SNAP, snapToPause, type Pause } from '../../src/signal/pauses.js';
 
 /** 10 ms energy track: speech (−20 dB) except in the given silent spans (−70 dB noise). */
 function track(seconds: number, silent: [number, number][]): Float32Array {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countWords, splitSentences } from '../../src/align/sentences.js';
+import { countWords, splitSentences } from '../../src/speech/sentences.js';
 
 describe('splitSentences', () => {
   it('splits at sentence ends, not at abbreviations, initials or decimals', () => {

@@ -5,7 +5,7 @@
  * layout is ours, each sentence's and section's start in the reference is exact.
  */
 import { synthesizePieces, type SynthStats } from './espeak.js';
-import { MelExtractor, type FeatureOptions, type MelFeatures } from './mfcc.js';
+import { MelExtractor, type FeatureOptions, type MelFeatures } from '../signal/mfcc.js';
 import { splitSentences, spokenForReference } from './sentences.js';
 
 export interface ReferenceSentence {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { countWords, isSpeakable } from './sentences.js';
-import { parseWav } from './wav.js';
+import { parseWav } from '../signal/wav.js';
 
 export interface SynthOptions {
   voice: string;

@@ -1,0 +1,104 @@
+/**
+ * Every tuning value of the aligner, in one object, so the evaluation can sweep them
+ * (`npm run eval:align -- --set name=value`, `--sweep name=a,b,c`). Values are fitted on
+ * the tuning part of the corpus only; the held-out voices and the real readings report
+ * what they give.
+ */
+export interface AlignParams {
+  /** Reference speaking rate = the recording's overall words/minute × this. */
+  espeakPace: number;
+  /** Global pass: 20 ms frames per coarse frame (320 ms), then per medium frame (80 ms). */
+  coarse: number;
+  medium: number;
+  /** Half-width (s) of the medium pass's band around the coarse path. */
+  mediumRadiusSeconds: number;
+  /** Cost of a skipped (unmatched) frame in the global pass, × the unrelated-frames cost. */
+  skipFraction: number;
+  /** Local search: reference speech per excerpt (s), silence before it, the window around the estimate. */
+  anchorSeconds: number;
+  anchorLead: number;
+  windowBefore: number;
+  windowAfter: number;
+  /**
+   * Goodness (× the recording's typical one) a skipped section earns in the reading-order
+   * choice: a section is kept when any in-order position matches it better. Low on
+   * purpose — whether a section was read is decided by time and by every part of its text
+   * (see notReadMaxRoom, partMatchRatio), not by how alike the voice and espeak-ng sound.
+   */
+  keepGoodness: number;
+  /** …and never less than this. */
+  minKeepGoodness: number;
+  /** The next found section starts at least this fraction of a section's expected speech after it. */
+  minGapFraction: number;
+  /** Second look for sections whose best match is below this × the typical one, in windows up to this long (s). */
+  researchBelow: number;
+  researchMax: number;
+  /**
+   * A section is declared not read only when the speech between its found neighbours
+   * leaves room for at most this fraction of its expected speech (at the recording's own
+   * pace)…
+   */
+  notReadMaxRoom: number;
+  /**
+   * …and no part of its text (opening, middle, end excerpts of partSeconds) stands out
+   * between them: a part "stands out" when its best position is this much better than the
+   * median of the other local optima of the same window (a ratio of goodness: a peak, not
+   * a level, so it carries over between voices).
+   */
+  partMatchRatio: number;
+  partSeconds: number;
+  /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
+  uncertainBelow: number;
+  /** Speech before the first read section of at least this many seconds is an unscripted lead-in. */
+  leadInMinSeconds: number;
+  /**
+   * Partial recording: the sections after the last found one are "after the end" when the
+   * speech left after it is less than this fraction of what it needs at the recording's pace.
+   */
+  partialMaxFraction: number;
+}
+
+export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
+  espeakPace: 1.0,
+  coarse: 16,
+  medium: 4,
+  mediumRadiusSeconds: 8,
+  skipFraction: 0.8,
+  anchorSeconds: 14,
+  anchorLead: 0.1,
+  windowBefore: 20,
+  windowAfter: 35,
+  keepGoodness: 0.59,
+  minKeepGoodness: 0.03,
+  minGapFraction: 0.4,
+  researchBelow: 0.5,
+  researchMax: 600,
+  notReadMaxRoom: 0.35,
+  partMatchRatio: 2,
+  partSeconds: 6,
+  uncertainBelow: 0.5,
+  leadInMinSeconds: 2.5,
+  partialMaxFraction: 0.6,
+});
+
+/** Defaults with overrides; unknown names and non-finite values are refused. */
+export function alignParams(over: Partial<Record<string, unknown>> = {}): AlignParams {
+  const out: Record<string, number> = { ...DEFAULT_ALIGN_PARAMS };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    if (!(k in DEFAULT_ALIGN_PARAMS)) throw new Error(`unknown alignment parameter "${k}" (known: ${Object.keys(DEFAULT_ALIGN_PARAMS).join(', ')})`);
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isFinite(n)) throw new Error(`alignment parameter "${k}" must be a number, got ${String(v)}`);
+    out[k] = n;
+  }
+  return out as unknown as AlignParams;
+}
+
+/** Overrides from the environment (LETTERPOD_ALIGN_PARAMS = JSON object), for the eval's child processes. */
+export function paramsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<AlignParams> {
+  const raw = env.LETTERPOD_ALIGN_PARAMS;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('LETTERPOD_ALIGN_PARAMS must be a JSON object');
+  return alignParams(parsed as Record<string, unknown>);
+}
