@@ -12,7 +12,7 @@
  * excerpt × window cells with two rows of memory.
  */
 import type { FeatureVectors } from '../signal/mfcc.js';
-import { rowCosts } from './dtw.js';
+import { rowCosts } from '../signal/dtw.js';
 
 export interface SlideOptions {
   /** Added per step that consumes 0 or 2 recording frames (cells cost 0…2). */

@@ -27,7 +27,7 @@ import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
 import { together } from '../speech/together.js';
-import { bandAroundPath, dtw, lineBand } from './dtw.js';
+import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';

@@ -15,7 +15,7 @@
  * whether the mark sits in a real pause. Of a skipped section: how far below the skip
  * threshold its best in-order match stayed.
  */
-import type { DtwPath } from './dtw.js';
+import type { DtwPath } from '../signal/dtw.js';
 import type { FeatureVectors } from '../signal/mfcc.js';
 import { SECTION_SNAP, SENTENCE_SNAP, snapToPause, type Pause, type PauseAnalysis } from '../signal/pauses.js';
 import type { Reference } from '../speech/reference.js';

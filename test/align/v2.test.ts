@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, slide } from '../../src/align/anchor.js';
-import { dtw, lineBand } from '../../src/align/dtw.js';
+import { dtw, lineBand } from '../../src/signal/dtw.js';
 import { alignRecording } from '../../src/align/index.js';
 import { SECTION_SNAP, snapToPause } from '../../src/signal/pauses.js';
 import { chooseInOrder } from '../../src/align/place.js';

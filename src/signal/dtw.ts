@@ -12,7 +12,7 @@
  * steps a faster stretch needs later, drifting tens of frames.) The path runs from (0, 0)
  * to (n−1, m−1).
  */
-import type { FeatureVectors } from '../signal/mfcc.js';
+import type { FeatureVectors } from './mfcc.js';
 
 export interface Band {
   lo: Int32Array;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureVectors } from '../../src/signal/mfcc.js';
-import { walk } from './helpers.js';
-import { bandAroundPath, dtw, lineBand } from '../../src/align/dtw.js';
+import { walk } from '../align/helpers.js';
+import { bandAroundPath, dtw, lineBand } from '../../src/signal/dtw.js';
 import { pool } from '../../src/signal/mfcc.js';
 
 
