@@ -2,8 +2,9 @@
  * letterpod.config.json: show metadata, paths, loudness target and store, validated with
  * a schema so a mistake gives one line naming the file, the field and the fix.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { access, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { LetterpodError } from './errors.js';
 import { categoryProblem } from './feed/categories.js';
@@ -105,8 +106,8 @@ const localStoreSchema = z.strictObject({
   type: z.literal('local'),
   /** Folder of the published site, relative to the config file. */
   path: z.string().min(1).default('feed'),
-  /** URL prefix under which podcast apps reach the folder. */
-  publicBaseUrl: z.url().default('http://localhost:8080/'),
+  /** URL prefix under which podcast apps reach the folder: http(s) only, like every URL letterpod publishes. */
+  publicBaseUrl: z.url({ protocol: /^https?$/, error: 'publicBaseUrl must be an http:// or https:// URL' }).default('http://localhost:8080/'),
 });
 
 /** `letterpod watch`: when a dropped recording counts as complete, and whether it is published. */
@@ -115,6 +116,15 @@ const watchSchema = z.strictObject({
   settleSeconds: z.number().min(0.1).max(3600).default(2),
   /** Publish each recording once built; false: it waits for `letterpod publish`. */
   autoPublish: z.boolean().default(false),
+});
+
+/**
+ * Whether an episode waits for `letterpod approve` before it is published: never
+ * (`none`), when its build has warnings (`when-warned`, the default), or every new or
+ * changed take (`always`).
+ */
+const reviewSchema = z.strictObject({
+  required: z.enum(['none', 'when-warned', 'always']).default('when-warned'),
 });
 
 export const configSchema = z.strictObject({
@@ -141,6 +151,7 @@ export const configSchema = z.strictObject({
   store: z.discriminatedUnion('type', [localStoreSchema, s3StoreSchema]).prefault({ type: 'local' }),
   feed: feedSchema.prefault({}),
   watch: watchSchema.prefault({}),
+  review: reviewSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -186,20 +197,72 @@ export function parseConfig(value: unknown, file: string | undefined, root: stri
     });
   }
   const c = result.data;
-  return {
-    ...c,
-    file,
-    root,
-    resolved: {
-      recordings: resolve(root, c.paths.recordings),
-      newsletters: resolve(root, c.paths.newsletters),
-      build: resolve(root, c.paths.build),
-      store: c.store.type === 'local' ? resolve(root, c.store.path) : undefined,
-      image: c.show.image ? resolve(root, c.show.image) : undefined,
-      intro: c.music.intro ? resolve(root, c.music.intro) : undefined,
-      outro: c.music.outro ? resolve(root, c.music.outro) : undefined,
-    },
+  const resolved = {
+    recordings: resolve(root, c.paths.recordings),
+    newsletters: resolve(root, c.paths.newsletters),
+    build: resolve(root, c.paths.build),
+    store: c.store.type === 'local' ? resolve(root, c.store.path) : undefined,
+    image: c.show.image ? resolve(root, c.show.image) : undefined,
+    intro: c.music.intro ? resolve(root, c.music.intro) : undefined,
+    outro: c.music.outro ? resolve(root, c.music.outro) : undefined,
   };
+  if (resolved.store) {
+    // the store folder is the public site: builds (absolute paths in episode.json), recordings
+    // and issue texts must not be published by accident, nor the store be inside a build
+    const folders = [
+      ['paths.build', resolved.build],
+      ['paths.recordings', resolved.recordings],
+      ['paths.newsletters', resolved.newsletters],
+    ] as const;
+    for (const [field, folder] of folders) {
+      if (inside(folder, resolved.store) || inside(resolved.store, folder)) {
+        throw new LetterpodError({
+          file: file ?? 'config',
+          problem: `invalid config (${field}: ${folder} overlaps the store folder ${resolved.store})`,
+          fix: `Keep ${field} outside store.path (e.g. ${field === 'paths.build' ? '".letterpod/build"' : `"${field.slice(6)}"`}): everything in the store folder is public`,
+        });
+      }
+    }
+  }
+  return { ...c, file, root, resolved };
+}
+
+/** Whether `path` is `folder` or inside it. */
+function inside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
+
+/**
+ * The files the config names (cover art, intro and outro music) exist and are readable:
+ * checked before any analysis, so a typo fails in a second, naming the field.
+ */
+export async function checkConfigFiles(config: LoadedConfig): Promise<void> {
+  const files: [string, string | undefined][] = [
+    ['show.image', config.resolved.image],
+    ['music.intro', config.resolved.intro],
+    ['music.outro', config.resolved.outro],
+  ];
+  for (const [field, path] of files) {
+    if (!path) continue;
+    let problem: string | undefined;
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) problem = 'is not a file';
+      else if (st.size === 0) problem = 'is empty';
+      else await access(path, constants.R_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permissions)' : `cannot be read (${code ?? (e as Error).message})`;
+    }
+    if (problem) {
+      throw new LetterpodError({
+        file: config.file ?? 'config',
+        problem: `${field}: ${path} ${problem}`,
+        fix: `Fix ${field} (paths are relative to the config file) or remove it`,
+      });
+    }
+  }
 }
 
 /**

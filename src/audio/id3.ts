@@ -2,7 +2,8 @@
  * An ID3v2.3 tag written by us, because ffmpeg's muxer cannot write what podcast apps
  * read: it stores a comment as TXXX instead of COMM, and a chapter's CHAP frame gets only
  * its title (no WXXX link). The tag holds TIT2, TPE1, TALB, TRCK, TYER, COMM, APIC, one
- * top-level ordered CTOC and one CHAP per chapter (TIT2 and, with a link, WXXX).
+ * top-level ordered CTOC (with child CTOCs above 255 chapters) and one CHAP per chapter
+ * (TIT2 and, with a link, WXXX).
  *
  * Text frames use UTF-16 with a BOM (encoding 1) when they are not plain Latin-1, as
  * ID3v2.3 has no UTF-8; the tag is not unsynchronised (no MP3 player needs that).
@@ -10,6 +11,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { tempName } from '../media/temp.js';
 
 export interface Id3Chapter {
   startSeconds: number;
@@ -85,13 +87,32 @@ function chapterFrame(id: string, c: Id3Chapter): Buffer {
   times.writeUInt32BE(0xffffffff, 8); // no byte offsets
   times.writeUInt32BE(0xffffffff, 12);
   const sub = [textFrame('TIT2', c.title)];
-  if (c.url) sub.push(frame('WXXX', Buffer.concat([Buffer.from([0, 0]), Buffer.from(asciiUrl(c.url), 'latin1')])));
+  // only http(s) links are published (a javascript: link from an issue text never reaches a player)
+  if (c.url && /^https?:\/\//i.test(c.url.trim())) sub.push(frame('WXXX', Buffer.concat([Buffer.from([0, 0]), Buffer.from(asciiUrl(c.url), 'latin1')])));
   return frame('CHAP', Buffer.concat([Buffer.from(id + '\0', 'latin1'), times, ...sub]));
 }
 
-function tocFrame(ids: string[]): Buffer {
-  const flags = Buffer.from([0x03, ids.length]); // top-level, ordered; entry count
-  return frame('CTOC', Buffer.concat([Buffer.from('toc\0', 'latin1'), flags, ...ids.map((id) => Buffer.from(id + '\0', 'latin1')), textFrame('TIT2', 'Chapters')]));
+/** The most entries one CTOC frame can list: its entry count is one byte. */
+export const CTOC_MAX_ENTRIES = 255;
+
+function tocFrame(id: string, ids: string[], topLevel: boolean, title: string): Buffer {
+  if (ids.length > CTOC_MAX_ENTRIES) throw new RangeError(`a CTOC frame lists at most ${CTOC_MAX_ENTRIES} entries, got ${ids.length}`);
+  const flags = Buffer.from([topLevel ? 0x03 : 0x01, ids.length]); // top-level?, ordered; entry count
+  return frame('CTOC', Buffer.concat([Buffer.from(id + '\0', 'latin1'), flags, ...ids.map((e) => Buffer.from(e + '\0', 'latin1')), textFrame('TIT2', title)]));
+}
+
+/**
+ * The table of contents: one top-level ordered CTOC listing every CHAP, or — above 255
+ * chapters, which one CTOC cannot count — a top-level CTOC of child CTOCs of up to 255
+ * chapters each (ID3v2 chapter spec, nested tables of contents). Above 255 × 255 chapters: refused.
+ */
+function tocFrames(ids: string[]): Buffer[] {
+  if (ids.length <= CTOC_MAX_ENTRIES) return [tocFrame('toc', ids, true, 'Chapters')];
+  const groups: string[][] = [];
+  for (let i = 0; i < ids.length; i += CTOC_MAX_ENTRIES) groups.push(ids.slice(i, i + CTOC_MAX_ENTRIES));
+  if (groups.length > CTOC_MAX_ENTRIES) throw new RangeError(`too many chapters for ID3 (${ids.length})`);
+  const children = groups.map((g, k) => tocFrame(`toc${k + 1}`, g, false, `Chapters ${k * CTOC_MAX_ENTRIES + 1}–${k * CTOC_MAX_ENTRIES + g.length}`));
+  return [tocFrame('toc', groups.map((_, k) => `toc${k + 1}`), true, 'Chapters'), ...children];
 }
 
 /** Syncsafe 28-bit integer (tag header size). */
@@ -111,7 +132,7 @@ export function renderId3(tag: Id3Tag, padding = 1024): Buffer {
   const chapters = tag.chapters ?? [];
   if (chapters.length) {
     const ids = chapters.map((_, i) => `chp${i}`);
-    frames.push(tocFrame(ids));
+    frames.push(...tocFrames(ids));
     chapters.forEach((c, i) => frames.push(chapterFrame(ids[i] as string, c)));
   }
   const body = Buffer.concat([...frames, Buffer.alloc(padding)]);
@@ -136,7 +157,7 @@ export async function writeId3(mp3: string, tag: Id3Tag): Promise<void> {
   } finally {
     await src.close();
   }
-  const tmp = `${mp3}.id3-${process.pid}`;
+  const tmp = tempName(mp3, 'id3');
   try {
     await writeFile(tmp, renderId3(tag));
     await pipeline(createReadStream(mp3, { start: id3Length(head) }), createWriteStream(tmp, { flags: 'a' }));

@@ -5,7 +5,8 @@
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LetterpodError } from '../errors.js';
-import { ffmpeg, ffprobe } from '../media/ffmpeg.js';
+import { ffmpeg, ffprobe, fileArg } from '../media/ffmpeg.js';
+import { tempName } from '../media/temp.js';
 import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import type { Program } from './music.js';
 import {
@@ -246,7 +247,7 @@ async function probeEncoder(
   bitrateKbps: number,
 ): Promise<EncoderProbe | undefined> {
   const gainDb = Math.min(m.target.targetLufs - measured.integratedLufs, -1 - measured.truePeakDbtp);
-  const sample = `${m.output}.sample.mp3`;
+  const sample = tempName(m.output, 'sample');
   const { args, graph: parts } = windowsGraph(m, windows, head);
   const graph = [
     ...parts,
@@ -298,7 +299,7 @@ async function id3Tag(m: MasterInput): Promise<Id3Tag> {
  * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
  */
 async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number): Promise<void> {
-  const tmpOut = `${m.output}.part`;
+  const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
   const layout = channels === 1 ? 'mono' : 'stereo';
   const speech = [
@@ -334,7 +335,7 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
 
 /** The MP3 must carry exactly the chapters we wrote. */
 async function verifyChapters(file: string, expected: number): Promise<void> {
-  const { stdout } = await ffprobe(['-v', 'error', '-print_format', 'json', '-show_chapters', file]);
+  const { stdout } = await ffprobe(['-v', 'error', '-print_format', 'json', '-show_chapters', fileArg(file)]);
   const found = (JSON.parse(stdout.toString('utf8')) as { chapters?: unknown[] }).chapters?.length ?? 0;
   if (found !== expected) {
     throw new LetterpodError({

@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
+import { removeStaleTemps, tempName } from '../media/temp.js';
 import type { Issue } from '../newsletter/types.js';
 import { alignIssue } from './align-issue.js';
 import { layoutChapters } from './chapters.js';
@@ -59,7 +60,7 @@ export function episodeSlug(issue: Issue): string {
 }
 
 async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = tempName(file, 'tmp');
   await writeFile(tmp, content);
   await rename(tmp, file);
 }
@@ -68,6 +69,8 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const { recording, issue, config } = opts;
   const outDir = resolve(opts.outDir);
   const stage = opts.onStage ?? (() => {});
+  // temp files of a build that was killed (kill -9, a full disk) go before this one starts
+  await removeStaleTemps(outDir);
   stage('probe');
   const info = await probeAudio(recording);
   if (info.durationSeconds < MIN_RECORDING_SECONDS) {

@@ -92,13 +92,25 @@ export function runTool(tool: string, args: readonly string[], opts: RunOptions 
   });
 }
 
-/** ffmpeg with the flags every call wants: no stdin, no banner, overwrite. */
+/**
+ * A local file name as ffmpeg/ffprobe must see it: with the `file:` protocol, so that a
+ * name can never be read as an option (`-rf.wav`) or as another protocol (`an102:final.wav`).
+ * Pipes, stdin/stdout and names already carrying `file:` are left as they are.
+ */
+export function fileArg(path: string): string {
+  if (path === '-' || /^(file|pipe):/.test(path)) return path;
+  return `file:${path}`;
+}
+
+/** ffmpeg with the flags every call wants: no stdin, no banner, overwrite. Every `-i` input is passed through `fileArg`. */
 export function ffmpeg(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const base = ['-nostdin', '-hide_banner', '-y'];
   const progress = opts.onProgress ? ['-progress', 'pipe:2', '-nostats'] : ['-nostats'];
-  return runTool(ffmpegPath(), [...base, ...progress, ...args], opts);
+  const safe = args.map((a, i) => (i > 0 && args[i - 1] === '-i' ? fileArg(a) : a));
+  return runTool(ffmpegPath(), [...base, ...progress, ...safe], opts);
 }
 
+/** ffprobe; the caller passes the input as `fileArg(path)` (it is positional). */
 export function ffprobe(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return runTool(ffprobePath(), ['-hide_banner', ...args], opts);
 }

@@ -1,7 +1,7 @@
 /** What an audio file is, from ffprobe; and the checks that turn bad input into clear errors. */
 import { stat } from 'node:fs/promises';
 import { LetterpodError } from '../errors.js';
-import { FfmpegError, ffprobe } from './ffmpeg.js';
+import { FfmpegError, ffprobe, fileArg } from './ffmpeg.js';
 
 export interface AudioInfo {
   file: string;
@@ -45,7 +45,7 @@ export async function probeAudio(file: string): Promise<AudioInfo> {
   }
   let json: ProbeJson;
   try {
-    const { stdout } = await ffprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    const { stdout } = await ffprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', fileArg(file)]);
     json = JSON.parse(stdout.toString('utf8')) as ProbeJson;
   } catch (cause) {
     if (cause instanceof LetterpodError) throw cause;

@@ -3,7 +3,7 @@
  * the narrator says). Formats: Alignment Newsletter markdown, the same as plain text,
  * and generic markdown where each heading starts a section.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { parseAnMarkdown } from './an-markdown.js';
@@ -84,10 +84,12 @@ export function parseIssue(text: string, source: string): Issue {
   const stem = basename(source, extname(source));
   const title = frontTitle || (format === 'markdown' ? firstHeading(body) ?? stem : `Alignment Newsletter #${number}`);
 
-  const issue: Issue = { number, title, format, sections: finishSections(drafts), source };
+  // only http(s) links leave letterpod (chapters.json, ID3 WXXX, feed, notes): others are dropped here
+  const sections = finishSections(drafts).map((s) => ({ ...s, links: s.links.filter((l) => isHttpUrl(l.url)) }));
+  const issue: Issue = { number, title, format, sections, source };
   const published = publishedOf(data, source);
   if (published) issue.published = published;
-  if (data.url) issue.url = data.url;
+  if (data.url && isHttpUrl(data.url)) issue.url = data.url;
   if (data.author) issue.author = data.author;
   return issue;
 }
@@ -119,12 +121,36 @@ function decodeText(bytes: Buffer, path: string): string {
   return text;
 }
 
+/** Whether a URL is absolute http(s): the only kind letterpod publishes. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The largest issue text letterpod reads (a newsletter issue is 10–100 KB). */
+export const MAX_ISSUE_BYTES = 1_000_000;
+/** The most sections (chapters) an issue may have. */
+export const MAX_ISSUE_SECTIONS = 500;
+
 /** Reads and parses an issue file; what a user can fix is a `LetterpodError`. */
 export async function readIssue(path: string): Promise<Issue> {
   let bytes: Buffer;
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_ISSUE_BYTES) {
+      throw new LetterpodError({
+        file: path,
+        problem: `is ${(size / 1e6).toFixed(1)} MB, more than an issue text can be (limit ${MAX_ISSUE_BYTES / 1e6} MB)`,
+        fix: 'Check that it is one newsletter issue as text (not an archive, a log or several issues)',
+      });
+    }
     bytes = await readFile(path);
   } catch (cause) {
+    if (cause instanceof LetterpodError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     throw new LetterpodError({
       file: path,
@@ -147,6 +173,13 @@ export async function readIssue(path: string): Promise<Issue> {
       file: path,
       problem: 'has no sections to read (no intro, headings or summaries found)',
       fix: 'Check that it is the newsletter issue text; summaries look like "Title (Authors) (summarized by X): …"',
+    });
+  }
+  if (issue.sections.length > MAX_ISSUE_SECTIONS) {
+    throw new LetterpodError({
+      file: path,
+      problem: `has ${issue.sections.length} sections, more than an episode can have chapters (limit ${MAX_ISSUE_SECTIONS})`,
+      fix: 'Check that it is one newsletter issue (not several pasted together)',
     });
   }
   return issue;

@@ -8,17 +8,20 @@
  *   file's size and mtime, recomputed when the file was changed behind our back), so a
  *   HEAD does not re-hash a 50 MB episode.
  * - Conditional puts (ifMatch / ifNoneMatch) check and rename under a per-key lock file
- *   (`open(…, 'wx')`), so two publishers cannot both win. A lock older than 30 s is
- *   taken to be left by a crashed process and broken.
+ *   (`open(…, 'wx')`) holding the owner's pid and host, so two publishers cannot both win.
+ *   A lock whose owner process is gone is taken over at once; one older than 30 s is
+ *   taken to be left by a crashed process on another host and broken.
  * - Keys are validated (`keys.ts`) and resolved inside the folder; nothing outside it is
  *   ever touched. Names starting with "." are the store's own and never listed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LetterpodError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { InvalidKeyError, assertValidKey } from './keys.js';
 import {
@@ -237,22 +240,75 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** Take the key's lock; resolves to its release. */
+  /**
+   * Remove what killed processes left in the folder: hidden temp files of puts
+   * (`.<name>.<pid>.<hex>.tmp`) and sidecar temps whose process is gone (or older than a
+   * day), and lock files whose owner is gone. Returns the keys of the files removed
+   * (relative paths). Publish runs it first.
+   */
+  async removeStaleTemps(): Promise<string[]> {
+    const removed: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          await walk(path);
+          continue;
+        }
+        const m = /\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.name);
+        const lock = entry.name.endsWith('.lock') && dir.endsWith(join(LOCAL_STATE_DIR, 'locks'));
+        if (!m && !lock) continue;
+        try {
+          if (lock) {
+            const owner = await readLockOwner(path);
+            if (!owner || owner.host !== hostname() || processAlive(owner.pid)) continue;
+          } else {
+            const pid = Number(m![1]);
+            const old = Date.now() - (await stat(path)).mtimeMs > 24 * 3600_000;
+            if (pid !== process.pid && processAlive(pid) && !old) continue;
+            if (pid === process.pid) continue;
+          }
+          await rm(path, { force: true });
+          removed.push(path.slice(this.root.length + 1));
+        } catch {
+          // gone meanwhile
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
+  }
+
+  /**
+   * Take the key's lock; resolves to its release. The lock file holds its owner's pid and
+   * host: a lock whose owner process is gone (on this host) is taken over at once; one from
+   * another host (a shared folder), or without an owner, only when older than `staleLockMs`.
+   */
   private async lock(key: string): Promise<() => Promise<void>> {
     const path = this.lockPath(key);
     await mkdir(dirname(path), { recursive: true });
     const started = Date.now();
+    const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }) + '\n';
     for (;;) {
       try {
         const handle = await open(path, 'wx');
-        await handle.writeFile(`${process.pid}\n`);
+        await handle.writeFile(mine);
         await handle.close();
         return () => rm(path, { force: true });
       } catch (error) {
         if (errorCode(error) !== 'EEXIST') throw error;
       }
+      let owner: LockOwner | undefined;
       try {
-        if (Date.now() - (await stat(path)).mtimeMs > this.staleLockMs) {
+        owner = await readLockOwner(path);
+        const gone = owner !== undefined && owner.host === hostname() && !processAlive(owner.pid);
+        if (gone || Date.now() - (await stat(path)).mtimeMs > this.staleLockMs) {
           await rm(path, { force: true });
           continue;
         }
@@ -261,15 +317,35 @@ export class LocalStore implements ObjectStore {
         throw error;
       }
       if (Date.now() - started > this.lockTimeoutMs) {
+        const who = owner ? `letterpod process ${owner.pid} on ${owner.host}` : 'another letterpod process';
         throw new LetterpodError({
           file: path,
-          problem: `another letterpod process holds the lock for ${key}`,
+          problem: `${who} holds the lock for ${key}`,
           fix: 'Wait for the other publish to finish; if none is running, delete the lock file',
         });
       }
       await sleep(5 + Math.random() * 20);
     }
   }
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+/** The owner written into a lock file: JSON {pid, host}, or a bare pid (older versions: host unknown = this one). */
+async function readLockOwner(path: string): Promise<LockOwner | undefined> {
+  const text = (await readFile(path, 'utf8')).trim();
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<LockOwner> | number;
+    if (typeof v === 'number') return { pid: v, host: hostname() };
+    if (typeof v?.pid === 'number' && typeof v.host === 'string') return { pid: v.pid, host: v.host };
+  } catch {
+    // unreadable: no owner
+  }
+  return undefined;
 }
 
 /** Write a body to `path` (new file), fsync it, and return its sha256 and size. */

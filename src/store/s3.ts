@@ -67,7 +67,7 @@ export interface S3StoreOptions {
   listPageSize?: number;
   /** Give up on a connection that does not open within this time (ms). Default 10 000. */
   connectionTimeoutMs?: number;
-  /** Give up on a request whose socket is idle this long (ms). Default 60 000. */
+  /** Give up on a request (one attempt) that has not completed within this time (ms); it is retried. Default 60 000. */
   requestTimeoutMs?: number;
 }
 
@@ -191,6 +191,8 @@ export function createS3Client(config: S3StoreConfig, options: S3StoreOptions = 
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 60_000,
+      // without this the SDK only logs a warning and the request hangs for ever
+      throwOnRequestTimeout: true,
     },
   });
 }

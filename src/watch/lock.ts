@@ -2,7 +2,6 @@
  * One watcher per project: `.letterpod/watch.lock` holds the watcher's pid. A lock whose
  * process is gone (killed, crashed, the machine restarted) is taken over.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,23 +17,8 @@ export function lockPath(root: string): string {
   return join(root, '.letterpod', 'watch.lock');
 }
 
-/** Whether a process with this pid runs (a zombie does not count). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    // "pid (comm) S …": the state follows the last ")"
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-}
+export { processAlive } from '../process-alive.js';
+import { processAlive } from '../process-alive.js';
 
 async function readLock(path: string): Promise<LockInfo | undefined> {
   try {
