@@ -33,6 +33,8 @@ import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
+import { measureCoverage } from './coverage.js';
+import { decideSections, type PartEvidence } from './decide.js';
 import { alignParams, type AlignParams } from './params.js';
 import { countWords } from '../speech/sentences.js';
 
@@ -176,7 +178,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
 
   // 1. the recording, streamed into features; 2. meanwhile, the reference, at the
   // narrator's overall pace (espeak-ng runs in its own processes while we decode)
-  const wpm = opts.wordsPerMinute ?? Math.max(80, Math.min(400, (words / (info.durationSeconds / 60)) * P.espeakPace));
+  // (clamped to what people read at: a recording that stops early would otherwise ask for a
+  // reference two or three times too fast)
+  const wpm = opts.wordsPerMinute ?? Math.max(P.minWordsPerMinute, Math.min(P.maxWordsPerMinute, (words / (info.durationSeconds / 60)) * P.espeakPace));
   const recX = new MelExtractor(RATE, opts.features, info.durationSeconds);
   const expected = Math.max(1, info.durationSeconds * RATE);
   let got = 0;
@@ -228,16 +232,32 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const refV = cepstra(ref.mel, cep);
   const recV = cepstra(recMel, cep);
   const hop = refV.hopSeconds;
+  const recPause = pauseFrames(pauses.pauses, hop, recV.frames);
+  const refPauses = findPauses(ref.mel.blockDb, ref.mel.blockSeconds, { floorAboveDb: -Infinity, localSeconds: 0 });
+  const refPause = pauseFrames(refPauses.pauses, hop, refV.frames);
+  // how much of the text the recording reads, from its head (a partial recording ends early)
+  const coverage = measureCoverage({
+    ref: refV,
+    rec: recV,
+    refPause,
+    recPause,
+    refSpeech: { start: ref.speechStart, end: ref.speechEnd },
+    recSpeech: { start: pauses.speechStart, end: pauses.speechEnd },
+    headSeconds: P.coverageHeadSeconds,
+    leadSeconds: P.coverageLeadSeconds,
+    partialFactor: P.partialFactor,
+    minGoodness: P.minKeepGoodness,
+  });
   const ref1 = pool(refV, P.coarse);
   const rec1 = pool(recV, P.coarse);
   const hop1 = hop * P.coarse;
   const radius = Math.ceil(Math.max(120, 0.1 * durationSeconds) / hop1);
   const anchor0 = { i: Math.floor(ref.speechStart / hop1), j: Math.floor(pauses.speechStart / hop1) };
+  const unrelated1 = unrelatedCost(ref1, rec1);
   const anchor1 = {
-    i: Math.min(ref1.frames - 1, Math.floor(ref.speechEnd / hop1)),
+    i: Math.min(ref1.frames - 1, Math.floor(coverage.reachSeconds / hop1)),
     j: Math.min(rec1.frames - 1, Math.floor(pauses.speechEnd / hop1)),
   };
-  const unrelated1 = unrelatedCost(ref1, rec1);
   const path1 = dtw(ref1, rec1, lineBand(ref1.frames, rec1.frames, radius, anchor0, anchor1), undefined, 2, P.skipFraction * unrelated1);
   progress(0.76);
   aborted(opts.signal);
@@ -258,9 +278,6 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const lead = Math.round(P.anchorLead / hop);
   const excerpt = Math.round(P.anchorSeconds / hop);
   const sep = Math.round(1.5 / hop);
-  const recPause = pauseFrames(pauses.pauses, hop, recV.frames);
-  const refPauses = findPauses(ref.mel.blockDb, ref.mel.blockSeconds, { floorAboveDb: -Infinity, localSeconds: 0 });
-  const refPause = pauseFrames(refPauses.pauses, hop, refV.frames);
   const cands: SectionCandidate[][] = [];
   const matchInfo: { background: number; best: number; windows: [number, number][] }[] = [];
   let localCells = 0;
@@ -291,14 +308,18 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   progress(0.92);
   if (opts.signal?.aborted) await anchors.close();
   aborted(opts.signal);
-  const bestGoodness = cands.map((c) => (c.length ? c[0].goodness : 0));
+  // typical goodness of the sections the recording reaches (a partial one has many it does not)
+  const reached = cands.map((_, k) => ref.sectionStarts[k] <= coverage.reachSeconds + 1);
+  const bestGoodness = cands.map((c, k) => (c.length && reached[k] ? c[0].goodness : 0));
   const typicalGoodness = median(bestGoodness.filter((g) => g > 0));
   const skipGoodness = Math.max(P.keepGoodness * typicalGoodness, P.minKeepGoodness);
   // expected speech per section in the recording: reference speech × the overall ratio
   const refSpeech = new Float64Array(K);
   for (const s of ref.sentences) refSpeech[s.section] += s.endSeconds - s.startSeconds;
   const totalRef = refSpeech.reduce((a, b) => a + b, 0);
-  const rate = pauses.speechSeconds / Math.max(1e-6, refPauses.speechSeconds);
+  // recording speech per reference speech, over the part of the text the recording reaches
+  const refReached = coverage.partial ? speechBetween(refPauses.pauses, 0, coverage.reachSeconds) : refPauses.speechSeconds;
+  const rate = pauses.speechSeconds / Math.max(1e-6, refReached);
   const minGap = (k: number) => P.minGapFraction * refSpeech[k] * Math.min(1.5, Math.max(0.5, rate));
 
   // 5. second look: a section found weakly or not at all is searched again between its
@@ -341,6 +362,48 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
     if (!changed) break;
   }
+  // 6. read, not read, or after the end: time and every part of the text decide (decide.ts)
+  const partRows = Math.round(P.partSeconds / hop);
+  const hear = async (k: number, fromS: number, toS: number): Promise<PartEvidence> => {
+    const iMark = Math.round(ref.sectionStarts[k] / hop);
+    const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
+    const iEnd = Math.max(iMark + 1, Math.round(lastSentence.endSeconds / hop));
+    const parts: ['opening' | 'middle' | 'end', number][] = [['opening', iMark]];
+    if (iEnd - iMark >= 3 * partRows) parts.push(['middle', Math.round((iMark + iEnd - partRows) / 2)]);
+    if (iEnd - iMark >= 2 * partRows) parts.push(['end', iEnd - partRows]);
+    let best: PartEvidence = { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0 };
+    for (const [part, i0] of parts) {
+      const i1 = Math.min(iEnd, i0 + partRows);
+      const from = Math.floor(fromS / hop);
+      const to = Math.ceil(toS / hop);
+      if (to - from < 3 || i1 <= i0) continue;
+      const r = await anchors.run({ start: i0, mark: i0, end: i1, from, to, sectionEnd: i1, separation: sep }).catch(async (e: unknown) => {
+        await anchors.close();
+        throw e;
+      });
+      localCells += r.cells;
+      if (!r.found.length || !(r.found[0].goodness > 0)) continue;
+      const others = r.found.slice(1).map((c) => Math.max(0, c.goodness));
+      const floor = Math.max(1e-3, P.partFloor * typicalGoodness);
+      const ratio = r.found[0].goodness / Math.max(floor, others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0);
+      if (ratio > best.ratio) {
+        best = { ratio, part, goodness: r.found[0].goodness, startSeconds: r.found[0].frame * hop - (i0 - iMark) * hop * coverage.pace };
+      }
+    }
+    return best;
+  };
+  const decision = await decideSections({
+    cands,
+    choice: chooseInOrder(cands, minGap, skipGoodness),
+    typicalGoodness,
+    expectedSpeech: Array.from(refSpeech, (x) => x * rate),
+    minGap,
+    speechBetween: (a, b) => speechBetween(pauses.pauses, a, b),
+    speechEndSeconds: pauses.speechEnd,
+    durationSeconds,
+    hear,
+    params: P,
+  });
   await anchors.close();
   const tLocal = performance.now();
   const placed = placeSections({
@@ -351,16 +414,30 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     pauses,
     durationSeconds,
     hopSeconds: hop,
+    decision,
   });
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const firstRead = placed.find((p) => !p.skipped);
   const leadIn: LeadIn | null =
     firstRead && speechBetween(pauses.pauses, 0, firstRead.startSeconds) >= P.leadInMinSeconds
       ? { startSeconds: Math.round(pauses.speechStart * 1000) / 1000, endSeconds: Math.round(firstRead.startSeconds * 1000) / 1000 }
       : null;
-  const ending: RecordingEnding | null = null;
+  let ending: RecordingEnding | null = null;
+  const afterEnd = placed.map((p, k) => (p.status === 'after-end' ? k : -1)).filter((k) => k >= 0);
+  if (afterEnd.length) {
+    let lastRead = afterEnd[0] - 1;
+    while (lastRead >= 0 && placed[lastRead].skipped) lastRead--;
+    if (lastRead >= 0) {
+      ending = {
+        sectionId: sections[lastRead].id,
+        secondsIntoSection: r3(Math.max(0, pauses.speechEnd - placed[lastRead].startSeconds)),
+        expectedSeconds: r3(refSpeech[lastRead] * rate),
+        notInRecording: afterEnd.map((k) => sections[k].id),
+      };
+    }
+  }
   const sentences = placeSentences({ reference: ref, map: (t) => mapTime(path2, hop2, t), pauses, hopSeconds: hop }, placed);
   progress(1);
-  const r3 = (x: number) => Math.round(x * 1000) / 1000;
   opts.debug?.({
     wordsPerMinute: wpm,
     words,
@@ -374,6 +451,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     matchInfo,
     typicalGoodness,
     skipGoodness,
+    coverage,
+    decision: decision.reasons,
     path: { coarse: path1.meanCost, medium: path2.meanCost, unrelated1, unrelated2 },
     ms: { decode: tDecode - t0, synth: tSynth - t0, global: tGlobal - tFeatures, local: tLocal - tGlobal, place: performance.now() - tLocal },
     cells: { coarse: path1.cells, medium: path2.cells, local: localCells },

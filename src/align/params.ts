@@ -49,6 +49,15 @@ export interface AlignParams {
   partSeconds: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
+  /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
+  partFloor: number;
+  /** The reference's speaking rate is kept within what people read at (words per minute). */
+  minWordsPerMinute: number;
+  maxWordsPerMinute: number;
+  /** Coverage (coverage.ts): the recording's head used to measure the pace (s), and the partial factor. */
+  coverageHeadSeconds: number;
+  coverageLeadSeconds: number;
+  partialFactor: number;
   /** Speech before the first read section of at least this many seconds is an unscripted lead-in. */
   leadInMinSeconds: number;
   /**
@@ -68,7 +77,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   anchorLead: 0.1,
   windowBefore: 20,
   windowAfter: 35,
-  keepGoodness: 0.59,
+  keepGoodness: 0.3,
   minKeepGoodness: 0.03,
   minGapFraction: 0.4,
   researchBelow: 0.5,
@@ -77,6 +86,12 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   partMatchRatio: 2,
   partSeconds: 6,
   uncertainBelow: 0.5,
+  partFloor: 0.1,
+  minWordsPerMinute: 100,
+  maxWordsPerMinute: 240,
+  coverageHeadSeconds: 60,
+  coverageLeadSeconds: 45,
+  partialFactor: 1.12,
   leadInMinSeconds: 2.5,
   partialMaxFraction: 0.6,
 });

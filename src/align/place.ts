@@ -159,12 +159,14 @@ export interface PlaceSectionsInput {
   pauses: PauseAnalysis;
   durationSeconds: number;
   hopSeconds: number;
+  /** The decision (decide.ts): chosen candidate per section, status and doubt. Default: chooseInOrder alone. */
+  decision?: { choice: number[]; status: ('read' | 'not-read' | 'after-end')[]; uncertain: boolean[] };
 }
 
 export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
   const { candidates: cands, pauses, skipGoodness: tau } = input;
   const K = cands.length;
-  const choice = chooseInOrder(cands, input.minGap, tau);
+  const choice = input.decision?.choice ?? chooseInOrder(cands, input.minGap, tau);
   const placed: PlacedSection[] = [];
   let prev = -Infinity;
   const G = Math.max(input.typicalGoodness, MIN_TYPICAL_GOODNESS);
@@ -174,7 +176,8 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
     if (c < 0) {
       // sure when nothing matched anywhere near; less when a good match was out of order
       const conf = best < tau ? 1 - 0.5 * clamp01(best / tau) : 0.5 * clamp01(1 - (best - tau) / tau);
-      placed.push({ startSeconds: NaN, endSeconds: NaN, confidence: round3(conf), skipped: true, status: 'not-read', uncertain: false, estimateSeconds: NaN });
+      const status = input.decision?.status[k] === 'after-end' ? 'after-end' : 'not-read';
+      placed.push({ startSeconds: NaN, endSeconds: NaN, confidence: round3(conf), skipped: true, status, uncertain: false, estimateSeconds: NaN });
       continue;
     }
     const chosen = cands[k][c];
@@ -193,8 +196,9 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
     const margin = Number.isFinite(second) ? clamp01((chosen.goodness - second) / (0.5 * G)) : 1;
     const pauseLength = snap.pause ? snap.pause.endSeconds - snap.pause.startSeconds : 0;
     const clarity = snap.pause ? Math.exp(-snap.distance / 0.5) * Math.min(1, pauseLength / 0.3) : 0;
-    const conf = clamp01(Math.min(1, 1.25 * clearness) * (0.4 + 0.6 * margin) * (0.6 + 0.4 * clarity) * orderPenalty);
-    placed.push({ startSeconds: start, endSeconds: 0, confidence: round3(conf), skipped: false, status: 'read', uncertain: false, estimateSeconds: estimate });
+    const uncertain = input.decision?.uncertain[k] ?? false;
+    const conf = clamp01(Math.min(1, 1.25 * clearness) * (0.4 + 0.6 * margin) * (0.6 + 0.4 * clarity) * orderPenalty * (uncertain ? 0.6 : 1));
+    placed.push({ startSeconds: start, endSeconds: 0, confidence: round3(conf), skipped: false, status: 'read', uncertain, estimateSeconds: estimate });
     prev = start;
   }
   // skipped sections sit at the next found section's start (or the end)

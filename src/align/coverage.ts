@@ -1,0 +1,88 @@
+/**
+ * How much of the text a recording covers, judged from its head — before the global pass,
+ * which otherwise assumes the recording reads the whole text and spreads it over whatever
+ * audio there is (a recording cut after 4 of 9 summaries then had every mark wrong).
+ *
+ * The reference's first `headSeconds` of speech are slid over the recording's first
+ * minutes (a lead-in of up to `leadSeconds` allowed; the local step pattern follows any
+ * tempo from as fast as the reference to twice as slow). Where the best match puts the
+ * excerpt's first and last rows gives the narrator's pace (recording seconds per
+ * reference second) without assuming where the reading ends; the whole text at that pace
+ * tells whether the recording stops early. Timing evidence, not a similarity threshold:
+ * the match only has to be the best position, and a weak one falls back to "whole text".
+ */
+import { CONTINUATION_OVERLAP_SECONDS, slide } from './anchor.js';
+import type { FeatureVectors } from '../signal/mfcc.js';
+
+export interface Coverage {
+  /** Recording seconds per reference second, measured on the head (≈ 1 at the fitted rate). */
+  pace: number;
+  /** Where the head match starts in the recording (s), NaN when not measured. */
+  headStartSeconds: number;
+  /** Where the whole text would end at that pace (recording seconds). */
+  expectedEndSeconds: number;
+  /** The recording ends well before that: a partial recording. */
+  partial: boolean;
+  /** Reference second the recording's last speech reaches (the text's end when not partial). */
+  reachSeconds: number;
+  /** Goodness of the head match (background − best mean cost). */
+  goodness: number;
+}
+
+export interface CoverageInput {
+  /** 20 ms features of the reference and the recording, and their pause frames. */
+  ref: FeatureVectors;
+  rec: FeatureVectors;
+  refPause: Uint8Array;
+  recPause: Uint8Array;
+  refSpeech: { start: number; end: number };
+  recSpeech: { start: number; end: number };
+  headSeconds: number;
+  leadSeconds: number;
+  /** Partial when the expected end is beyond the recording's speech end by this factor (+ 10 s). */
+  partialFactor: number;
+  /** A head match weaker than this (goodness) is not trusted. */
+  minGoodness: number;
+}
+
+export function measureCoverage(x: CoverageInput): Coverage {
+  const hop = x.ref.hopSeconds;
+  const whole: Coverage = {
+    pace: (x.recSpeech.end - x.recSpeech.start) / Math.max(hop, x.refSpeech.end - x.refSpeech.start),
+    headStartSeconds: NaN,
+    expectedEndSeconds: x.recSpeech.end,
+    partial: false,
+    reachSeconds: x.refSpeech.end,
+    goodness: NaN,
+  };
+  const refLen = x.refSpeech.end - x.refSpeech.start;
+  const recLen = x.recSpeech.end - x.recSpeech.start;
+  // a short text or recording: nothing to measure the pace on, and little to get wrong
+  const head = Math.min(x.headSeconds, 0.5 * refLen);
+  if (head < 20 || recLen < 20) return whole;
+  const i0 = Math.floor(x.refSpeech.start / hop);
+  const i1 = Math.min(x.ref.frames, i0 + Math.round(head / hop));
+  const iHand = Math.max(i0, i1 - Math.round(CONTINUATION_OVERLAP_SECONDS / hop));
+  const j0 = Math.max(0, Math.floor(x.recSpeech.start / hop) - 5);
+  const j1 = Math.min(x.rec.frames, j0 + Math.round((x.leadSeconds + 2.2 * head) / hop));
+  const r = slide(x.ref, i0, i0, i1, x.rec, j0, j1, { recPause: x.recPause, refPause: x.refPause, sectionEnd: i1 });
+  let bx = -1;
+  for (let k = 0; k < r.byMark.length; k++) if (Number.isFinite(r.byMark[k]) && (bx < 0 || r.byMark[k] < r.byMark[bx])) bx = k;
+  if (bx < 0 || !r.handByMark) return whole;
+  const goodness = r.background - r.byMark[bx];
+  const hand = r.handByMark[bx];
+  if (!(goodness >= x.minGoodness) || hand < 0) return { ...whole, goodness };
+  const start = (j0 + bx) * hop;
+  const pace = ((hand - (j0 + bx)) * hop) / Math.max(hop, (iHand - i0) * hop);
+  const expectedEnd = start + pace * refLen;
+  const partial = expectedEnd > x.recSpeech.end * x.partialFactor + 10;
+  if (!partial) return { ...whole, pace, headStartSeconds: start, goodness };
+  return {
+    pace,
+    headStartSeconds: start,
+    expectedEndSeconds: expectedEnd,
+    partial: true,
+    reachSeconds: Math.min(x.refSpeech.end, x.refSpeech.start + Math.max(0, x.recSpeech.end - start) / pace),
+    goodness,
+  };
+}

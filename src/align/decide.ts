@@ -1,0 +1,129 @@
+/**
+ * Was a section read, left out, or is it after the end of the recording?
+ *
+ * The reading-order choice (place.ts `chooseInOrder`) keeps a section wherever some
+ * in-order position matches its opening at all; the sections it found clearly (goodness
+ * ≥ `researchBelow` × the recording's typical one) are trusted. Every other section is
+ * judged between its clearly found neighbours on evidence that does not depend on how
+ * alike the narrator and espeak-ng sound:
+ *
+ *   - room: the speech between the neighbours, less what the previous one needs at the
+ *     recording's own pace, must leave at least `notReadMaxRoom` of the section's
+ *     expected speech — a section read in a third of its time was not read;
+ *   - its text: the opening, the middle and the end of the section (`partSeconds` each)
+ *     are searched between the neighbours; a part is heard when its best position stands
+ *     out from the other positions of the same search (`partMatchRatio`: a peak against
+ *     its own background, not a level).
+ *
+ * A section with room whose text is heard is kept (flagged uncertain when its opening
+ * matched weakly), at the position its match gives. Without room, or with no part of its
+ * text heard anywhere between its neighbours, it is not read; after the last read section
+ * that means the recording ends there (`after-end`). A false "not read" is worse than a
+ * missed one, so a section whose text is heard very clearly (twice the ratio) is kept
+ * even when the room looks short (a neighbour misplaced by a long ad-lib, a fast reader).
+ */
+import type { AlignParams } from './params.js';
+import type { SectionCandidate } from './place.js';
+
+export type Status = 'read' | 'not-read' | 'after-end';
+
+/** The best evidence that a section's text is heard in a window. */
+export interface PartEvidence {
+  /** Best part's peak ratio (best position's goodness over the other positions'). */
+  ratio: number;
+  /** Where the section would start, from that part's position (s), or NaN. */
+  startSeconds: number;
+  /** Which part (for diagnostics). */
+  part: 'opening' | 'middle' | 'end' | 'none';
+  goodness: number;
+}
+
+export interface DecideInput {
+  cands: SectionCandidate[][];
+  /** chooseInOrder's choice: candidate index or −1. */
+  choice: number[];
+  typicalGoodness: number;
+  /** Expected speech of each section in the recording (s). */
+  expectedSpeech: ArrayLike<number>;
+  /** Earliest start of the next section after a found section k (s after k). */
+  minGap: (k: number) => number;
+  /** Speech seconds in [t0, t1) of the recording. */
+  speechBetween: (t0: number, t1: number) => number;
+  /** Last second of speech in the recording. */
+  speechEndSeconds: number;
+  durationSeconds: number;
+  /** Evidence for section k's text in [from, to) seconds. */
+  hear: (k: number, from: number, to: number) => Promise<PartEvidence>;
+  params: AlignParams;
+}
+
+export interface Decision {
+  status: Status[];
+  /** Candidate index per section (read), −1 otherwise; `cands` may gain one from the evidence. */
+  choice: number[];
+  uncertain: boolean[];
+  /** Per section: why (for diagnostics and warnings). */
+  reasons: string[];
+}
+
+export async function decideSections(x: DecideInput): Promise<Decision> {
+  const P = x.params;
+  const K = x.cands.length;
+  const G = x.typicalGoodness;
+  const choice = x.choice.slice();
+  const status: Status[] = new Array(K).fill('read');
+  const uncertain = new Array<boolean>(K).fill(false);
+  const reasons = new Array<string>(K).fill('');
+  const at = (k: number) => x.cands[k][choice[k]].seconds;
+  const strong = choice.map((c, k) => c >= 0 && x.cands[k][c].goodness >= P.researchBelow * G);
+  for (let k = 0; k < K; k++) if (strong[k]) reasons[k] = 'opening matched clearly';
+
+  let k = 0;
+  while (k < K) {
+    if (strong[k]) {
+      k++;
+      continue;
+    }
+    // a run of sections not found clearly, between clearly found neighbours p and n
+    const p = k - 1;
+    let n = k;
+    while (n < K && !strong[n]) n++;
+    const lo = p >= 0 ? at(p) : 0;
+    const from = p >= 0 ? at(p) + x.minGap(p) : 0;
+    const to = n < K ? at(n) : x.durationSeconds;
+    let avail = x.speechBetween(lo, n < K ? to : x.speechEndSeconds) - (p >= 0 ? x.expectedSpeech[p] : 0);
+    let last = from;
+    for (let q = k; q < n; q++) {
+      const need = Math.max(1e-6, x.expectedSpeech[q]);
+      const lower = Math.max(from, last);
+      const ev = to - lower > 1 ? await x.hear(q, lower, to) : { ratio: 0, startSeconds: NaN, part: 'none' as const, goodness: 0 };
+      const room = avail / need;
+      const heard = ev.ratio >= P.partMatchRatio;
+      const keep = (heard && room >= P.notReadMaxRoom) || ev.ratio >= 2 * P.partMatchRatio;
+      if (!keep) {
+        choice[q] = -1;
+        status[q] = n < K ? 'not-read' : 'after-end';
+        reasons[q] = `${room < P.notReadMaxRoom ? `no room (${Math.max(0, room).toFixed(2)} of its expected speech)` : 'room'}; ${heard ? 'text heard' : 'no part of its text heard'} (peak ${ev.ratio.toFixed(2)})`;
+        continue;
+      }
+      // read: at the chosen candidate when it lies in the window, else where the heard part puts it
+      const c = choice[q];
+      const inWindow = c >= 0 && at(q) >= lower - 0.5 && at(q) < to;
+      if (!inWindow) {
+        const est = Number.isFinite(ev.startSeconds) ? Math.min(to - 0.5, Math.max(lower, ev.startSeconds)) : lower;
+        x.cands[q].push({ seconds: est, goodness: ev.goodness });
+        choice[q] = x.cands[q].length - 1;
+      }
+      uncertain[q] = x.cands[q][choice[q]].goodness < P.uncertainBelow * G;
+      reasons[q] = `kept: room ${room.toFixed(2)}, ${ev.part} heard (peak ${ev.ratio.toFixed(2)})`;
+      avail -= need;
+      last = at(q) + x.minGap(q);
+    }
+    k = n;
+  }
+  // a trailing run of after-end sections only counts as the end when nothing after it is read
+  let tail = K - 1;
+  while (tail >= 0 && status[tail] !== 'read') tail--;
+  for (let q = 0; q < tail; q++) if (status[q] === 'after-end') status[q] = 'not-read';
+  return { status, choice, uncertain, reasons };
+}
