@@ -2,8 +2,10 @@
 /** The letterpod command line: thin commands over the pipeline stages. */
 import { Command, CommanderError } from 'commander';
 import { LetterpodError, UsageError } from '../errors.js';
+import { describeFault } from '../faults.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { registerAlign } from './align.js';
+import { registerApprove } from './approve.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
@@ -26,6 +28,7 @@ registerCheck(program);
 registerServe(program);
 registerStatus(program);
 registerWatch(program);
+registerApprove(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -43,6 +46,8 @@ try {
   if (e instanceof LetterpodError) fail(e.message, 1);
   if (e instanceof FfmpegError && process.env.LETTERPOD_DEBUG) console.error(e.args.join(' '), '\n', e.stderrTail);
   if (e instanceof FfmpegError) fail(`${e.message}. Check the input file; run with LETTERPOD_DEBUG=1 to see the command and the end of its log`, 1);
+  const fault = describeFault(e);
+  if (fault) fail(`${fault.problem}. ${fault.fix}`, 1);
   if (process.env.LETTERPOD_DEBUG) console.error(e);
   fail(`unexpected error: ${(e as Error).message ?? String(e)}`, 1);
 }

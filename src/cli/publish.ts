@@ -1,9 +1,9 @@
 /** `letterpod publish [--dry-run] [--json]` */
 import type { Command } from 'commander';
-import { basename, relative } from 'node:path';
+import { relative } from 'node:path';
 import { loadConfig } from '../config.js';
 import { publishAll, type PublishAllResult } from '../publish/pipeline.js';
-import { formatBytes } from '../publish/protocol.js';
+import { formatBytes, type PublishResult } from '../publish/protocol.js';
 import { info, printJson } from './output.js';
 import { table } from './status.js';
 
@@ -11,17 +11,22 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The dry run's plan: every object with what it is and why it would (not) be uploaded, the manifest change, the feed. */
-export function formatDryRun(result: PublishAllResult, cwd = process.cwd()): string[] {
-  const rel = (path: string) => {
+function relTo(cwd: string): (path: string) => string {
+  return (path: string) => {
     const r = relative(cwd, path);
     return r && !r.startsWith('..') ? r : path;
   };
+}
+
+/** The dry run's plan: every object with what it is and why it would (not) be uploaded, the manifest change, the feed. */
+export function formatDryRun(result: PublishAllResult, cwd = process.cwd()): string[] {
+  const rel = relTo(cwd);
   const p = result.publish;
-  const lines = [`dry run: nothing is written to ${p.store}`];
+  const lines = [`dry run: nothing is written to ${p?.store ?? 'the store'}`];
   for (const w of result.wouldBuild) {
     lines.push(`would build ${rel(w.recording)} (#${w.issue}: ${w.why}) first; its objects are not listed below`);
   }
+  if (!p) return lines;
   const rows = p.actions.map((a) => [`  ${a.action === 'upload' ? 'would upload' : 'skip'}`, a.key, a.what, a.reason]);
   if (rows.length) lines.push(...table(rows));
   const uploads = p.actions.filter((a) => a.action === 'upload' && a.bytes !== undefined);
@@ -29,6 +34,44 @@ export function formatDryRun(result: PublishAllResult, cwd = process.cwd()): str
   lines.push(
     `would upload ${plural(uploads.length, 'content object')} (${formatBytes(bytes)}); manifest.json ${p.manifestChanged ? 'would change' : 'unchanged'}; feed.xml ${p.feedChanged ? 'would change' : 'unchanged'}`,
   );
+  return lines;
+}
+
+/**
+ * What went wrong or waits, one line each, for stderr: failures with their fix, held
+ * episodes with why and how to approve, every warning of the episodes in this run, files
+ * that are not recordings, issue texts that cannot be read.
+ */
+export function formatProblems(result: PublishAllResult, cwd = process.cwd()): string[] {
+  const rel = relTo(cwd);
+  const lines: string[] = [];
+  for (const r of result.recordings) {
+    if (r.status === 'failed') lines.push(`failed: ${r.message.startsWith(r.recording) ? rel(r.recording) + r.message.slice(r.recording.length) : `${rel(r.recording)}: ${r.message}`}`);
+    else if (r.status === 'held') {
+      lines.push(`held: ${rel(r.recording)} (#${r.issue}): ${r.problem}. ${r.fix}`);
+      for (const w of r.warnings) lines.push(`  warning #${r.issue}: ${w}`);
+    } else if (r.status === 'ready') {
+      for (const w of r.warnings) lines.push(`warning #${r.issue}${r.approved ? ' (approved)' : ''}: ${w}`);
+    }
+  }
+  for (const u of result.unsupported) lines.push(`skipped: ${rel(u.file)}: ${u.problem}`);
+  for (const p of result.issueProblems) lines.push(`failed: ${rel(p.file)}: ${p.problem}`);
+  return lines;
+}
+
+function publishedLines(result: PublishAllResult, p: PublishResult, cwd: string): string[] {
+  const rel = relTo(cwd);
+  const lines: string[] = [];
+  for (const r of result.built) lines.push(`built ${rel(r)}`);
+  for (const a of p.actions) {
+    if (a.action === 'upload') lines.push(`uploaded ${a.key} (${a.what}: ${a.reason})`);
+  }
+  if (!p.manifestChanged && !p.feedChanged) lines.push('nothing new to publish');
+  for (const e of p.episodes) {
+    const rec = result.recordings.find((r) => r.status === 'ready' && r.issue === e.number);
+    lines.push(`published #${e.number}${rec ? ` from ${rel(rec.recording)}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
+  }
+  lines.push(`feed: ${p.feedUrl} (${plural(p.feedEpisodes, 'episode')}; ${p.episodes.length} in this run)`);
   return lines;
 }
 
@@ -41,24 +84,28 @@ export function registerPublish(program: Command): void {
     .action(async (flags: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
       const tty = Boolean(process.stderr.isTTY) && !flags.json;
+      const cwd = process.cwd();
       const result = await publishAll(config, {
         dryRun: flags.dryRun,
-        onStage: tty ? (rec, stage) => info(`${basename(rec)}: ${stage}…`) : undefined,
+        onStage: tty ? (rec, stage) => info(`${relTo(cwd)(rec)}: ${stage}…`) : undefined,
       });
+      if (result.failed + result.held > 0) process.exitCode = 1;
       if (flags.json) {
         printJson(result);
         return;
       }
+      const problems = formatProblems(result, cwd);
       const p = result.publish;
       if (flags.dryRun) {
-        for (const line of formatDryRun(result)) console.log(line);
-      } else {
-        for (const r of result.built) console.log(`built ${r}`);
-        for (const a of p.actions) {
-          if (a.action === 'upload') console.log(`uploaded ${a.key} (${a.what}: ${a.reason})`);
-        }
-        if (!p.manifestChanged && !p.feedChanged) console.log('nothing new to publish');
+        for (const line of formatDryRun(result, cwd)) console.log(line);
+      } else if (p) {
+        for (const line of publishedLines(result, p, cwd)) console.log(line);
       }
-      console.log(`feed: ${p.feedUrl} (${plural(p.feedEpisodes, 'episode')}; ${p.episodes.length} in this run)`);
+      for (const line of problems) process.stderr.write(`letterpod: ${line}\n`);
+      const ready = result.recordings.filter((r) => r.status === 'ready').length;
+      if (result.recordings.length + result.issueProblems.length > 1 || (result.held + result.failed > 0 && problems.length > 1)) {
+        const parts = [`${ready} published`, ...(result.held ? [`${result.held} held`] : []), ...(result.failed ? [`${result.failed} failed`] : [])];
+        process.stderr.write(`letterpod: ${parts.join(', ')}${result.failed + result.held ? ' (exit code 1)' : ''}\n`);
+      }
     });
 }

@@ -34,6 +34,8 @@ export interface BuildOptions {
   outDir: string;
   config: LoadedConfig;
   onStage?: (stage: string) => void;
+  /** Warnings found before the build (a partial reading, …): they lead the report's. */
+  warnings?: readonly string[];
 }
 
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
@@ -98,7 +100,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   };
   const [aligned, sourceHash] = await Promise.all([alignIssue(recording, issue, info.durationSeconds, { decode }), sha256File(recording).then((h) => h.sha256)]);
   if (!measured) throw new Error('the analysis pass ended without a loudness measurement');
-  const warnings = [...aligned.warnings];
+  const warnings = [...(opts.warnings ?? []), ...aligned.warnings];
 
   // the episode's layout: trimmed speech, with the music around it
   const trim = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);

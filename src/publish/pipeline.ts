@@ -1,24 +1,31 @@
 /**
  * The producer's pipeline over folders: find recordings, match each to its issue, build
  * what is new or changed (reusing builds whose inputs are unchanged), publish to the store.
- * Every recording is checked before anything is built or written, so bad input stops the
- * run with nothing published.
+ * Each recording succeeds or fails on its own: the good ones are published, each failure
+ * or held take is named with its fix (publishAll).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import { checkConfigFiles, type LoadedConfig } from '../config.js';
 import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
 import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { listRecordings } from '../intake/files.js';
-import { indexIssues, recordingIssueNumber, type Match } from '../intake/match.js';
+import { describeFault } from '../faults.js';
+import { listIssueFiles, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
+import { indexIssues, recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';
+import { FfmpegError } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
+import { readIssue } from '../newsletter/index.js';
+import type { Issue } from '../newsletter/types.js';
+import { LocalStore } from '../store/local.js';
 import { readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
+import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
+import { checkTake, confirmByListening, HeldError, matchTake, takeContext, type Take } from './take.js';
 
 export interface PreparedRecording extends Match {
   slug: string;
@@ -105,47 +112,199 @@ export async function reusableBuild(p: PreparedRecording, config: LoadedConfig):
   return state.state === 'current' ? state.report : undefined;
 }
 
+/** What became of one recording in a publish. */
+export type RecordingOutcome =
+  | {
+      recording: string;
+      status: 'ready';
+      issue: number;
+      by: Match['by'];
+      built: boolean;
+      warnings: string[];
+      /** Approved with `letterpod approve` (it had warnings, or review is always required). */
+      approved: boolean;
+    }
+  | { recording: string; status: 'held'; issue: number; problem: string; fix: string; warnings: string[] }
+  | { recording: string; status: 'failed'; issue?: number; problem: string; fix: string; message: string }
+  /** Dry run: would be built first. */
+  | { recording: string; status: 'would-build'; issue: number; why: string };
+
 export interface PublishAllResult {
   built: string[];
   reused: string[];
   /** Dry run only: recordings that a publish would build first (their objects are not in the plan). */
   wouldBuild: { recording: string; issue: number; why: string }[];
-  publish: PublishResult;
+  /** Every recording, in folder order, with what became of it. */
+  recordings: RecordingOutcome[];
+  /** Files in recordings/ that are not recordings (listed, never silently skipped). */
+  unsupported: { file: string; problem: string }[];
+  /** Issue texts that cannot be read (a recording that needs one fails too). */
+  issueProblems: { file: string; problem: string }[];
+  /** The store's publish; undefined when nothing could be published (every recording failed or was held). */
+  publish: PublishResult | undefined;
+  /** Recordings that failed or were held: the command exits 1 when any. */
+  failed: number;
+  held: number;
 }
 
+/** Why an episode needs the producer's approval before it goes out, or undefined. */
+export function reviewReason(config: LoadedConfig, report: EpisodeReport): string | undefined {
+  const mode = config.review.required;
+  if (mode === 'none') return undefined;
+  if (mode === 'always') return 'review.required is "always"';
+  const n = report.warnings.length;
+  return n ? `${n} warning${n === 1 ? '' : 's'} to review` : undefined;
+}
+
+function failure(recording: string, error: unknown, issue?: number): Extract<RecordingOutcome, { status: 'failed' }> {
+  if (error instanceof LetterpodError) return { recording, status: 'failed', ...(issue !== undefined ? { issue } : {}), problem: error.problem, fix: error.fix, message: error.message };
+  const fault = describeFault(error);
+  if (fault) return { recording, status: 'failed', ...(issue !== undefined ? { issue } : {}), problem: fault.problem, fix: fault.fix, message: `${recording}: ${fault.problem}. ${fault.fix}` };
+  if (error instanceof FfmpegError) {
+    const tail = error.stderrTail.trim().split('\n').pop() ?? '';
+    const problem = `ffmpeg could not process it (${tail || error.message})`;
+    const fix = 'Export it again as WAV or FLAC';
+    return { recording, status: 'failed', ...(issue !== undefined ? { issue } : {}), problem, fix, message: `${recording}: ${problem}. ${fix}` };
+  }
+  throw error;
+}
+
+/** Issue texts, each on its own: one that cannot be read is a problem of that file only. */
+async function indexIssuesEach(dir: string): Promise<{ index: IssueIndex; problems: { file: string; problem: string }[] }> {
+  const byNumber = new Map<number, Issue>();
+  const problems: { file: string; problem: string }[] = [];
+  for (const file of await listIssueFiles(dir)) {
+    try {
+      const issue = await readIssue(file);
+      const other = byNumber.get(issue.number);
+      if (other) problems.push({ file, problem: `issue #${issue.number} is also in ${basename(other.source)}: keep one text per issue in newsletters/` });
+      else byNumber.set(issue.number, issue);
+    } catch (error) {
+      if (!(error instanceof LetterpodError)) throw error;
+      problems.push({ file, problem: `${error.problem}. ${error.fix}` });
+    }
+  }
+  return { index: { dir, byNumber }, problems };
+}
+
+/**
+ * Publish every recording in recordings/: each succeeds or fails on its own. A take is
+ * matched (pinned, named and confirmed, or by listening), checked (complete, plausible),
+ * built or reused; one that needs review waits for `letterpod approve`. The good ones are
+ * published together; failures and held takes are named with their fix.
+ */
 export async function publishAll(
   config: LoadedConfig,
   opts: { dryRun?: boolean; onStage?: (recording: string, stage: string) => void; store?: ObjectStore } = {},
 ): Promise<PublishAllResult> {
-  const prepared = await prepareRecordings(config);
-  // Read the store before building: wrong credentials or a missing bucket should not wait for minutes of mastering.
+  await checkConfigFiles(config);
   const store = opts.store ?? openStore(config);
-  await readManifest(store);
+  // stale temp files and locks of killed publishes go first
+  if (!opts.dryRun && store instanceof LocalStore) await store.removeStaleTemps();
+  // Read the store before building: wrong credentials or a missing bucket should not wait for minutes of mastering.
+  const loaded = await readManifest(store);
+  const recordings = await listRecordings(config.resolved.recordings);
+  const unsupported = (await listUnsupported(config.resolved.recordings)).map((file) => ({ file, problem: unsupportedReason(basename(file)) }));
+  const { index, problems: issueProblems } = await indexIssuesEach(config.resolved.newsletters);
+  const ctx = await takeContext(config, index, loaded?.manifest);
+  const result: PublishAllResult = { built: [], reused: [], wouldBuild: [], recordings: [], unsupported, issueProblems, publish: undefined, failed: 0, held: 0 };
   const reports: EpisodeReport[] = [];
-  const built: string[] = [];
-  const reused: string[] = [];
-  const wouldBuild: PublishAllResult['wouldBuild'] = [];
-  for (const p of prepared) {
-    const state = await buildState(p, config);
-    if (state.state === 'current') {
-      reports.push(state.report);
-      reused.push(p.recording);
-      continue;
+  const byIssue = new Map<number, string>();
+  const claimed = new Set<number>();
+  ctx.claimed = claimed;
+  // takes matched by name or pin first, so listening knows which issues they stand for
+  const takes: { recording: string; take?: Take; error?: unknown }[] = [];
+  for (const recording of recordings) {
+    try {
+      const info = await probeAudio(recording);
+      const n = recordingIssueNumber(recording, info);
+      if (n) claimed.add(n.number);
+      takes.push({ recording });
+    } catch (error) {
+      takes.push({ recording, error });
     }
-    if (opts.dryRun) {
-      wouldBuild.push({ recording: p.recording, issue: p.issue.number, why: state.why });
-      continue;
-    }
-    const report = await buildEpisode({
-      recording: p.recording,
-      issue: p.issue,
-      outDir: p.buildDir,
-      config,
-      onStage: (stage) => opts.onStage?.(p.recording, stage),
-    });
-    reports.push(report);
-    built.push(p.recording);
   }
-  const publish = await publishEpisodes(config, store, reports, { dryRun: opts.dryRun });
-  return { built, reused, wouldBuild, publish };
+  for (const t of takes) {
+    const { recording } = t;
+    if (t.error) {
+      result.recordings.push(failure(recording, t.error));
+      continue;
+    }
+    let issueNumber: number | undefined;
+    try {
+      const take = await matchTake(recording, ctx);
+      issueNumber = take.issue.number;
+      const other = byIssue.get(issueNumber);
+      if (other) {
+        throw new LetterpodError({
+          file: recording,
+          problem: `issue #${issueNumber} already has the recording ${basename(other)}`,
+          fix: 'Keep one take per issue in recordings/ (move the other out)',
+        });
+      }
+      byIssue.set(issueNumber, recording);
+      claimed.add(issueNumber);
+      const slug = episodeSlug(take.issue);
+      const p: PreparedRecording = { recording, issue: take.issue, by: take.by, slug, buildDir: join(config.resolved.build, slug) };
+      const state = await buildState(p, config);
+      let report: EpisodeReport;
+      let built = false;
+      if (state.state === 'current') {
+        report = state.report;
+        result.reused.push(recording);
+      } else {
+        const issueSha = (await sha256File(take.issue.source)).sha256;
+        opts.onStage?.(recording, 'check');
+        await confirmByListening(take, ctx, issueSha);
+        const before = await checkTake(take);
+        if (opts.dryRun) {
+          result.wouldBuild.push({ recording, issue: issueNumber, why: state.why });
+          result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why });
+          continue;
+        }
+        report = await buildEpisode({
+          recording,
+          issue: take.issue,
+          outDir: p.buildDir,
+          config,
+          warnings: before,
+          onStage: (stage) => opts.onStage?.(recording, stage),
+        });
+        built = true;
+        result.built.push(recording);
+      }
+      if (!opts.dryRun) await pinMatch(config.root, take.sha256, { issue: issueNumber, by: take.by, name: basename(recording), at: new Date().toISOString() });
+      const published = loaded?.manifest.episodes.find((e) => e.number === issueNumber);
+      const alreadyOut = published !== undefined && published.audio.sha256 === report.audio.sha256;
+      const why = alreadyOut ? undefined : reviewReason(config, report);
+      const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256));
+      if (why && !approved) {
+        result.recordings.push({
+          recording,
+          status: 'held',
+          issue: issueNumber,
+          problem: `#${issueNumber} waits for review (${why})`,
+          fix: `Listen to ${report.files.audio} (chapters in ${report.files.chapters}), then: letterpod approve ${issueNumber}`,
+          warnings: report.warnings,
+        });
+        continue;
+      }
+      reports.push(report);
+      result.recordings.push({ recording, status: 'ready', issue: issueNumber, by: take.by, built, warnings: report.warnings, approved });
+    } catch (error) {
+      if (error instanceof HeldError) {
+        result.recordings.push({ recording, status: 'held', issue: error.issue, problem: error.problem, fix: error.fix, warnings: [] });
+        continue;
+      }
+      result.recordings.push(failure(recording, error, issueNumber));
+    }
+  }
+  result.failed = result.recordings.filter((r) => r.status === 'failed').length + issueProblems.length;
+  result.held = result.recordings.filter((r) => r.status === 'held').length;
+  // nothing good and something bad: the store is left alone
+  const anyGood = result.recordings.some((r) => r.status === 'ready' || r.status === 'would-build');
+  if (anyGood || result.recordings.length === 0) {
+    result.publish = await publishEpisodes(config, store, reports, { dryRun: opts.dryRun });
+  }
+  return result;
 }

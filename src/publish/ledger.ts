@@ -1,0 +1,91 @@
+/**
+ * The project's own records in `.letterpod/` (beside the config file):
+ *
+ * - `matches.json`: which recording (by content sha256) became which issue, written once a
+ *   take's match is confirmed and it is built. A pinned take is never identified again —
+ *   not by listening, not among other issues — so a nameless take published as #85 stays
+ *   #85 when #86's text arrives. (The store's manifest records the same for published
+ *   episodes: `source.sha256`; both are read.)
+ * - `approvals.json`: per issue, the recording and issue-text hashes the producer approved
+ *   with `letterpod approve <issue>`; a new take or an edited text needs a new approval.
+ *
+ * Both are small JSON files written atomically (temp + rename).
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempName } from '../media/temp.js';
+
+export interface Pin {
+  issue: number;
+  by: 'name' | 'tags' | 'listening';
+  /** The file name it had when pinned (for people). */
+  name: string;
+  at: string;
+}
+
+export interface Approval {
+  recordingSha256: string;
+  issueSha256: string;
+  recording: string;
+  approvedAt: string;
+}
+
+function dir(root: string): string {
+  return join(root, '.letterpod');
+}
+
+async function readJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return value && typeof value === 'object' ? (value as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await mkdir(file.slice(0, file.lastIndexOf('/')), { recursive: true });
+  const tmp = tempName(file, 'tmp');
+  try {
+    await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function matchesPath(root: string): string {
+  return join(dir(root), 'matches.json');
+}
+
+export function approvalsPath(root: string): string {
+  return join(dir(root), 'approvals.json');
+}
+
+export async function readPins(root: string): Promise<Record<string, Pin>> {
+  return readJson<Record<string, Pin>>(matchesPath(root), {});
+}
+
+export async function pinMatch(root: string, sha256: string, pin: Pin): Promise<void> {
+  const pins = await readPins(root);
+  const old = pins[sha256];
+  if (old && old.issue === pin.issue) return;
+  pins[sha256] = pin;
+  await writeJson(matchesPath(root), pins);
+}
+
+export async function readApprovals(root: string): Promise<Record<string, Approval>> {
+  return readJson<Record<string, Approval>>(approvalsPath(root), {});
+}
+
+export async function isApproved(root: string, issue: number, recordingSha256: string, issueSha256: string): Promise<boolean> {
+  const a = (await readApprovals(root))[String(issue)];
+  return a !== undefined && a.recordingSha256 === recordingSha256 && a.issueSha256 === issueSha256;
+}
+
+export async function recordApproval(root: string, issue: number, approval: Approval): Promise<void> {
+  const all = await readApprovals(root);
+  all[String(issue)] = approval;
+  await writeJson(approvalsPath(root), all);
+}
