@@ -40,7 +40,7 @@ export async function removeStaleTemps(dir: string, maxAgeMs = 24 * 3600_000): P
       const st = await stat(path);
       if (!st.isFile()) continue;
       const old = Date.now() - st.mtimeMs > maxAgeMs;
-      if (pid !== undefined && pid !== process.pid && processAlive(pid) && !old) continue;
+      if (pid !== undefined && (pid === process.pid || processAlive(pid)) && !old) continue;
       if (pid === undefined && !old && Date.now() - st.mtimeMs < 60_000) continue;
       await rm(path, { force: true });
       removed.push(basename(path));
