@@ -1,6 +1,6 @@
 /** `letterpod publish [--dry-run] [--json]` */
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { loadConfig } from '../config.js';
 import { publishAll, type PublishAllResult } from '../publish/pipeline.js';
 import { formatBytes, type PublishResult } from '../publish/protocol.js';
@@ -46,7 +46,10 @@ export function formatProblems(result: PublishAllResult, cwd = process.cwd()): s
   const rel = relTo(cwd);
   const lines: string[] = [];
   for (const r of result.recordings) {
-    if (r.status === 'failed') lines.push(`failed: ${r.message.startsWith(r.recording) ? rel(r.recording) + r.message.slice(r.recording.length) : `${rel(r.recording)}: ${r.message}`}`);
+    if (r.status === 'failed') {
+      const own = r.message.startsWith(r.recording) ? rel(r.recording) + r.message.slice(r.recording.length) : r.message.startsWith(basename(r.recording)) ? `${rel(dirname(r.recording))}/${r.message}` : `${rel(r.recording)}: ${r.message}`;
+      lines.push(`failed: ${own}`);
+    }
     else if (r.status === 'held') {
       lines.push(`held: ${rel(r.recording)} (#${r.issue}): ${r.problem}. ${r.fix}`);
       for (const w of r.warnings) lines.push(`  warning #${r.issue}: ${w}`);

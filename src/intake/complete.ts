@@ -68,8 +68,8 @@ export async function packetSeconds(file: string): Promise<number> {
  * Refuse a recording whose end is missing: "an-089.mp3 ends after 41 s of the 83 s its
  * header claims: the upload or export looks incomplete".
  */
-export async function checkComplete(recording: string, info: Pick<AudioInfo, 'durationSeconds' | 'formatName'>): Promise<void> {
-  let claimed = info.durationSeconds;
+export async function checkComplete(recording: string, info: Pick<AudioInfo, 'durationSeconds' | 'formatName' | 'audioSeconds'>): Promise<void> {
+  let claimed = info.audioSeconds ?? info.durationSeconds;
   let present: number;
   const wav = info.formatName === 'wav' ? await wavClaimedSeconds(recording) : undefined;
   if (wav) {

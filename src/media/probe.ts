@@ -9,6 +9,8 @@ export interface AudioInfo {
   formatName: string;
   codec: string;
   durationSeconds: number;
+  /** The audio stream's own duration when the container states it (a video's audio may be shorter than the video). */
+  audioSeconds?: number;
   sampleRate: number;
   channels: number;
   bitsPerSample?: number;
@@ -75,6 +77,7 @@ export async function probeAudio(file: string): Promise<AudioInfo> {
     formatName: json.format?.format_name ?? 'unknown',
     codec: stream.codec_name ?? 'unknown',
     durationSeconds: duration,
+    ...(Number.isFinite(Number(stream.duration)) && Number(stream.duration) > 0 ? { audioSeconds: Number(stream.duration) } : {}),
     sampleRate: Number(stream.sample_rate ?? 0),
     channels: stream.channels ?? 0,
     bitsPerSample: Number.isFinite(bits) && bits > 0 ? bits : undefined,
