@@ -14,6 +14,11 @@ have espeak-ng || need+=(espeak-ng)
 if [ "${1:-}" = "--test" ]; then
   have flite || need+=(flite)
   have sox || need+=(sox)
+  # festival and the voices the alignment evaluation's held-out cases read with
+  have text2wave || need+=(festival)
+  [ -d /usr/share/festival/voices/english/kal_diphone ] || need+=(festvox-kallpc16k)
+  [ -d /usr/share/festival/voices/english/ked_diphone ] || need+=(festvox-kdlpc16k)
+  [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
   [ -x /usr/bin/time ] || need+=(time)
   have radosgw || need+=(radosgw)
   have ceph-mon || need+=(ceph-mon)

@@ -17,9 +17,12 @@ import { decodePcm } from '../media/ffmpeg.js';
 import { WavWriter } from '../signal/wav.js';
 
 export interface NarrateOptions {
-  /** espeak-ng voice (default en-us+f3) or flite voice (default slt). */
+  /**
+   * espeak-ng voice (default en-us+f3), flite voice (default slt), or festival voice
+   * (default kal_diphone; any installed one: ked_diphone, cmu_us_slt_arctic_hts, …).
+   */
   voice?: string;
-  engine?: 'espeak-ng' | 'flite';
+  engine?: 'espeak-ng' | 'flite' | 'festival';
   wordsPerMinute?: number;
   /** Mean pause between sections (default 1.25 s; each varies ±0.25 s, seeded). */
   pauseSeconds?: number;
@@ -106,6 +109,14 @@ async function synthesizeSection(
     // slt reads at about 165 words/minute; stretch durations to reach the requested pace
     const stretch = opts.wordsPerMinute ? 165 / opts.wordsPerMinute : 1;
     await run('flite', ['-voice', opts.voice ?? 'slt', '--setf', `duration_stretch=${stretch.toFixed(3)}`, '-f', txt, '-o', wav], undefined, opts.signal);
+  } else if (opts.engine === 'festival') {
+    const txt = join(dir, `s${index}.txt`);
+    await writeFile(txt, text, 'utf8');
+    const voice = opts.voice ?? 'kal_diphone';
+    if (!/^[a-z0-9_]+$/.test(voice)) throw new Error(`festival voice name "${voice}" is not a plain name`);
+    // the diphone voices read at about 165 words/minute; Duration_Stretch paces them
+    const stretch = opts.wordsPerMinute ? 165 / opts.wordsPerMinute : 1;
+    await run('text2wave', ['-eval', `(voice_${voice})`, '-eval', `(Parameter.set 'Duration_Stretch ${stretch.toFixed(3)})`, txt, '-o', wav], undefined, opts.signal);
   } else {
     await run('espeak-ng', ['-v', opts.voice ?? 'en-us+f3', '-s', String(Math.round(opts.wordsPerMinute ?? 150)), '-w', wav], text, opts.signal);
   }
@@ -188,7 +199,7 @@ export async function narrate(sections: { id: string; text: string }[], outWav: 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [out, file, engine] = process.argv.slice(2);
   if (!out || !file) {
-    console.error('usage: narrate.js out.wav text-file [flite|espeak-ng]');
+    console.error('usage: narrate.js out.wav text-file [flite|espeak-ng|festival]');
     process.exit(2);
   }
   const text = await readFile(file, 'utf8');
@@ -197,6 +208,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .map((t) => t.trim())
     .filter(Boolean)
     .map((t, i) => ({ id: `s${i + 1}`, text: t }));
-  const r = await narrate(sections, out, { engine: (engine as 'flite' | 'espeak-ng') ?? 'flite' });
+  const r = await narrate(sections, out, { engine: (engine as 'flite' | 'espeak-ng' | 'festival') ?? 'flite' });
   console.log(JSON.stringify(r, null, 2));
 }

@@ -29,10 +29,11 @@ import { decodePcm } from '../media/ffmpeg.js';
 import type { SectionKind } from '../newsletter/types.js';
 
 /** Bump when rendering changes, so cached cases are rebuilt. */
-export const BUILDER_VERSION = 3;
+export const BUILDER_VERSION = 4;
 
 export interface TtsVoice {
-  engine: 'flite' | 'espeak-ng';
+  /** festival: `voice` is a festival voice name (kal_diphone, ked_diphone, cmu_us_slt_arctic_hts). */
+  engine: 'flite' | 'espeak-ng' | 'festival';
   voice: string;
   wordsPerMinute?: number;
 }
@@ -41,8 +42,12 @@ export interface TtsVoice {
 export type Part =
   /** Text read by a TTS voice; `tempo` = ffmpeg atempo applied to this part alone. */
   | { tts: string; voice: TtsVoice; tempo?: number; gainDb?: number }
-  /** A real reading, path relative to ../shared (e.g. speech/sonnet-p001.mp3). */
-  | { file: string; tempo?: number; gainDb?: number }
+  /**
+   * A real reading, path relative to ../shared (e.g. speech/sonnet-p001.mp3); `span`:
+   * only [from, to] seconds of it (a fragment span from fragments.ts: speech from `from` to
+   * `to`), else its whole speech.
+   */
+  | { file: string; span?: [number, number]; tempo?: number; gainDb?: number }
   | { pause: number };
 
 export type Segment =
@@ -73,6 +78,14 @@ export interface CaseSection {
 
 export interface Script {
   seed: number;
+  /** The text's language (BCP 47) when not English: passed to the aligner. */
+  language?: string;
+  /**
+   * A partial recording: the audio stops (no fade, like an interrupted export) `fraction`
+   * of the way through `section`'s speech, before the effects. Sections after it in the
+   * text are then "after the end".
+   */
+  cut?: { section: string; fraction: number };
   /** Output sample rate (default 22050). */
   sampleRate?: number;
   sections: CaseSection[];
@@ -84,8 +97,10 @@ export interface TruthSection {
   id: string;
   kind: SectionKind;
   title: string;
-  /** False when the narrator skipped it (no segment reads it). */
+  /** False when the narrator skipped it (no segment reads it) or the recording ends before it. */
   present: boolean;
+  /** read; not-read (the narrator skipped it); after-end (a partial recording stops before it). */
+  status: 'read' | 'not-read' | 'after-end';
   pauseStartSeconds?: number;
   startSeconds?: number;
   /** End of this section's speech. */
@@ -99,6 +114,10 @@ export interface Truth {
   /** Every speech segment (section or unscripted), in order, for diagnostics. */
   segments: { kind: 'section' | 'unscripted'; name: string; startSeconds: number; endSeconds: number }[];
   effects: Effects;
+  /** Unscripted speech before the first read section: its first word to that section's pauseStart; null when none. */
+  leadIn: { startSeconds: number; endSeconds: number } | null;
+  /** A partial recording: the section in progress when the audio stops, and where it stops; else null. */
+  ending: { sectionId: string; cutSeconds: number } | null;
 }
 
 export interface BuiltCase {
@@ -214,7 +233,14 @@ async function renderPart(part: Exclude<Part, { pause: number }>, rate: number, 
     off = samples.length;
   } else {
     const raw = await decodePcm(join(sharedDir(), part.file), rate, tempoFilter(part.tempo) ? { filters: tempoFilter(part.tempo) } : {});
-    const b = speechBounds(raw, rate);
+    // a span's ends come from the pause analysis of the same file: trusted as the speech bounds
+    const b = part.span
+      ? (() => {
+          const k = rate / (part.tempo ?? 1);
+          const start = Math.max(0, Math.min(raw.length, Math.round(part.span[0] * k)));
+          return { start, end: Math.max(start, Math.min(raw.length, Math.round(part.span[1] * k))) };
+        })()
+      : speechBounds(raw, rate);
     const margin = Math.round(REAL_MARGIN_SECONDS * rate);
     const a = Math.max(0, b.start - margin);
     const z = Math.min(raw.length, b.end + margin);
@@ -364,6 +390,30 @@ export async function renderScript(script: Script, work: string): Promise<Render
     chunks.length = 0;
   }
 
+  // 2b. a partial recording: stop mid-section
+  const afterEnd = new Set<string>();
+  let cutAt: number | undefined;
+  if (script.cut) {
+    const { section, fraction } = script.cut;
+    const f = found.get(section);
+    if (!f) throw new Error(`cut in section ${section}, which the script does not read`);
+    if (!(fraction > 0 && fraction < 1)) throw new Error(`cut fraction ${fraction} outside (0, 1)`);
+    cutAt = Math.round(f.start + fraction * (f.end - f.start));
+    samples = samples.slice(0, cutAt);
+    const k = script.sections.findIndex((x) => x.id === section);
+    for (const later of script.sections.slice(k + 1)) {
+      afterEnd.add(later.id);
+      const g = found.get(later.id);
+      if (g && g.start < cutAt) throw new Error(`section ${later.id} comes after ${section} in the text but is read before the cut`);
+      found.delete(later.id);
+    }
+    f.end = cutAt;
+    for (let i = segments.length - 1; i >= 0; i--) {
+      if (segments[i].start >= cutAt) segments.splice(i, 1);
+      else segments[i].end = Math.min(segments[i].end, cutAt);
+    }
+  }
+
   // 3. effects
   const effects = script.effects ?? {};
   let timeScale = 1;
@@ -392,6 +442,9 @@ export async function renderScript(script: Script, work: string): Promise<Render
   }
 
   const t = (sampleIndex: number) => Math.round((sampleIndex / rate) * timeScale * 1e4) / 1e4;
+  const firstRead = [...found.values()].sort((a, b) => a.start - b.start)[0];
+  const before = firstRead ? segments.filter((s) => s.kind === 'unscripted' && s.start < firstRead.start) : [];
+  const leadIn = before.length ? { startSeconds: t(before[0].start), endSeconds: t(firstRead.pauseStart) } : null;
   const truth: Truth = {
     durationSeconds: samples.length / rate,
     sampleRate: rate,
@@ -399,11 +452,13 @@ export async function renderScript(script: Script, work: string): Promise<Render
       const f = found.get(s.id);
       const base = { id: s.id, kind: s.kind, title: s.title };
       return f
-        ? { ...base, present: true, pauseStartSeconds: t(f.pauseStart), startSeconds: t(f.start), endSeconds: t(f.end) }
-        : { ...base, present: false };
+        ? { ...base, present: true, status: 'read' as const, pauseStartSeconds: t(f.pauseStart), startSeconds: t(f.start), endSeconds: t(f.end) }
+        : { ...base, present: false, status: afterEnd.has(s.id) ? ('after-end' as const) : ('not-read' as const) };
     }),
     segments: segments.map((s) => ({ kind: s.kind, name: s.name, startSeconds: t(s.start), endSeconds: t(s.end) })),
     effects,
+    leadIn,
+    ending: script.cut && cutAt !== undefined ? { sectionId: script.cut.section, cutSeconds: t(cutAt) } : null,
   };
   return { samples, truth };
 }
@@ -447,6 +502,7 @@ export async function buildCase(name: string, script: Script, cacheRoot: string)
     await mkdir(staging, { recursive: true });
     await writeWav(join(staging, 'audio.wav'), samples, truth.sampleRate);
     await writeFile(join(staging, 'sections.json'), JSON.stringify(script.sections.map((s) => ({ id: s.id, text: s.text }))));
+    if (script.language) await writeFile(join(staging, 'language'), script.language);
     await writeFile(join(staging, 'script.json'), JSON.stringify(script, null, 1));
     await writeFile(join(staging, 'truth.json'), JSON.stringify(truth, null, 1));
     // another process may have built the same case meanwhile: identical, keep theirs

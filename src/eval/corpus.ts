@@ -11,6 +11,14 @@
  * "Prerequisites" / "See also" link lists) from a section's spoken text, so the narrator
  * skips them and so does the aligner's text.
  *
+ * Splits: `tune` cases use the voices the aligner was tuned on (flite kal, kal16, slt,
+ * awb, rms; espeak-ng en-us+m3, en-gb+f2, en-us+f4, en-gb-x-rp, en-us+m7) and the
+ * first real-speech cases; `heldout` cases use voices the tuning never saw (festival
+ * ked/kal/slt-hts, espeak-ng en-029, en-gb-scotland, en-us-nyc, Lancaster, West Midlands)
+ * and new compositions of the real readings (cut into their spoken fragments by
+ * fragments.ts). Tune parameters on `tune` only; `heldout` says what users will see.
+ * Every voice has a case with an unscripted lead-in (0–30 s) and one cut partway.
+ *
  * `ci: true` marks the small subset that test/eval/ci-subset.test.ts runs.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,6 +28,8 @@ import { sharedDir } from '../bench/narrations.js';
 import { prng } from '../demo/narrate.js';
 import { readIssue } from '../newsletter/index.js';
 import type { CaseSection, Effects, Part, Script, Segment, TtsVoice } from './compose.js';
+import { fragmentTexts, readingFragments, type Reading, type ReadingFragments } from './fragments.js';
+import { cacheRoot } from './run.js';
 
 export interface EvalCase {
   name: string;
@@ -29,6 +39,12 @@ export interface EvalCase {
   ci?: boolean;
   /** Built from real human speech. */
   real?: boolean;
+  /** tune: voices the aligner was tuned on; heldout: voices and compositions it never saw. */
+  split: 'tune' | 'heldout';
+  /** Who reads the sections (e.g. "flite kal", "festival ked_diphone", "librivox sonnets"). */
+  voice: string;
+  /** The text's language (BCP 47) when not English; passed to the aligner. */
+  language?: string;
   script(): Promise<Script>;
 }
 
@@ -53,6 +69,37 @@ function introText(issue: number, rnd: () => number): string {
 }
 
 const OUTRO = "That's all for this week. Thanks for listening, and see you next time.";
+
+const LEAD_IN_LINES = [
+  'Hi everyone, and welcome back.',
+  'Before we start, a few announcements.',
+  'We are hiring a research assistant; the details are in the show notes.',
+  'Thanks to everyone who sent in corrections last week.',
+  'This issue was a long one to put together, so let me get right into it.',
+  'As always, the opinions are those of the individual summarizers.',
+  'If you want to support the newsletter, share it with a friend who might like it.',
+  'There is also a survey about the podcast, which takes about five minutes.',
+  'Okay, here we go.',
+];
+
+/**
+ * An unscripted lead-in of roughly `seconds` at `wpm` (the truth measures the real
+ * length): under 1.2 s a single "Okay."; otherwise podcast-intro lines until long enough.
+ */
+export function leadInText(seconds: number, wpm: number, rnd: () => number): string {
+  if (seconds < 1.2) return 'Okay.';
+  const want = (seconds * wpm) / 60;
+  const out: string[] = [];
+  let k = Math.floor(rnd() * LEAD_IN_LINES.length);
+  let words = 0;
+  while (words < want) {
+    const line = LEAD_IN_LINES[k++ % LEAD_IN_LINES.length];
+    out.push(line);
+    words += countWords(line);
+    if (out.length > 60) break;
+  }
+  return out.join(' ');
+}
 
 /** Sections of a real issue: from `from`, each cut to ≤ `sectionWords` (whole sentences), until `maxWords`. */
 export async function issueSections(file: string, opts: { from?: number; maxWords: number; sectionWords?: number }): Promise<{ number: number; sections: CaseSection[] }> {
@@ -84,6 +131,10 @@ export interface NarratorPlan {
   voice: TtsVoice;
   /** Spoken intro (not in the text) with this issue number. */
   intro?: number;
+  /** An unscripted lead-in of about this many seconds in the narrating voice (see leadInText). */
+  leadIn?: number;
+  /** …or real speech as the lead-in (path under ../shared, optionally a span of it). */
+  leadInFile?: { file: string; span?: [number, number] };
   outro?: boolean;
   /** Ad-libs in this many of the gaps between sections. */
   adLibs?: number;
@@ -93,6 +144,10 @@ export interface NarratorPlan {
   stumbles?: number;
   /** Sentences read twice. */
   repeats?: number;
+  /** Sections whose FIRST sentence is started, broken off after a few words, and started again. */
+  firstStumbles?: number;
+  /** The recording stops partway through a section (not the first or last read), 25–75 % in. */
+  cut?: boolean;
   /** Per-section atempo drawn from this range. */
   tempoDrift?: [number, number];
   /** Pause between segments, seconds (default 0.7–1.8). */
@@ -129,10 +184,21 @@ export function narrated(sections: CaseSection[], plan: NarratorPlan, seed: numb
   const stumbles = pick(rnd, multi, plan.stumbles ?? 0);
   const repeats = pick(rnd, multi.filter((k) => !stumbles.has(k)), plan.repeats ?? 0);
   let adLib = Math.floor(rnd() * AD_LIBS.length);
+  // drawn after the original plan's draws, so the cases without these keep their scripts
+  const firstStumbles = plan.firstStumbles ? pick(rnd, present.filter((k) => !stumbles.has(k) && !repeats.has(k) && countWords(sections[k].text) >= 4), plan.firstStumbles) : new Set<number>();
+  const cutIn = plan.cut ? [...pick(rnd, present.slice(1, -1).filter((k) => sections[k].kind !== 'heading'), 1)][0] : undefined;
+  const cutFraction = plan.cut ? r3(0.25 + 0.5 * rnd()) : 0;
+  if (plan.cut && cutIn === undefined) throw new Error('a cut needs at least 3 read sections');
+  const wpm = plan.voice.wordsPerMinute ?? 165;
 
   const segments: Segment[] = [{ kind: 'pause', seconds: r3(0.4 + 0.6 * rnd()) }];
   const tts = (text: string, tempo?: number): Part => (tempo === undefined ? { tts: text, voice: plan.voice } : { tts: text, voice: plan.voice, tempo });
   if (plan.intro !== undefined) segments.push({ kind: 'unscripted', label: 'intro', parts: [tts(introText(plan.intro, rnd))] }, pause());
+  if (plan.leadInFile) {
+    const part: Part = plan.leadInFile.span ? { file: plan.leadInFile.file, span: plan.leadInFile.span } : { file: plan.leadInFile.file };
+    segments.push({ kind: 'unscripted', label: `lead-in ${plan.leadInFile.file}`, parts: [part] }, pause());
+  }
+  if (plan.leadIn !== undefined && plan.leadIn > 0) segments.push({ kind: 'unscripted', label: `lead-in ~${plan.leadIn} s`, parts: [tts(leadInText(plan.leadIn, wpm, rnd))] }, pause());
   let first = true;
   for (const k of present) {
     if (!first) segments.push(pause());
@@ -156,6 +222,10 @@ export function narrated(sections: CaseSection[], plan: NarratorPlan, seed: numb
       } else {
         parts = [tts(before, tempo), { pause: 0.6 }, tts(ss[at - 1], tempo), { pause: 0.5 }, tts(rest, tempo)];
       }
+    } else if (firstStumbles.has(k)) {
+      const words = text.split(/\s+/);
+      const partial = words.slice(0, Math.min(words.length - 1, 2 + Math.floor(rnd() * 3))).join(' ').replace(/[,;:.!?]+$/, '');
+      parts = [tts(partial || words[0], tempo), { pause: 0.45 }, tts(text, tempo)];
     } else parts = [tts(text, tempo)];
     segments.push({ kind: 'section', id: sections[k].id, parts });
   }
@@ -163,6 +233,7 @@ export function narrated(sections: CaseSection[], plan: NarratorPlan, seed: numb
   segments.push({ kind: 'pause', seconds: r3(0.8 + 0.8 * rnd()) });
   const script: Script = { seed, sections, segments };
   if (plan.effects) script.effects = plan.effects;
+  if (cutIn !== undefined) script.cut = { section: sections[cutIn].id, fraction: cutFraction };
   return script;
 }
 
@@ -179,14 +250,383 @@ const ES = 'speech/reading-es.mp3';
 const JFK = 'speech/jfk.wav';
 
 // ---------------------------------------------------------------------------------------
+// real readings cut into their spoken fragments (fragments.ts)
+
+const frags = (r: Reading): Promise<ReadingFragments> => readingFragments(r, cacheRoot());
+const SONNET: Reading[] = ['sonnet-p001', 'sonnet-p002', 'sonnet-p003'];
+
+/** Fragments `from`…`to` (inclusive) of a reading, with the reader's own pauses between them. */
+function span(f: ReadingFragments, from: number, to = from): Part {
+  return { file: f.file, span: [f.fragments[from].startSeconds, f.fragments[to].endSeconds] };
+}
+
+/** The first `fraction` of fragment `k`: a start broken off mid-word. */
+function brokenOff(f: ReadingFragments, k: number, fraction: number): Part {
+  const g = f.fragments[k];
+  return { file: f.file, span: [g.startSeconds, r3(g.startSeconds + fraction * (g.endSeconds - g.startSeconds))] };
+}
+
+/** Sections of a foreign reading: each a group [from, to] of consecutive fragments. */
+async function readingSections(reading: Reading, groups: [number, number][], title: string): Promise<CaseSection[]> {
+  const texts = await fragmentTexts(reading);
+  const lang = reading.slice('reading-'.length);
+  return groups.map(([a, b], k) => ({ id: `${lang}-${k + 1}`, kind: 'summary', title: `${title} ${k + 1}`, text: texts.slice(a, b + 1).join('\n') }));
+}
+
+const DE_GROUPS: [number, number][] = [
+  [0, 5],
+  [6, 11],
+  [12, 17],
+  [18, 23],
+];
+const ES_GROUPS: [number, number][] = [
+  [0, 7],
+  [8, 15],
+  [16, 23],
+  [24, 31],
+];
+const P = (seconds: number): Segment => ({ kind: 'pause', seconds });
+
+// ---------------------------------------------------------------------------------------
 // the corpus
 
 const v = (engine: TtsVoice['engine'], voice: string, wordsPerMinute?: number): TtsVoice =>
   wordsPerMinute === undefined ? { engine, voice } : { engine, voice, wordsPerMinute };
 
+// ---------------------------------------------------------------------------------------
+// every tuned voice: an unscripted lead-in (0–30 s) and a recording cut partway
+
+const TUNE_PARTIAL: [TtsVoice, number | 'jfk', string, number, Effects | undefined][] = [
+  [v('flite', 'kal', 170), 1, 'an-086.md', 0, undefined],
+  [v('flite', 'kal16', 140), 24, 'an-087.md', 0, { noise: { dbfs: -50 } }],
+  [v('flite', 'slt'), 4, 'an-089.md', 0, undefined],
+  [v('flite', 'awb', 160), 30, 'an-091.md', 0, { hum: { dbfs: -48 } }],
+  [v('flite', 'rms'), 12, 'an-093.md', 0, undefined],
+  [v('espeak-ng', 'en-us+m3', 170), 0, 'an-094.md', 0, { noise: { dbfs: -48, color: 'pink' } }],
+  [v('espeak-ng', 'en-gb+f2', 180), 2, 'an-096.md', 0, undefined],
+  [v('espeak-ng', 'en-us+f4', 190), 18, 'an-098.md', 0, { tempo: 1.05 }],
+  [v('espeak-ng', 'en-gb-x-rp', 175), 'jfk', 'an-100.md', 0, undefined],
+  [v('espeak-ng', 'en-us+m7', 165), 6, 'an-082.md', 0, undefined],
+];
+
+const label = (t: TtsVoice) => `${t.engine} ${t.voice}`;
+const short = (t: TtsVoice) => t.voice.replace(/_diphone$|^cmu_us_|_arctic_hts$/g, '').replace(/[^a-z0-9]+/gi, '-');
+
+const tunePartial: EvalCase[] = TUNE_PARTIAL.map(([voice, lead, file, from, effects], k) => ({
+  name: `cut-lead${lead === 'jfk' ? 'jfk' : lead}-${short(voice)}`,
+  description: `${file}, ${label(voice)}${voice.wordsPerMinute ? ` ${voice.wordsPerMinute} wpm` : ''}: ${lead === 'jfk' ? 'JFK (11 s) as the lead-in' : lead ? `a ~${lead} s spoken lead-in` : 'no lead-in'}, the recording cut partway through a section${effects ? ', ' + Object.keys(effects).join('/') : ''} (~2 min)`,
+  seed: 301 + k,
+  split: 'tune' as const,
+  voice: label(voice),
+  async script() {
+    const { sections } = await issueSections(file, { from, maxWords: 300, sectionWords: 60 });
+    const plan: NarratorPlan = { voice, cut: true };
+    if (lead === 'jfk') plan.leadInFile = { file: JFK };
+    else plan.leadIn = lead;
+    if (effects) plan.effects = effects;
+    return narrated(sections, plan, this.seed);
+  },
+}));
+// ---------------------------------------------------------------------------------------
+// held-out voices: a perturbed case and a partial one each
+
+interface HeldOut {
+  voice: TtsVoice;
+  /** Perturbed case: issue, lead-in (s), effects. */
+  a: [string, number, Effects];
+  /** Partial case: issue, lead-in (s). */
+  b: [string, number];
+}
+
+const HELD_OUT: HeldOut[] = [
+  { voice: v('festival', 'ked_diphone', 165), a: ['an-081.md', 30, { noise: { dbfs: -50 } }], b: ['an-084.md', 0] },
+  { voice: v('festival', 'kal_diphone', 175), a: ['an-086.md', 5, { hum: { dbfs: -46 }, tempo: 1.08 }], b: ['an-087.md', 10] },
+  { voice: v('festival', 'cmu_us_slt_arctic_hts'), a: ['an-089.md', 14, { noise: { dbfs: -45, color: 'pink' } }], b: ['an-091.md', 1] },
+  { voice: v('espeak-ng', 'en-029+m1', 170), a: ['an-093.md', 0, { tempo: 0.92 }], b: ['an-094.md', 26] },
+  { voice: v('espeak-ng', 'en-gb-scotland+f3', 175), a: ['an-096.md', 22, { noise: { dbfs: -52, color: 'brown' }, levelDrop: { atFraction: 0.5, db: -10 } }], b: ['an-098.md', 2] },
+  { voice: v('espeak-ng', 'en-us-nyc+m2', 185), a: ['an-100.md', 3.5, { hum: { dbfs: -48, hz: 60 } }], b: ['an-082.md', 16] },
+  { voice: v('espeak-ng', 'en-gb-x-gbclan+f1', 160), a: ['an-084.md', 8, { noise: { dbfs: -48 } }], b: ['an-081.md', 0] },
+  { voice: v('espeak-ng', 'en-gb-x-gbcwmd+m4', 180), a: ['an-087.md', 1, { tempo: 1.12, noise: { dbfs: -50, color: 'pink' } }], b: ['an-089.md', 7] },
+];
+
+const heldOut: EvalCase[] = HELD_OUT.flatMap(({ voice, a, b }, k): EvalCase[] => [
+  {
+    name: `heldout-${short(voice)}`,
+    description: `${a[0]}, ${label(voice)}: ${a[1] ? `a ~${a[1]} s lead-in` : 'no lead-in'}, an ad-lib, a skipped summary, a stumble in a section's first sentence and one later, a re-read sentence, ${Object.keys(a[2]).join('/')} (~2.5 min)`,
+    seed: 401 + k,
+    split: 'heldout',
+    voice: label(voice),
+    async script() {
+      const { sections } = await issueSections(a[0], { maxWords: 380, sectionWords: 70 });
+      return narrated(sections, { voice, leadIn: a[1], adLibs: 1, skip: 1, firstStumbles: 1, stumbles: 1, repeats: 1, effects: a[2] }, this.seed);
+    },
+  },
+  {
+    name: `heldout-cut-${short(voice)}`,
+    description: `${b[0]}, ${label(voice)}: ${b[1] ? `a ~${b[1]} s lead-in` : 'no lead-in'}, cut partway through a section, white noise −55 dBFS (~2 min)`,
+    seed: 451 + k,
+    split: 'heldout',
+    voice: label(voice),
+    async script() {
+      const { sections } = await issueSections(b[0], { from: 2, maxWords: 320, sectionWords: 60 });
+      return narrated(sections, { voice, leadIn: b[1], cut: true, effects: { noise: { dbfs: -55 } } }, this.seed);
+    },
+  },
+]);
+
+const heldOutLong: EvalCase = {
+  name: 'heldout-long-ked-17min',
+  description: 'an-098 and on, festival ked_diphone 160 wpm, ~17 min, clean: no lead-in, no perturbations',
+  seed: 499,
+  split: 'heldout',
+  voice: 'festival ked_diphone',
+  async script() {
+    const { sections } = await issueSections('an-098.md', { maxWords: 2700, sectionWords: 400 });
+    return narrated(sections, { voice: v('festival', 'ked_diphone', 160) }, this.seed);
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// real speech composed from fragments
+
+const realFromFragments: EvalCase[] = [
+  {
+    name: 'real-de-sections-skip',
+    description: 'the German reading as 4 sections in German (language de): JFK lead-in (11 s), section 3 not read, 4 Spanish fragments between 2 and 4 (~1.3 min)',
+    seed: 501,
+    real: true,
+    split: 'tune',
+    voice: 'librivox de',
+    language: 'de',
+    async script() {
+      const [de, es] = await Promise.all([frags('reading-de'), frags('reading-es')]);
+      return {
+        seed: this.seed,
+        language: 'de',
+        sections: await readingSections('reading-de', DE_GROUPS, 'Teil'),
+        segments: [
+          P(0.6),
+          { kind: 'unscripted', label: 'JFK', parts: [{ file: JFK }] },
+          P(1.2),
+          { kind: 'section', id: 'de-1', parts: [span(de, 0, 5)] },
+          P(1.1),
+          { kind: 'section', id: 'de-2', parts: [span(de, 6, 11)] },
+          P(0.9),
+          { kind: 'unscripted', label: 'Spanish fragments', parts: [span(es, 0, 3)] },
+          P(1.3),
+          { kind: 'section', id: 'de-4', parts: [span(de, 18, 23)] },
+          P(1.0),
+        ],
+      };
+    },
+  },
+  {
+    name: 'real-es-sections-leadin',
+    description: 'the Spanish reading as 4 sections in Spanish (language es): 7 German fragments as a ~20 s lead-in, section 3 opens with a broken-off start (~1.5 min)',
+    seed: 502,
+    real: true,
+    split: 'tune',
+    voice: 'librivox es',
+    language: 'es',
+    async script() {
+      const [de, es] = await Promise.all([frags('reading-de'), frags('reading-es')]);
+      return {
+        seed: this.seed,
+        language: 'es',
+        sections: await readingSections('reading-es', ES_GROUPS, 'Parte'),
+        segments: [
+          P(0.5),
+          { kind: 'unscripted', label: 'German lead-in', parts: [span(de, 0, 6)] },
+          P(1.4),
+          { kind: 'section', id: 'es-1', parts: [span(es, 0, 7)] },
+          P(1.0),
+          { kind: 'section', id: 'es-2', parts: [span(es, 8, 15)] },
+          P(1.2),
+          { kind: 'section', id: 'es-3', parts: [brokenOff(es, 16, 0.5), { pause: 0.45 }, span(es, 16, 23)] },
+          P(0.9),
+          { kind: 'section', id: 'es-4', parts: [span(es, 24, 31)] },
+          P(1.0),
+        ],
+      };
+    },
+  },
+  {
+    name: 'real-sonnets-no-headings',
+    description: 'sonnets I–III with none of their headings read (the text has them): JFK lead-in (11 s), atempo 1.05 (~2.8 min)',
+    seed: 511,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox sonnets',
+    async script() {
+      const f = await Promise.all(SONNET.map(frags));
+      return {
+        seed: this.seed,
+        sections: await Promise.all([1, 2, 3].map(sonnetSection)),
+        segments: [
+          P(0.4),
+          { kind: 'unscripted', label: 'JFK', parts: [{ file: JFK }] },
+          P(1.3),
+          { kind: 'section', id: 'sonnet-1', parts: [span(f[0], 1, 14)] },
+          P(1.5),
+          { kind: 'section', id: 'sonnet-2', parts: [span(f[1], 1, 14)] },
+          P(1.1),
+          { kind: 'section', id: 'sonnet-3', parts: [span(f[2], 1, 14)] },
+          P(0.9),
+        ],
+        effects: { tempo: 1.05 },
+      };
+    },
+  },
+  {
+    name: 'real-sonnets-stumbles',
+    description: 'sonnets I–III: a line read twice in I; II opens "II", then its first line broken off and restarted; III opens with its first line broken off (heading not read); pink noise −45 dBFS (~2.8 min)',
+    seed: 512,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox sonnets',
+    async script() {
+      const f = await Promise.all(SONNET.map(frags));
+      return {
+        seed: this.seed,
+        sections: await Promise.all([1, 2, 3].map(sonnetSection)),
+        segments: [
+          P(0.7),
+          { kind: 'section', id: 'sonnet-1', parts: [span(f[0], 0, 6), { pause: 0.6 }, span(f[0], 6, 14)] },
+          P(1.2),
+          { kind: 'section', id: 'sonnet-2', parts: [span(f[1], 0), { pause: 1.0 }, brokenOff(f[1], 1, 0.4), { pause: 0.4 }, span(f[1], 1, 14)] },
+          P(1.4),
+          { kind: 'section', id: 'sonnet-3', parts: [brokenOff(f[2], 1, 0.45), { pause: 0.5 }, span(f[2], 1, 14)] },
+          P(1.0),
+        ],
+        effects: { noise: { dbfs: -45, color: 'pink' } },
+      };
+    },
+  },
+  {
+    name: 'real-sonnets-cut',
+    description: 'sonnets: 9 German fragments (~25 s) as the lead-in, I, II cut 55 % in (no fade), III after the end (~1.8 min)',
+    seed: 513,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox sonnets',
+    async script() {
+      const [de, ...f] = await Promise.all([frags('reading-de'), ...SONNET.map(frags)]);
+      return {
+        seed: this.seed,
+        sections: await Promise.all([1, 2, 3].map(sonnetSection)),
+        segments: [
+          P(0.5),
+          { kind: 'unscripted', label: 'German lead-in', parts: [span(de, 0, 8)] },
+          P(1.2),
+          { kind: 'section', id: 'sonnet-1', parts: [span(f[0], 0, 14)] },
+          P(1.3),
+          { kind: 'section', id: 'sonnet-2', parts: [span(f[1], 0, 14)] },
+          P(1.0),
+          { kind: 'section', id: 'sonnet-3', parts: [span(f[2], 0, 14)] },
+          P(0.8),
+        ],
+        cut: { section: 'sonnet-2', fraction: 0.55 },
+      };
+    },
+  },
+  {
+    name: 'real-sonnets-skip-short-lead',
+    description: 'sonnets: "Mi muy querido Manuel" (~1 s, Spanish) as a short lead-in that must not be reported, I, II not read, JFK, III without its heading; white noise −50 dBFS (~2 min)',
+    seed: 514,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox sonnets',
+    async script() {
+      const [es, ...f] = await Promise.all([frags('reading-es'), ...SONNET.map(frags)]);
+      return {
+        seed: this.seed,
+        sections: await Promise.all([1, 2, 3].map(sonnetSection)),
+        segments: [
+          P(0.6),
+          { kind: 'unscripted', label: 'short Spanish lead-in', parts: [span(es, 2)] },
+          P(1.0),
+          { kind: 'section', id: 'sonnet-1', parts: [span(f[0], 0, 14)] },
+          P(1.2),
+          { kind: 'unscripted', label: 'JFK', parts: [{ file: JFK }] },
+          P(1.1),
+          { kind: 'section', id: 'sonnet-3', parts: [span(f[2], 1, 14)] },
+          P(0.9),
+        ],
+        effects: { noise: { dbfs: -50 } },
+      };
+    },
+  },
+  {
+    name: 'real-de-sections-cut',
+    description: 'the German reading as 4 sections (language de): a Spanish fragment (~4 s) as the lead-in, a fragment of 2 read twice, JFK between 2 and 3, cut 40 % into 3, 4 after the end; atempo 0.95 (~1.5 min)',
+    seed: 515,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox de',
+    language: 'de',
+    async script() {
+      const [de, es] = await Promise.all([frags('reading-de'), frags('reading-es')]);
+      return {
+        seed: this.seed,
+        language: 'de',
+        sections: await readingSections('reading-de', DE_GROUPS, 'Teil'),
+        segments: [
+          P(0.5),
+          { kind: 'unscripted', label: 'Spanish lead-in', parts: [span(es, 4)] },
+          P(1.1),
+          { kind: 'section', id: 'de-1', parts: [span(de, 0, 5)] },
+          P(1.2),
+          { kind: 'section', id: 'de-2', parts: [span(de, 6, 8), { pause: 0.5 }, span(de, 8, 11)] },
+          P(1.0),
+          { kind: 'unscripted', label: 'JFK', parts: [{ file: JFK }] },
+          P(1.2),
+          { kind: 'section', id: 'de-3', parts: [span(de, 12, 17)] },
+          P(1.0),
+          { kind: 'section', id: 'de-4', parts: [span(de, 18, 23)] },
+          P(0.8),
+        ],
+        cut: { section: 'de-3', fraction: 0.4 },
+        effects: { tempo: 0.95 },
+      };
+    },
+  },
+  {
+    name: 'real-es-sections-cut',
+    description: 'the Spanish reading as 4 sections (language es): no lead-in, section 2 not read, 6 German fragments between 1 and 3, cut 60 % into 3, 4 after the end; white noise −50 dBFS (~1.3 min)',
+    seed: 516,
+    real: true,
+    split: 'heldout',
+    voice: 'librivox es',
+    language: 'es',
+    async script() {
+      const [de, es] = await Promise.all([frags('reading-de'), frags('reading-es')]);
+      return {
+        seed: this.seed,
+        language: 'es',
+        sections: await readingSections('reading-es', ES_GROUPS, 'Parte'),
+        segments: [
+          P(0.6),
+          { kind: 'section', id: 'es-1', parts: [span(es, 0, 7)] },
+          P(1.2),
+          { kind: 'unscripted', label: 'German fragments', parts: [span(de, 7, 12)] },
+          P(1.0),
+          { kind: 'section', id: 'es-3', parts: [span(es, 16, 23)] },
+          P(1.1),
+          { kind: 'section', id: 'es-4', parts: [span(es, 24, 31)] },
+          P(0.8),
+        ],
+        cut: { section: 'es-3', fraction: 0.6 },
+        effects: { noise: { dbfs: -50 } },
+      };
+    },
+  },
+];
+
 export const CORPUS: EvalCase[] = [
   {
     name: 'ci-synthetic',
+    split: 'tune',
+    voice: 'flite kal',
     description: 'an-083, flite kal 170 wpm: spoken intro, an ad-lib, a skipped summary, white noise −50 dBFS (~2 min)',
     seed: 101,
     ci: true,
@@ -197,6 +637,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'ci-espeak-tempo',
+    split: 'tune',
+    voice: 'espeak-ng en-us+m3',
     description: 'an-085, espeak-ng en-us+m3 180 wpm: a stumble, atempo 1.1, hum −45 dBFS, −10 dB drop at 50 % (~1.5 min)',
     seed: 102,
     ci: true,
@@ -211,6 +653,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'real-sonnets-de',
+    split: 'tune',
+    voice: 'librivox sonnets',
     description: 'sonnets I–III (LibriVox), the German reading spliced between I and II as unscripted speech (~4 min)',
     seed: 201,
     ci: true,
@@ -236,6 +680,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'clean-slt',
+    split: 'tune',
+    voice: 'flite slt',
     description: 'an-079 from the start, flite slt, no perturbations: the baseline (~4 min)',
     seed: 1,
     async script() {
@@ -245,6 +691,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'intro-adlibs-awb',
+    split: 'tune',
+    voice: 'flite awb',
     description: 'an-080, flite awb 160 wpm: spoken intro, 3 ad-libs, outro (~4 min)',
     seed: 2,
     async script() {
@@ -254,6 +702,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'skip-espeak-m3',
+    split: 'tune',
+    voice: 'espeak-ng en-us+m3',
     description: 'an-083 (later part), espeak-ng en-us+m3 160 wpm: intro, 2 skipped summaries, white noise −50 dBFS, outro (~4 min)',
     seed: 3,
     async script() {
@@ -263,6 +713,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'tempo-rms',
+    split: 'tune',
+    voice: 'flite rms',
     description: 'an-088, flite rms: per-section atempo 0.9–1.05 then atempo 1.15 on the whole file, an ad-lib (~3.5 min)',
     seed: 4,
     async script() {
@@ -272,6 +724,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'noisy-hum-drop-gb',
+    split: 'tune',
+    voice: 'espeak-ng en-gb+f2',
     description: 'an-090, espeak-ng en-gb+f2 190 wpm: intro, pink noise −40 dBFS, hum −45 dBFS, −10 dB drop at 50 % (~3 min)',
     seed: 5,
     async script() {
@@ -289,6 +743,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'everything-f4',
+    split: 'tune',
+    voice: 'espeak-ng en-us+f4',
     description: 'an-092, espeak-ng en-us+f4 200 wpm: intro, 2 ad-libs, a skipped summary, a stumble, brown noise −55 dBFS, −10 dB drop at 40 % (~4 min)',
     seed: 6,
     async script() {
@@ -309,6 +765,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'slow-kal16',
+    split: 'tune',
+    voice: 'flite kal16',
     description: 'an-095, flite kal16 140 wpm: a stumble and a re-read sentence, atempo 0.9, hum −48 dBFS, white noise −52 dBFS (~5 min)',
     seed: 7,
     async script() {
@@ -322,6 +780,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'an102-plain-slt',
+    split: 'tune',
+    voice: 'flite slt',
     description: 'an-102.txt (plain text), flite slt 175 wpm: intro, 2 ad-libs, a skipped summary, a re-read sentence, atempo drift 0.95–1.1, pink noise −45 dBFS (~5 min)',
     seed: 8,
     async script() {
@@ -343,6 +803,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'real-sonnets-es-noise-tempo',
+    split: 'tune',
+    voice: 'librivox sonnets',
     description: 'sonnets II, III, I; the Spanish reading before I; atempo 1.1, pink noise −45 dBFS, hum −50 dBFS (~3.5 min)',
     seed: 202,
     real: true,
@@ -368,6 +830,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'real-sonnets-skip-jfk',
+    split: 'tune',
+    voice: 'librivox sonnets',
     description: 'JFK (English, unscripted) as the intro, sonnet I, the Spanish reading, sonnet II skipped, sonnet III at atempo 0.92; white noise −50 dBFS, −10 dB drop at 55 % (~3 min)',
     seed: 203,
     real: true,
@@ -393,6 +857,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'real-sonnets-tts-adlibs',
+    split: 'tune',
+    voice: 'librivox sonnets',
     description: 'a synthesized intro (espeak-ng), sonnets I–III with atempo 0.95/1.05/1.0, a TTS ad-lib, the German reading, the Spanish reading as a foreign outro (~5 min)',
     seed: 204,
     real: true,
@@ -424,6 +890,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'long-awb-15min',
+    split: 'tune',
+    voice: 'flite awb',
     description: 'an-097, flite awb 165 wpm, ~15 min: intro, 3 ad-libs, 2 skipped summaries, 2 stumbles, a re-read sentence, atempo drift 0.93–1.08, the German reading as an insert, pink noise −48 dBFS, hum −52 dBFS, −10 dB drop at 60 %',
     seed: 9,
     async script() {
@@ -448,6 +916,8 @@ export const CORPUS: EvalCase[] = [
   },
   {
     name: 'long-rp-15min',
+    split: 'tune',
+    voice: 'espeak-ng en-gb-x-rp',
     description: 'an-099 and on, espeak-ng en-gb-x-rp 175 wpm, ~15 min: intro, 2 ad-libs, a skipped summary, white noise −52 dBFS',
     seed: 10,
     async script() {
@@ -459,6 +929,10 @@ export const CORPUS: EvalCase[] = [
       );
     },
   },
+  ...tunePartial,
+  ...heldOut,
+  heldOutLong,
+  ...realFromFragments,
 ];
 
 export function findCase(name: string): EvalCase {

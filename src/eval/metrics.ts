@@ -11,9 +11,20 @@
  * *false chapter* is a skipped section the aligner does not report as skipped. Order:
  * the aligner returns the sections in text order and the marks of the sections it keeps
  * strictly increase.
+ *
+ * The recording as a whole (when its truth and the aligner's `leadIn`/`ending` are given):
+ *   - lead-in: unscripted speech before the first read section of ≥ LEAD_IN_MUST s must be
+ *     reported; one under LEAD_IN_MUST_NOT s (or none) must not be; in between is free;
+ *   - ending: a partial recording (truth `ending`) must be reported with `ending.sectionId`
+ *     = the section in progress at the cut and every section after it `after-end`; a
+ *     complete one must have no ending.
  */
 
 export const TARGETS = { medianSeconds: 0.1, p95Seconds: 0.3, maxSeconds: 1.0 } as const;
+/** A lead-in at least this long must be reported… */
+export const LEAD_IN_MUST = 3;
+/** …and one shorter than this must not be. */
+export const LEAD_IN_MUST_NOT = 1.5;
 
 export interface TruthLike {
   id: string;
@@ -21,6 +32,8 @@ export interface TruthLike {
   present: boolean;
   pauseStartSeconds?: number;
   startSeconds?: number;
+  /** read / not-read / after-end (missing: read when present, else not-read). */
+  status?: string;
 }
 
 export interface ReportedLike {
@@ -28,6 +41,26 @@ export interface ReportedLike {
   startSeconds: number;
   /** v2 field; missing = false. */
   skipped?: boolean;
+  /** read / not-read / after-end. */
+  status?: string;
+  uncertain?: boolean;
+}
+
+export interface Span {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/** What the truth says about the recording as a whole. */
+export interface TruthRecording {
+  leadIn: Span | null;
+  ending: { sectionId: string; cutSeconds?: number } | null;
+}
+
+/** What the aligner says about it. */
+export interface ReportedRecording {
+  leadIn?: Span | null;
+  ending?: { sectionId: string; notInRecording?: string[] } | null;
 }
 
 export function boundaryError(mark: number, truth: { pauseStartSeconds: number; startSeconds: number }): number {
@@ -73,6 +106,29 @@ export interface SectionScore {
   error?: number;
   miss: boolean;
   falseChapter: boolean;
+  truthStatus: string;
+  reportedStatus?: string;
+}
+
+export interface LeadInScore {
+  /** Truth lead-in length (s), 0 when none. */
+  truthSeconds: number;
+  reported: boolean;
+  /** Must be reported (true), must not be (false), either is fine (undefined). */
+  expected: boolean | undefined;
+  /** expected === undefined or reported === expected. */
+  right: boolean;
+  /** Reported lead-in end − truth lead-in end (s), when both exist. */
+  endError?: number;
+}
+
+export interface EndingScore {
+  partial: boolean;
+  truthSectionId?: string;
+  reportedSectionId?: string;
+  /** Sections after the end (truth) not reported after-end. */
+  wrongAfterEnd: string[];
+  right: boolean;
 }
 
 export interface CaseScore {
@@ -87,13 +143,43 @@ export interface CaseScore {
   skippedCorrect: number;
   falseChapters: number;
   orderOk: boolean;
+  /** Present when the recording's truth was given. */
+  leadIn?: LeadInScore;
+  ending?: EndingScore;
 }
 
 export function isScored(kind: string): boolean {
   return kind !== 'heading';
 }
 
-export function scoreCase(truth: readonly TruthLike[], reported: readonly ReportedLike[]): CaseScore {
+export function scoreLeadIn(truth: Span | null, reported: Span | null | undefined): LeadInScore {
+  const truthSeconds = truth ? Math.max(0, truth.endSeconds - truth.startSeconds) : 0;
+  const isReported = reported != null;
+  const expected = truthSeconds >= LEAD_IN_MUST ? true : truthSeconds < LEAD_IN_MUST_NOT ? false : undefined;
+  const out: LeadInScore = { truthSeconds, reported: isReported, expected, right: expected === undefined || expected === isReported };
+  if (truth && reported) out.endError = reported.endSeconds - truth.endSeconds;
+  return out;
+}
+
+export function scoreEnding(
+  truth: TruthRecording['ending'],
+  truthSections: readonly TruthLike[],
+  reported: ReportedRecording['ending'],
+  reportedSections: readonly ReportedLike[],
+): EndingScore {
+  const byId = new Map(reportedSections.map((r) => [r.id, r]));
+  if (!truth) {
+    const out: EndingScore = { partial: false, wrongAfterEnd: [], right: reported == null };
+    if (reported) out.reportedSectionId = reported.sectionId;
+    return out;
+  }
+  const wrongAfterEnd = truthSections.filter((t) => t.status === 'after-end' && byId.get(t.id)?.status !== 'after-end').map((t) => t.id);
+  const out: EndingScore = { partial: true, truthSectionId: truth.sectionId, wrongAfterEnd, right: reported?.sectionId === truth.sectionId && wrongAfterEnd.length === 0 };
+  if (reported) out.reportedSectionId = reported.sectionId;
+  return out;
+}
+
+export function scoreCase(truth: readonly TruthLike[], reported: readonly ReportedLike[], recording?: { truth: TruthRecording; reported: ReportedRecording }): CaseScore {
   const byId = new Map(reported.map((r) => [r.id, r]));
   const sections: SectionScore[] = truth.map((t) => {
     const r = byId.get(t.id);
@@ -106,7 +192,9 @@ export function scoreCase(truth: readonly TruthLike[], reported: readonly Report
       reportedSkipped,
       miss: t.present && reportedSkipped,
       falseChapter: !t.present && !reportedSkipped,
+      truthStatus: t.status ?? (t.present ? 'read' : 'not-read'),
     };
+    if (r?.status !== undefined) s.reportedStatus = r.status;
     if (r) s.mark = r.startSeconds;
     if (t.present && t.startSeconds !== undefined) {
       s.startSeconds = t.startSeconds;
@@ -127,7 +215,7 @@ export function scoreCase(truth: readonly TruthLike[], reported: readonly Report
   const errors = sections.filter((s) => s.scored && s.error !== undefined).map((s) => s.error!);
   const headingErrors = sections.filter((s) => !s.scored && s.error !== undefined).map((s) => s.error!);
   const skipped = sections.filter((s) => !s.present);
-  return {
+  const out: CaseScore = {
     sections,
     errors,
     headingErrors,
@@ -138,6 +226,11 @@ export function scoreCase(truth: readonly TruthLike[], reported: readonly Report
     falseChapters: skipped.filter((s) => s.falseChapter).length,
     orderOk: sameOrder && increasing,
   };
+  if (recording) {
+    out.leadIn = scoreLeadIn(recording.truth.leadIn, recording.reported.leadIn);
+    out.ending = scoreEnding(recording.truth.ending, truth, recording.reported.ending, reported);
+  }
+  return out;
 }
 
 const EPS = 1e-9;
@@ -163,6 +256,10 @@ export function verdict(scores: readonly CaseScore[]): Verdict {
   if (misses > 0) failures.push(`${misses} present section(s) reported skipped or missing`);
   if (falseChapters > 0) failures.push(`${falseChapters} skipped section(s) not reported skipped`);
   if (disordered > 0) failures.push(`${disordered} case(s) out of order`);
+  const leadWrong = scores.filter((s) => s.leadIn && !s.leadIn.right).length;
+  if (leadWrong > 0) failures.push(`${leadWrong} lead-in(s) wrong`);
+  const endWrong = scores.filter((s) => s.ending && !s.ending.right).length;
+  if (endWrong > 0) failures.push(`${endWrong} ending(s) wrong`);
   return { pass: failures.length === 0, failures };
 }
 
