@@ -3,7 +3,7 @@
  *
  * The reading-order choice (place.ts `chooseInOrder`) keeps a section wherever some
  * in-order position matches its opening at all; the sections it found clearly (goodness
- * ≥ `researchBelow` × the recording's typical one) are trusted. Every other section is
+ * ≥ `trustAbove` × the recording's typical one) are trusted. Every other section is
  * judged between its clearly found neighbours on evidence that does not depend on how
  * alike the narrator and espeak-ng sound:
  *
@@ -75,7 +75,7 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
   const uncertain = new Array<boolean>(K).fill(false);
   const reasons = new Array<string>(K).fill('');
   const at = (k: number) => x.cands[k][choice[k]].seconds;
-  const strong = choice.map((c, k) => c >= 0 && x.cands[k][c].goodness >= P.researchBelow * G);
+  const strong = choice.map((c, k) => c >= 0 && x.cands[k][c].goodness >= P.trustAbove * G);
   for (let k = 0; k < K; k++) if (strong[k]) reasons[k] = 'opening matched clearly';
 
   let k = 0;

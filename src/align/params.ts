@@ -47,6 +47,11 @@ export interface AlignParams {
    */
   partMatchRatio: number;
   partSeconds: number;
+  /**
+   * A section whose opening matches at least this well (× the typical goodness) in order is
+   * read without further question; a weaker one is judged by room and by hearing its parts.
+   */
+  trustAbove: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -82,6 +87,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   minGapFraction: 0.4,
   researchBelow: 0.5,
   researchMax: 600,
+  trustAbove: 0.65,
   notReadMaxRoom: 0.35,
   partMatchRatio: 2,
   partSeconds: 6,

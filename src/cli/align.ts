@@ -19,7 +19,7 @@ export function registerAlign(program: Command): void {
       const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
       const info = await probeAudio(recording);
       const issue = flags.issue ? await readIssue(flags.issue) : (await findIssueFor(recording, info, config)).issue;
-      const result = await alignIssue(recording, issue, info.durationSeconds);
+      const result = await alignIssue(recording, issue, info.durationSeconds, { language: issue.language ?? config.show.language });
       if (flags.json) {
         printJson({ issue: { number: issue.number, title: issue.title }, recording, ...result });
         return;

@@ -14,6 +14,10 @@ export interface IssueAlignment {
   skipped: { id: string; title: string }[];
   sentences: SentenceTiming[];
   warnings: string[];
+  /** Unscripted speech before the first read section (it gets the "Introduction" chapter). */
+  leadIn: Alignment['leadIn'];
+  /** Where a recording that stops before the text does ends. */
+  ending: Alignment['ending'];
   speech: Alignment['speech'];
   stats: Alignment['stats'];
 }
@@ -22,10 +26,10 @@ export async function alignIssue(
   recording: string,
   issue: Issue,
   durationSeconds: number,
-  opts: Pick<AlignOptions, 'signal' | 'decode'> = {},
+  opts: Pick<AlignOptions, 'signal' | 'decode' | 'language'> = {},
 ): Promise<IssueAlignment> {
   const sections = issue.sections.filter((s) => s.text.trim().length > 0).map((s) => ({ id: s.id, text: s.text }));
-  const alignment = await alignRecording(recording, sections, opts);
+  const alignment = await alignRecording(recording, sections, { ...opts, language: opts.language ?? issue.language });
   const chapters = chaptersFrom(issue, alignment, durationSeconds);
   return {
     durationSeconds,
@@ -33,6 +37,8 @@ export async function alignIssue(
     skipped: skippedSections(issue, alignment).map((s) => ({ id: s.id, title: s.title })),
     sentences: alignment.sentences,
     warnings: alignmentWarnings(issue, alignment, chapters),
+    leadIn: alignment.leadIn,
+    ending: alignment.ending,
     speech: alignment.speech,
     stats: alignment.stats,
   };

@@ -98,7 +98,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     // a silent or almost silent recording stops here, before the alignment proper
     refuseUnmeasurable(recording, measured);
   };
-  const [aligned, sourceHash] = await Promise.all([alignIssue(recording, issue, info.durationSeconds, { decode }), sha256File(recording).then((h) => h.sha256)]);
+  const [aligned, sourceHash] = await Promise.all([alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }), sha256File(recording).then((h) => h.sha256)]);
   if (!measured) throw new Error('the analysis pass ended without a loudness measurement');
   const warnings = [...(opts.warnings ?? []), ...aligned.warnings];
 

@@ -21,12 +21,26 @@ export function chapterSections(issue: Issue): Section[] {
   return issue.sections.filter((s) => s.kind !== 'heading' && s.text.trim().length > 0);
 }
 
+/** The id of the chapter an unscripted lead-in gets when the issue has no intro of its own read. */
+export const LEAD_IN_ID = 'lead-in';
+
 export function chaptersFrom(issue: Issue, alignment: Alignment, durationSeconds: number): ChapterReport[] {
   const timing = new Map(alignment.sections.map((t) => [t.id, t]));
   const chapters: ChapterReport[] = [];
-  for (const s of chapterSections(issue)) {
+  const sections = chapterSections(issue);
+  const read = sections.filter((s) => {
     const t = timing.get(s.id);
-    if (!t || isSkipped(t)) continue;
+    return t !== undefined && !isSkipped(t);
+  });
+  // speech before the first read section that is not in the text ("Hi, this is…") gets a
+  // chapter of its own at 0 — unless that first section is the issue's own intro, which
+  // then simply starts at 0 and takes the lead-in with it
+  if (alignment.leadIn && read.length > 0 && read[0].kind !== 'intro') {
+    const intro = sections.find((s) => s.kind === 'intro');
+    chapters.push({ id: LEAD_IN_ID, title: intro?.title || 'Introduction', startSeconds: 0, endSeconds: 0, confidence: 1 });
+  }
+  for (const s of read) {
+    const t = timing.get(s.id)!;
     const url = s.links[0]?.url;
     chapters.push({
       id: s.id,
@@ -44,20 +58,39 @@ export function chaptersFrom(issue: Issue, alignment: Alignment, durationSeconds
   return chapters;
 }
 
-/** The sections the narrator skipped (they get no chapter). */
+/** The sections the narrator skipped, or that come after the end of a partial recording (they get no chapter). */
 export function skippedSections(issue: Issue, alignment: Alignment): Section[] {
   const skipped = new Set(alignment.sections.filter(isSkipped).map((t) => t.id));
   return chapterSections(issue).filter((s) => skipped.has(s.id));
 }
 
-/** Warnings a producer should read: skipped summaries and chapters placed with low confidence. */
+/**
+ * Warnings a producer should read: where a partial recording ends and what it leaves out,
+ * summaries not read, chapters kept on weak evidence, chapters placed with low confidence.
+ */
 export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: ChapterReport[]): string[] {
   const warnings: string[] = [];
+  const byId = new Map(issue.sections.map((s) => [s.id, s]));
+  const timing = new Map(alignment.sections.map((t) => [t.id, t]));
+  const afterEnd = new Set(alignment.ending?.notInRecording ?? []);
+  if (alignment.ending) {
+    const s = byId.get(alignment.ending.sectionId);
+    const missing = chapterSections(issue).filter((x) => afterEnd.has(x.id));
+    const into = alignment.ending.secondsIntoSection;
+    const what = missing.length === 1 ? `"${missing[0].title}" after it is` : `${missing.length} ${missing.length === 1 ? 'section' : 'sections'} after it are`;
+    warnings.push(
+      `the recording ends ${hms(into).replace(/^00:/, '')} into "${s?.title ?? alignment.ending.sectionId}" (which takes about ${hms(alignment.ending.expectedSeconds).replace(/^00:/, '')} to read); ${what} not in it${missing.length > 1 ? `: ${missing.map((x) => `"${x.title}"`).join(', ')}` : ''} — check that the whole recording was exported`,
+    );
+  }
   for (const s of skippedSections(issue, alignment)) {
+    if (afterEnd.has(s.id)) continue;
     warnings.push(`"${s.title}" seems not to be read in the recording; it gets no chapter`);
   }
   for (const c of chapters) {
-    if (c.confidence < LOW_CONFIDENCE && c.startSeconds > 0) {
+    const t = timing.get(c.id);
+    if (t?.uncertain) {
+      warnings.push(`chapter "${c.title}" at ${hms(c.startSeconds)} (${c.startSeconds.toFixed(1)} s): its text was heard there but its opening matched weakly; check the mark`);
+    } else if (c.confidence < LOW_CONFIDENCE && c.startSeconds > 0) {
       warnings.push(`chapter "${c.title}" at ${hms(c.startSeconds)} (${c.startSeconds.toFixed(1)} s) was placed with low confidence (${c.confidence}); check it`);
     }
   }

@@ -91,6 +91,17 @@ export function parseIssue(text: string, source: string): Issue {
   if (published) issue.published = published;
   if (data.url && isHttpUrl(data.url)) issue.url = data.url;
   if (data.author) issue.author = data.author;
+  const language = (data.lang ?? data.language ?? '').trim();
+  if (language) {
+    if (!/^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(language)) {
+      throw new LetterpodError({
+        file: source,
+        problem: `front matter "lang: ${language}" is not a language code`,
+        fix: 'Write a language code like "en", "de" or "es-ES"',
+      });
+    }
+    issue.language = language;
+  }
   return issue;
 }
 

@@ -32,6 +32,8 @@ export interface Issue {
   published?: string;
   url?: string;
   author?: string;
+  /** The text's language (front matter `lang` or `language`, BCP 47 like "de" or "en-GB"). */
+  language?: string;
   /** Which grammar parsed it: Alignment Newsletter style, generic markdown, or plain text. */
   format: 'an-markdown' | 'markdown' | 'plain';
   sections: Section[];
