@@ -339,9 +339,54 @@ function httpsRules(feed: ParsedFeed): Finding[] {
   return findings;
 }
 
+/** A URL that is not http(s): its scheme ("javascript:", "data:", …), else undefined (relative or http(s)). */
+export function badScheme(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  // browsers ignore control characters and whitespace inside a scheme ("java\tscript:")
+  const m = /^\s*([a-z][a-z0-9+.\-\s]*):/i.exec(value);
+  if (!m) return undefined;
+  const scheme = m[1]!.replace(/\s+/g, '').toLowerCase();
+  return scheme === 'http' || scheme === 'https' ? undefined : `${scheme}:`;
+}
+
+/** The links inside HTML text (content:encoded, description): href/src values. */
+function htmlLinks(html: string): string[] {
+  return [...html.matchAll(/\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').replace(/&amp;/g, '&').replace(/&#0*58;|&colon;/gi, ':'));
+}
+
+const URL_ATTRIBUTES = new Set(['url', 'href', 'img', 'src']);
+
+/** Only http(s) URLs: any other scheme (javascript:, data:, file:, …) in an attribute, a link or the HTML of the notes is an error. */
+function schemeRules(feed: ParsedFeed): Finding[] {
+  const findings: Finding[] = [];
+  const visit = (e: XmlElement, where: string) => {
+    for (const a of e.attributes) {
+      const local = a.name.includes(':') ? a.name.slice(a.name.indexOf(':') + 1) : a.name;
+      const scheme = URL_ATTRIBUTES.has(local) ? badScheme(a.value) : undefined;
+      if (scheme) findings.push({ severity: 'error', rule: 'url.scheme', where, line: e.line, message: `<${e.name} ${a.name}> is a ${scheme} URL (${a.value.slice(0, 60)}): only http(s) URLs belong in a feed` });
+    }
+    const body = text(e);
+    if ((e.local === 'link' || e.local === 'url' || e.local === 'docs') && e.children.every((c) => typeof c === 'string')) {
+      const scheme = badScheme(body);
+      if (scheme) findings.push({ severity: 'error', rule: 'url.scheme', where, line: e.line, message: `<${e.name}> is a ${scheme} URL (${body.slice(0, 60)}): only http(s) URLs belong in a feed` });
+    }
+    if (e.local === 'encoded' || e.local === 'description' || e.local === 'summary') {
+      for (const link of htmlLinks(body)) {
+        const scheme = badScheme(link);
+        if (scheme && scheme !== 'mailto:') findings.push({ severity: 'error', rule: 'url.scheme', where, line: e.line, message: `a link in <${e.name}> is a ${scheme} URL (${link.slice(0, 60)}): apps that render the notes would run or follow it` });
+      }
+    }
+    for (const c of e.children) if (typeof c !== 'string' && c.local !== 'item') visit(c, where);
+  };
+  visit(feed.channel, 'channel');
+  feed.items.forEach((item, i) => visit(item, itemLabel(item, i)));
+  return findings;
+}
+
 /** Every rule that needs only the feed itself. */
 export function staticFindings(feed: ParsedFeed): Finding[] {
   return [
+    ...schemeRules(feed),
     ...namespaceRules(feed),
     ...channelRules(feed),
     ...feed.items.flatMap((item, i) => itemRules(item, i)),
@@ -490,7 +535,72 @@ async function episodeFileFindings(feed: ParsedFeed, fetcher: Fetcher, concurren
       typeof doc?.version === 'string' &&
       Array.isArray(doc.chapters) &&
       doc.chapters.every((c) => typeof (c as { startTime?: unknown })?.startTime === 'number');
-    return ok ? [] : [{ severity: 'warning', rule: 'chapters.json', where: t.where, message: `the chapters file ${t.url} lacks "version" or "chapters" with numeric startTime (JSON chapters 1.2)`, line: t.line }];
+    if (!ok) return [{ severity: 'warning', rule: 'chapters.json', where: t.where, message: `the chapters file ${t.url} lacks "version" or "chapters" with numeric startTime (JSON chapters 1.2)`, line: t.line }];
+    const bad: Finding[] = [];
+    for (const c of doc.chapters as { url?: unknown; img?: unknown; title?: unknown }[]) {
+      for (const field of ['url', 'img'] as const) {
+        const scheme = typeof c[field] === 'string' ? badScheme(c[field] as string) : undefined;
+        if (scheme) bad.push({ severity: 'error', rule: 'url.scheme', where: t.where, line: t.line, message: `chapter "${String(c.title ?? '')}" in ${t.url} has a ${scheme} ${field} (${String(c[field]).slice(0, 60)}): only http(s) URLs` });
+      }
+    }
+    return bad;
+  });
+  return results.flat();
+}
+
+/** URLs in an ID3v2 tag (WXXX/W*** frames, also inside CHAP; the COMM text when it is a URL). */
+export function id3Urls(head: Buffer): string[] {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3') return [];
+  const size = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) | (head[9]! & 0x7f);
+  const version = head[3]!;
+  const urls: string[] = [];
+  const walk = (buf: Buffer, from: number, to: number) => {
+    let at = from;
+    while (at + 10 <= to) {
+      const id = buf.toString('latin1', at, at + 4);
+      if (!/^[A-Z0-9]{4}$/.test(id)) break;
+      const len = version === 4 ? ((buf[at + 4]! & 0x7f) << 21) | ((buf[at + 5]! & 0x7f) << 14) | ((buf[at + 6]! & 0x7f) << 7) | (buf[at + 7]! & 0x7f) : buf.readUInt32BE(at + 4);
+      const body = buf.subarray(at + 10, Math.min(to, at + 10 + len));
+      if (id === 'WXXX') {
+        // encoding, description (terminated), URL (latin1)
+        const enc = body[0];
+        let k = 1;
+        if (enc === 1 || enc === 2) {
+          while (k + 1 < body.length && !(body[k] === 0 && body[k + 1] === 0)) k += 2;
+          k += 2;
+        } else {
+          while (k < body.length && body[k] !== 0) k++;
+          k += 1;
+        }
+        urls.push(body.toString('latin1', k).replace(/\0+$/, ''));
+      } else if (id.startsWith('W')) {
+        urls.push(body.toString('latin1').replace(/\0+$/, ''));
+      } else if (id === 'COMM') {
+        const t = (body[0] === 1 ? body.subarray(4).toString('utf16le') : body.subarray(4).toString('latin1')).replace(/[\0\ufeff]/g, ' ').trim();
+        if (/^\s*[a-z][a-z0-9+.-]*:\S/i.test(t)) urls.push(t);
+      } else if (id === 'CHAP') {
+        let k = 0;
+        while (k < body.length && body[k] !== 0) k++;
+        walk(buf, at + 10 + k + 1 + 16, at + 10 + len);
+      }
+      at += 10 + len;
+    }
+  };
+  walk(head, 10, Math.min(head.length, 10 + size));
+  return urls;
+}
+
+async function tagFindings(feed: ParsedFeed, fetcher: Fetcher, concurrency: number): Promise<Finding[]> {
+  const targets = feed.items
+    .map((item, i) => ({ url: attribute(child(item, '', 'enclosure') ?? item, 'url'), where: itemLabel(item, i), line: item.line }))
+    .filter((t): t is { url: string; where: string; line: number } => Boolean(t.url && absoluteUrl(t.url)));
+  const results = await mapLimit(targets, concurrency, async (t): Promise<Finding[]> => {
+    const got = await fetcher.get(t.url, { range: [0, 512 * 1024 - 1], maxBytes: 512 * 1024 });
+    if (!got.ok) return [];
+    return id3Urls(got.body)
+      .map((u) => ({ u, scheme: badScheme(u) }))
+      .filter((x) => x.scheme)
+      .map((x) => ({ severity: 'error' as const, rule: 'url.scheme', where: t.where, line: t.line, message: `the MP3's ID3 tag holds a ${x.scheme} URL (${x.u.slice(0, 60)}): only http(s) URLs` }));
   });
   return results.flat();
 }
@@ -503,6 +613,7 @@ export async function networkFindings(feed: ParsedFeed, fetcher: Fetcher, option
     ...(await artworkFindings(feed, fetcher, options.maxArtworkBytes ?? 16 * 1024 * 1024, skipped)),
     ...(await enclosureFindings(feed, fetcher, concurrency, skipped)),
     ...(await episodeFileFindings(feed, fetcher, concurrency, skipped)),
+    ...(await tagFindings(feed, fetcher, concurrency)),
   ];
   if (fetcher.kind === 'local') {
     findings.push({
