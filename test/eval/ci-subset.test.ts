@@ -1,10 +1,13 @@
 /**
- * The CI subset of the alignment evaluation (cases marked `ci` in src/eval/corpus.ts):
- * a perturbed synthetic narration (spoken intro, ad-lib, skipped summary, noise), a
- * tempo/hum/level-drop one, and real LibriVox sonnets with a German reading spliced in as
- * unscripted speech. Same targets as `npm run eval:align`: every present section found,
- * the skipped summary reported skipped, order kept, boundary error (pause rule) median
- * ≤ 0.1 s, p95 ≤ 0.3 s, max ≤ 1.0 s — pooled, and on the real-speech case alone.
+ * The CI subset of the alignment evaluation (cases marked `ci` in src/eval/corpus.ts,
+ * ~4 minutes of audio): a perturbed synthetic narration in a tuned voice (spoken intro,
+ * ad-lib, skipped summary, noise); a held-out voice (festival kal_diphone) with a ~16 s
+ * lead-in, cut partway; and real German speech as German sections, with a Spanish
+ * lead-in, a re-read fragment, JFK between sections, cut partway. Same targets as
+ * `npm run eval:align`: every present section found, skipped ones (and those after the
+ * end) reported skipped, order kept, lead-ins ≥ 3 s reported, the ending and the
+ * sections after it right, boundary error (pause rule) median ≤ 0.1 s, p95 ≤ 0.3 s,
+ * max ≤ 1.0 s — pooled, on the held-out and on the real-speech cases alone.
  * Cases are built (deterministically) into .cache/eval/ and reused.
  */
 import { beforeAll, expect, it } from 'vitest';
@@ -30,10 +33,14 @@ describeShared('alignment evaluation, CI subset', () => {
     if (p.length) console.log(p.join('\n'));
   });
 
-  it('has a perturbed synthetic case with a skipped summary and a real-speech case', () => {
+  it('has a skipped summary, a held-out voice, a real-speech cut and a real-speech lead-in, in ≤ ~4 min of audio', async () => {
     expect(cases.length).toBeGreaterThanOrEqual(3);
-    expect(cases.some((c) => c.real)).toBe(true);
-    expect([...runs.values()].some((r) => r.score.skippedTotal > 0)).toBe(true);
+    const all = [...runs.values()];
+    expect(all.some((r) => r.score.skippedTotal > 0)).toBe(true);
+    expect(all.some((r) => r.split === 'heldout' && !r.real)).toBe(true);
+    expect(all.some((r) => r.real && r.score.ending?.partial)).toBe(true);
+    expect(all.some((r) => r.real && r.score.leadIn?.expected === true)).toBe(true);
+    expect(all.reduce((a, r) => a + r.durationSeconds, 0)).toBeLessThan(4.5 * 60);
   });
 
   for (const c of cases) {
@@ -48,6 +55,14 @@ describeShared('alignment evaluation, CI subset', () => {
       expect(r.score.orderOk).toBe(true);
     });
 
+    it(`${c.name}: lead-in reported iff ≥ 3 s (never under 1.5 s); a partial recording's ending and the sections after it`, () => {
+      const r = runs.get(c.name)!;
+      const l = r.score.leadIn!;
+      expect(l.right, `truth lead-in ${fmt(l.truthSeconds, 1)} s, reported ${JSON.stringify(r.leadIn)}`).toBe(true);
+      const e = r.score.ending!;
+      expect(e.right, `truth ending ${e.truthSectionId ?? 'none'}, reported ${JSON.stringify(r.ending)}; not after-end: ${e.wrongAfterEnd.join(', ')}`).toBe(true);
+    });
+
     it(`${c.name}: boundary errors within the targets`, () => {
       const s = runs.get(c.name)!.score.summary;
       const where = `${c.name}: median ${fmt(s.median)} p95 ${fmt(s.p95)} max ${fmt(s.max)}`;
@@ -58,13 +73,12 @@ describeShared('alignment evaluation, CI subset', () => {
     });
   }
 
-  it('pooled over the subset, and over its real speech alone: PASS', () => {
+  it('pooled over the subset, over its held-out cases and over its real speech alone: PASS', () => {
     const all = [...runs.values()];
-    const real = all.filter((r) => r.real);
     const v = verdict(all.map((r) => r.score));
-    const vr = verdict(real.map((r) => r.score));
     const s = summarize(all.flatMap((r) => r.score.errors));
     expect(v.failures, `pooled median ${fmt(s.median)} p95 ${fmt(s.p95)} max ${fmt(s.max)}`).toEqual([]);
-    expect(vr.failures).toEqual([]);
+    expect(verdict(all.filter((r) => r.real).map((r) => r.score)).failures, 'real speech').toEqual([]);
+    expect(verdict(all.filter((r) => r.split === 'heldout').map((r) => r.score)).failures, 'held-out').toEqual([]);
   });
 });

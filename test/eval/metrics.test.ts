@@ -1,6 +1,7 @@
-/** The evaluation's scoring: the pause rule, quantiles, misses, skipped sections, order. */
+/** The evaluation's scoring: the pause rule, quantiles, misses, skipped sections, order, lead-ins, endings, the per-split summary. */
 import { describe, expect, it } from 'vitest';
-import { boundaryError, quantile, scoreCase, summarize, TARGETS, verdict, type TruthLike } from '../../src/eval/metrics.js';
+import { boundaryError, quantile, scoreCase, scoreEnding, scoreLeadIn, summarize, TARGETS, verdict, type ReportedLike, type TruthLike } from '../../src/eval/metrics.js';
+import { overall, type CaseRun } from '../../src/eval/run.js';
 
 describe('boundaryError (a mark inside the pause before the first word counts as 0)', () => {
   const t = { pauseStartSeconds: 10, startSeconds: 11.5 };
@@ -135,5 +136,108 @@ describe('verdict', () => {
     expect(verdict([withErrors([0, 0]), withErrors([0.05])]).pass).toBe(true);
     expect(verdict([withErrors([0, 0]), withErrors([3])]).pass).toBe(false);
     expect(verdict([]).pass).toBe(false);
+  });
+});
+
+describe('lead-in', () => {
+  const lead = (seconds: number) => ({ startSeconds: 1, endSeconds: 1 + seconds });
+  it('one of ≥ 3 s must be reported', () => {
+    expect(scoreLeadIn(lead(3), { startSeconds: 1.1, endSeconds: 3.9 })).toMatchObject({ expected: true, reported: true, right: true });
+    expect(scoreLeadIn(lead(3), null)).toMatchObject({ expected: true, reported: false, right: false });
+    expect(scoreLeadIn(lead(25), undefined).right).toBe(false);
+  });
+  it('one under 1.5 s (or none) must not be', () => {
+    expect(scoreLeadIn(lead(1.49), null)).toMatchObject({ expected: false, right: true });
+    expect(scoreLeadIn(lead(1.49), { startSeconds: 1, endSeconds: 2.4 })).toMatchObject({ expected: false, right: false });
+    expect(scoreLeadIn(null, { startSeconds: 0.5, endSeconds: 4 }).right).toBe(false);
+    expect(scoreLeadIn(null, null)).toMatchObject({ truthSeconds: 0, expected: false, right: true });
+  });
+  it('between 1.5 and 3 s either answer is fine', () => {
+    expect(scoreLeadIn(lead(1.5), null)).toMatchObject({ expected: undefined, right: true });
+    expect(scoreLeadIn(lead(2.9), { startSeconds: 1, endSeconds: 3.8 })).toMatchObject({ expected: undefined, right: true, endError: expect.closeTo(-0.1, 9) });
+  });
+});
+
+describe('ending (partial recordings)', () => {
+  const truth: TruthLike[] = [
+    { id: 'a', kind: 'summary', present: true, status: 'read', pauseStartSeconds: 0, startSeconds: 1 },
+    { id: 'b', kind: 'summary', present: true, status: 'read', pauseStartSeconds: 20, startSeconds: 21 },
+    { id: 'c', kind: 'summary', present: false, status: 'after-end' },
+    { id: 'd', kind: 'summary', present: false, status: 'after-end' },
+  ];
+  const rep = (c: string, d: string): ReportedLike[] => [
+    { id: 'a', startSeconds: 1, skipped: false, status: 'read' },
+    { id: 'b', startSeconds: 21, skipped: false, status: 'read' },
+    { id: 'c', startSeconds: 40, skipped: true, status: c },
+    { id: 'd', startSeconds: 40, skipped: true, status: d },
+  ];
+  const partial = { sectionId: 'b', cutSeconds: 40 };
+
+  it('right: the section in progress named, every later one after-end', () => {
+    expect(scoreEnding(partial, truth, { sectionId: 'b', notInRecording: ['c', 'd'] }, rep('after-end', 'after-end'))).toMatchObject({ partial: true, right: true, wrongAfterEnd: [] });
+  });
+  it('wrong: another section named, no ending, or a later section called not-read', () => {
+    expect(scoreEnding(partial, truth, { sectionId: 'a' }, rep('after-end', 'after-end')).right).toBe(false);
+    expect(scoreEnding(partial, truth, null, rep('after-end', 'after-end')).right).toBe(false);
+    const e = scoreEnding(partial, truth, { sectionId: 'b' }, rep('not-read', 'after-end'));
+    expect(e).toMatchObject({ right: false, wrongAfterEnd: ['c'] });
+  });
+  it('a complete recording must have no ending', () => {
+    expect(scoreEnding(null, truth, null, rep('not-read', 'not-read'))).toMatchObject({ partial: false, right: true });
+    expect(scoreEnding(null, truth, { sectionId: 'b' }, rep('not-read', 'not-read'))).toMatchObject({ partial: false, right: false, reportedSectionId: 'b' });
+  });
+  it('after-end sections reported skipped count as skips reported, and the verdict fails on a wrong ending or lead-in', () => {
+    const good = scoreCase(truth, rep('after-end', 'after-end'), { truth: { leadIn: null, ending: partial }, reported: { leadIn: null, ending: { sectionId: 'b' } } });
+    expect(good.skippedTotal).toBe(2);
+    expect(good.skippedCorrect).toBe(2);
+    expect(good.misses).toBe(0);
+    expect(verdict([good]).pass).toBe(true);
+    const badEnd = scoreCase(truth, rep('not-read', 'after-end'), { truth: { leadIn: null, ending: partial }, reported: { leadIn: null, ending: { sectionId: 'b' } } });
+    expect(verdict([badEnd]).failures.join()).toMatch(/ending/);
+    const badLead = scoreCase(truth, rep('after-end', 'after-end'), { truth: { leadIn: { startSeconds: 0, endSeconds: 0.5 }, ending: partial }, reported: { leadIn: { startSeconds: 0, endSeconds: 0.6 }, ending: { sectionId: 'b' } } });
+    expect(verdict([badLead]).failures.join()).toMatch(/lead-in/);
+    // an after-end section given a chapter is a false chapter
+    const kept = scoreCase(truth, [...rep('after-end', 'after-end').slice(0, 3), { id: 'd', startSeconds: 45, skipped: false, status: 'read' }]);
+    expect(kept.falseChapters).toBe(1);
+  });
+});
+
+describe('overall: ALL / TUNE / HELD-OUT / REAL SPEECH and the gap', () => {
+  const truthOf = (n: number): TruthLike[] =>
+    Array.from({ length: n }, (_, k) => ({ id: `s${k}`, kind: 'summary', present: true, status: 'read', pauseStartSeconds: 10 * k, startSeconds: 10 * k + 1 }));
+  const run = (name: string, split: 'tune' | 'heldout', real: boolean, errors: number[]): CaseRun => {
+    const reported = errors.map((e, k) => ({ id: `s${k}`, startSeconds: 10 * k + 1 + e, skipped: false, status: 'read' }));
+    return {
+      name,
+      split,
+      real,
+      voice: 'v',
+      durationSeconds: 60,
+      sections: errors.length,
+      wallSeconds: 1,
+      reported,
+      score: scoreCase(truthOf(errors.length), reported, { truth: { leadIn: null, ending: null }, reported: { leadIn: null, ending: null } }),
+    };
+  };
+
+  it('every part must pass on its own; a held-out p95 well above the tune one is a gap problem', () => {
+    const o = overall([run('t1', 'tune', false, [0, 0, 0, 0]), run('t2', 'tune', true, [0, 0.05]), run('h1', 'heldout', false, [0, 0.6, 0.6]), run('h2', 'heldout', true, [0])]);
+    expect(o.parts.map((p) => p.label)).toEqual(['ALL', 'TUNE', 'HELD-OUT', 'REAL SPEECH']);
+    const by = new Map(o.parts.map((p) => [p.label, p]));
+    expect(by.get('TUNE')!.verdict.pass).toBe(true);
+    expect(by.get('HELD-OUT')!.verdict.pass).toBe(false);
+    expect(by.get('REAL SPEECH')!.verdict.pass).toBe(true);
+    expect(by.get('HELD-OUT')!.n).toBe(4);
+    expect(o.pass).toBe(false);
+    expect(o.gapProblem).toBe(true);
+    expect(o.lines.join('\n')).toMatch(/GAP tune → held-out: .*PROBLEM/);
+    expect(o.lines[0]).toMatch(/^ALL .* lead-ins right 4\/4, endings right 0\/0 → FAIL/);
+  });
+
+  it('no gap and PASS when held-out is as good as tune', () => {
+    const o = overall([run('t1', 'tune', false, [0, 0.05]), run('h1', 'heldout', true, [0, 0.02])]);
+    expect(o.gapProblem).toBe(false);
+    expect(o.pass).toBe(true);
+    expect(o.lines.join('\n')).toMatch(/no gap/);
   });
 });
