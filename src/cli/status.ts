@@ -100,6 +100,7 @@ export function formatStatus(report: StatusReport, cwd = process.cwd()): string 
       ]);
     }
     lines.push(...table(rows));
+    for (const s of report.issues) for (const w of s.warnings) lines.push(`warning #${s.number}: ${w}`);
   }
 
   lines.push('');

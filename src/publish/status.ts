@@ -16,10 +16,10 @@ import type { LoadedConfig } from '../config.js';
 import { episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { renderFeed } from '../feed/render.js';
+import { feedEpisodes, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
 import { sha256File } from '../hash.js';
-import { listIssueFiles, listRecordings } from '../intake/files.js';
+import { listIssueFiles, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { recordingIssueNumber } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue, type Issue } from '../newsletter/index.js';
@@ -27,7 +27,8 @@ import { FEED_KEY } from '../store/keys.js';
 import { readManifest, type Manifest, type ManifestEpisode } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
-import { buildState, readBuildReport } from './pipeline.js';
+import { isApproved } from './ledger.js';
+import { buildState, readBuildReport, reviewReason } from './pipeline.js';
 
 export type IssueState =
   /** Issue text only: nothing recorded, built or published. */
@@ -44,7 +45,11 @@ export type IssueState =
   /** Published; the local build is missing or outdated, so publish rebuilds first. */
   | 'published, build outdated'
   /** Published, but the store lacks objects the manifest references (or holds them with another size). */
-  | 'published, objects missing';
+  | 'published, objects missing'
+  /** In the manifest, but feed.xml does not list it (a publish cut off before the feed): publish rewrites the feed. */
+  | 'in the manifest, not in the feed'
+  /** Built and current, but it waits for `letterpod approve` (review.required). */
+  | 'held for review';
 
 export interface IssueStatus {
   number: number;
@@ -71,6 +76,12 @@ export interface IssueStatus {
   };
   /** What differs between the local build and the published episode: audio, chapters, transcripts, title, url, notes. */
   differs: string[];
+  /** The build's warnings (not-read summaries, a partial reading, low-confidence chapters, …). */
+  warnings: string[];
+  /** Whether the feed lists this episode (undefined: not published, or no feed to read). */
+  inFeed?: boolean;
+  /** Why it waits for review, when it does. */
+  review?: string;
   /** Objects of this episode the manifest references that the store lacks, with the problem. */
   missing: string[];
   state: IssueState;
@@ -99,6 +110,8 @@ export interface RemoteStatus {
   feed: 'current' | 'stale' | 'missing' | 'unknown';
   /** Referenced objects the store lacks or holds with another size. */
   missing: { key: string; problem: string }[];
+  /** GUIDs of the items feed.xml lists: "published" means listed there. */
+  feedGuids?: string[];
 }
 
 export interface StatusReport {
@@ -208,6 +221,7 @@ async function remoteStatus(config: LoadedConfig, store: ObjectStore): Promise<{
       else if (bytes !== ref.bytes) remote.missing.push({ key: ref.key, problem: `${label}: ${bytes} bytes, the manifest says ${ref.bytes}` });
     }
     const feed = await store.get(FEED_KEY);
+    if (feed) remote.feedGuids = [...feed.body.toString('utf8').matchAll(/<guid\b[^>]*>([^<]*)<\/guid>/g)].map((m) => m[1]!.trim());
     if (!feed) remote.feed = 'missing';
     else remote.feed = feed.body.equals(Buffer.from(renderFeed(config, manifest), 'utf8')) ? 'current' : 'stale';
     return { remote, manifest };
@@ -220,6 +234,12 @@ async function remoteStatus(config: LoadedConfig, store: ObjectStore): Promise<{
 
 function summarize(s: Omit<IssueStatus, 'state' | 'next'>): { state: IssueState; next: string } {
   const hasRecording = s.recording !== undefined;
+  if (s.published && s.inFeed === false) {
+    return { state: 'in the manifest, not in the feed', next: hasRecording ? 'rewrite feed.xml (a publish was cut off before it)' : 'rewrite feed.xml: run publish' };
+  }
+  if (s.review && s.build.state === 'current' && (!s.published || s.differs.includes('audio'))) {
+    return { state: 'held for review', next: `nothing until approved: letterpod approve ${s.number} (${s.review})` };
+  }
   if (s.published) {
     if (!hasRecording) {
       if (s.missing.length) return { state: 'published, objects missing', next: 'nothing: publish re-uploads them only with the recording in recordings/' };
@@ -297,6 +317,8 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     recordings.push({ path, issue: match.number, by: match.by });
   }
 
+  for (const path of await listUnsupported(config.resolved.recordings)) recordings.push({ path, problem: unsupportedReason(basename(path)) });
+
   const { remote, manifest } = await remoteStatus(config, store);
   const publishedByNumber = new Map((manifest?.episodes ?? []).map((e) => [e.number, e]));
   const missingByNumber = new Map<number, string[]>();
@@ -307,6 +329,8 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     }
   }
 
+  // the episodes the feed should list (itemLimit keeps only the newest)
+  const feedListed = new Set(manifest ? feedEpisodes(config, manifest).map((e) => e.number) : []);
   const numbers = [...new Set([...issues.keys(), ...publishedByNumber.keys()])].sort((a, b) => a - b);
   const out: IssueStatus[] = [];
   for (const number of numbers) {
@@ -349,7 +373,13 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
         : {}),
       differs: published && report ? await buildDiffers(report, published) : [],
       missing: missingByNumber.get(number) ?? [],
+      warnings: report?.warnings ?? [],
+      ...(published && remote.feedGuids && feedListed.has(number) ? { inFeed: remote.feedGuids.includes(published.guid) } : {}),
     };
+    if (report && build.state === 'current') {
+      const why = reviewReason(config, report);
+      if (why && !(await isApproved(config.root, number, report.source.sha256, report.source.issueSha256))) base.review = why;
+    }
     out.push({ ...base, ...summarize(base) });
   }
 

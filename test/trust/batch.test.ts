@@ -141,7 +141,7 @@ describe('name and content must agree; review holds until approved', () => {
     expect(lines(held)[0]).toMatch(/^letterpod: held: recordings\/an-101\.wav \(#101\): #101 waits for review \(review\.required is "always"\)\. Listen to .*an-101\.mp3 .*letterpod approve 101$/);
     const status = await letterpod(['status', '--json'], dir);
     const issue101 = (JSON.parse(status.stdout) as { issues: { number: number; state: string; warnings?: string[] }[] }).issues.find((i) => i.number === 101);
-    expect(issue101?.state).toBe('built, not published');
+    expect(issue101?.state).toBe('held for review');
     const ok = await letterpod(['approve', '101'], dir);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^approved #101: recordings\/an-101\.wav/);
