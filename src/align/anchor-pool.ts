@@ -21,6 +21,10 @@ export interface AnchorTask {
   to: number;
   sectionEnd: number;
   separation: number;
+  /** Candidates returned (best first; default 4). */
+  max?: number;
+  /** Skip the re-read check (the caller looks for earlier attempts itself). */
+  noReread?: boolean;
 }
 
 export interface AnchorResult {
@@ -47,7 +51,7 @@ export function runAnchor(d: AnchorData, t: AnchorTask): AnchorResult {
     background: r.background,
     best: r.best,
     cells: r.cells,
-    found: candidates(r, t.separation, 4).map((c) => ({ frame: c.frame, goodness: c.goodness })),
+    found: candidates(t.noReread ? { ...r, rec: undefined } : r, t.separation, t.max ?? 4).map((c) => ({ frame: c.frame, goodness: c.goodness })),
   };
 }
 

@@ -58,8 +58,9 @@ export function measureCoverage(x: CoverageInput): Coverage {
   const refLen = x.refSpeech.end - x.refSpeech.start;
   const recLen = x.recSpeech.end - x.recSpeech.start;
   // a short text or recording: nothing to measure the pace on, and little to get wrong
-  const head = Math.min(x.headSeconds, 0.5 * refLen);
-  if (head < 20 || recLen < 20) return whole;
+  // the excerpt must fit in the recording even when it is read twice as slowly as the reference
+  const head = Math.min(x.headSeconds, 0.5 * refLen, 0.45 * recLen);
+  if (head < 8) return whole;
   const i0 = Math.floor(x.refSpeech.start / hop);
   const i1 = Math.min(x.ref.frames, i0 + Math.round(head / hop));
   const iHand = Math.max(i0, i1 - Math.round(CONTINUATION_OVERLAP_SECONDS / hop));

@@ -20,7 +20,8 @@
  * text heard anywhere between its neighbours, it is not read; after the last read section
  * that means the recording ends there (`after-end`). A false "not read" is worse than a
  * missed one, so a section whose text is heard very clearly (twice the ratio) is kept
- * even when the room looks short (a neighbour misplaced by a long ad-lib, a fast reader).
+ * with half the room (a neighbour misplaced by a long ad-lib, a fast reader), and the
+ * section a partial recording stops in is kept when its opening is heard.
  */
 import type { AlignParams } from './params.js';
 import type { SectionCandidate } from './place.js';
@@ -36,6 +37,9 @@ export interface PartEvidence {
   /** Which part (for diagnostics). */
   part: 'opening' | 'middle' | 'end' | 'none';
   goodness: number;
+  /** The opening's own peak ratio and start (a partial recording may hold only the opening). */
+  openingRatio: number;
+  openingStartSeconds: number;
 }
 
 export interface DecideInput {
@@ -96,10 +100,13 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
     for (let q = k; q < n; q++) {
       const need = Math.max(1e-6, x.expectedSpeech[q]);
       const lower = Math.max(from, last);
-      const ev = to - lower > 1 ? await x.hear(q, lower, to) : { ratio: 0, startSeconds: NaN, part: 'none' as const, goodness: 0 };
+      const ev: PartEvidence = to - lower > 1 ? await x.hear(q, lower, to) : { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0, openingRatio: 0, openingStartSeconds: NaN };
       const room = avail / need;
       const heard = ev.ratio >= P.partMatchRatio;
-      const keep = (heard && room >= P.notReadMaxRoom) || ev.ratio >= 2 * P.partMatchRatio;
+      // the section being read when a recording stops: its opening is heard, its room is
+      // whatever was recorded of it
+      const inProgress = n === K && q === k && ev.openingRatio >= P.partMatchRatio;
+      const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (ev.ratio >= 2 * P.partMatchRatio && room >= 0.5 * P.notReadMaxRoom);
       if (!keep) {
         choice[q] = -1;
         status[q] = n < K ? 'not-read' : 'after-end';
@@ -110,7 +117,8 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       const c = choice[q];
       const inWindow = c >= 0 && at(q) >= lower - 0.5 && at(q) < to;
       if (!inWindow) {
-        const est = Number.isFinite(ev.startSeconds) ? Math.min(to - 0.5, Math.max(lower, ev.startSeconds)) : lower;
+        const from = inProgress && !(room >= P.notReadMaxRoom) ? ev.openingStartSeconds : ev.startSeconds;
+        const est = Number.isFinite(from) ? Math.min(to - 0.5, Math.max(lower, from)) : lower;
         x.cands[q].push({ seconds: est, goodness: ev.goodness });
         choice[q] = x.cands[q].length - 1;
       }

@@ -26,9 +26,10 @@ import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
+import { slide } from './anchor.js';
 import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
-import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
+import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions, type FeatureVectors } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference } from '../speech/reference.js';
@@ -371,26 +372,39 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const parts: ['opening' | 'middle' | 'end', number][] = [['opening', iMark]];
     if (iEnd - iMark >= 3 * partRows) parts.push(['middle', Math.round((iMark + iEnd - partRows) / 2)]);
     if (iEnd - iMark >= 2 * partRows) parts.push(['end', iEnd - partRows]);
-    let best: PartEvidence = { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0 };
+    let best: PartEvidence = { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0, openingRatio: 0, openingStartSeconds: NaN };
+    let openingRatio = 0;
+    let openingStartSeconds = NaN;
+    const from = Math.floor(fromS / hop);
+    const to = Math.ceil(toS / hop);
+    // the statistics need room: a short window is widened for the other positions, but
+    // only a position inside it counts as heard
+    const minSpan = Math.round(P.hearMinSeconds / hop);
+    const grow = Math.max(0, Math.ceil((minSpan - (to - from)) / 2));
+    const sFrom = Math.max(0, from - grow);
+    const sTo = Math.min(recV.frames, to + grow);
     for (const [part, i0] of parts) {
       const i1 = Math.min(iEnd, i0 + partRows);
-      const from = Math.floor(fromS / hop);
-      const to = Math.ceil(toS / hop);
       if (to - from < 3 || i1 <= i0) continue;
-      const r = await anchors.run({ start: i0, mark: i0, end: i1, from, to, sectionEnd: i1, separation: sep }).catch(async (e: unknown) => {
+      const r = await anchors.run({ start: i0, mark: i0, end: i1, from: sFrom, to: sTo, sectionEnd: i1, separation: sep, max: 8 }).catch(async (e: unknown) => {
         await anchors.close();
         throw e;
       });
       localCells += r.cells;
-      if (!r.found.length || !(r.found[0].goodness > 0)) continue;
-      const others = r.found.slice(1).map((c) => Math.max(0, c.goodness));
+      const inside = r.found.findIndex((c) => c.frame >= from && c.frame < to);
+      if (inside < 0 || !(r.found[inside].goodness > 0)) continue;
+      const hit = r.found[inside];
+      const others = r.found.filter((_, x) => x !== inside).map((c) => Math.max(0, c.goodness));
       const floor = Math.max(1e-3, P.partFloor * typicalGoodness);
-      const ratio = r.found[0].goodness / Math.max(floor, others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0);
-      if (ratio > best.ratio) {
-        best = { ratio, part, goodness: r.found[0].goodness, startSeconds: r.found[0].frame * hop - (i0 - iMark) * hop * coverage.pace };
+      const ratio = hit.goodness / Math.max(floor, others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0);
+      const startSeconds = hit.frame * hop - (i0 - iMark) * hop * coverage.pace;
+      if (part === 'opening') {
+        openingRatio = ratio;
+        openingStartSeconds = startSeconds;
       }
+      if (ratio > best.ratio) best = { ratio, part, goodness: hit.goodness, startSeconds, openingRatio: 0, openingStartSeconds: NaN };
     }
-    return best;
+    return { ...best, openingRatio, openingStartSeconds };
   };
   const decision = await decideSections({
     cands,
@@ -404,6 +418,50 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     hear,
     params: P,
   });
+  // 7. a section's first words said more than once (a stumble, a restart): the section
+  // starts at the first attempt — found as an earlier position where its first words match
+  // about as well as where its opening matched best (a ratio within this recording and this
+  // voice, not a level)
+  const refineRows = Math.round(P.restartSeconds / hop);
+  const restartInfo: Record<number, unknown> = {};
+  let prevRead = -1;
+  for (let k = 0; k < K; k++) {
+    const c = decision.choice[k];
+    if (decision.status[k] !== 'read' || c < 0) continue;
+    const t = cands[k][c].seconds;
+    // never inside the previous section: after at least most of its expected speech
+    const prevStart = prevRead >= 0 ? cands[prevRead][decision.choice[prevRead]].seconds : 0;
+    const lower = prevRead >= 0 ? prevStart + Math.max(minGap(prevRead), P.restartAfterFraction * refSpeech[prevRead] * rate) : 0;
+    prevRead = k;
+    const from = Math.max(Math.floor(lower / hop), Math.round((t - P.restartBackSeconds) / hop));
+    const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
+    if (to - from < Math.round(2 / hop)) continue;
+    const iMark = Math.round(ref.sectionStarts[k] / hop);
+    // only the section's own words (a heading is shorter than the excerpt)
+    const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
+    const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
+    if (iEnd - iMark < Math.round(1.5 / hop)) continue;
+    const r = await anchors
+      .run({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true })
+      .catch(async (e: unknown) => {
+        await anchors.close();
+        throw e;
+      });
+    localCells += r.cells;
+    restartInfo[k] = { t, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
+    const here = r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), -Infinity);
+    if (!(here > 0)) continue;
+    // the best earlier position, as good as the mark's and clearly the best before it
+    const before = r.found.filter((f) => f.frame * hop < t - 0.8).sort((a, b) => b.goodness - a.goodness);
+    const earlier = before[0];
+    if (!earlier || earlier.goodness < P.restartRatio * here || earlier.goodness < P.restartPeak * Math.max(0, before[1]?.goodness ?? 0)) continue;
+    // …and the narrator's own voice agrees: the recording there sounds like the recording at
+    // the mark (the same words said twice), which shared words in an ad-lib or lead-in do not
+    if (!sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.round(P.restartSeconds / hop), P.restartSameRatio)) continue;
+    cands[k].push({ seconds: earlier.frame * hop, goodness: cands[k][c].goodness });
+    decision.choice[k] = cands[k].length - 1;
+    decision.reasons[k] += `; restarted: first attempt at ${(earlier.frame * hop).toFixed(2)} s`;
+  }
   await anchors.close();
   const tLocal = performance.now();
   const placed = placeSections({
@@ -453,6 +511,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     skipGoodness,
     coverage,
     decision: decision.reasons,
+    restart: restartInfo,
     path: { coarse: path1.meanCost, medium: path2.meanCost, unrelated1, unrelated2 },
     ms: { decode: tDecode - t0, synth: tSynth - t0, global: tGlobal - tFeatures, local: tLocal - tGlobal, place: performance.now() - tLocal },
     cells: { coarse: path1.cells, medium: path2.cells, local: localCells },
@@ -480,6 +539,21 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       wallMs: Math.round(performance.now() - t0),
     },
   };
+}
+
+/**
+ * Whether the recording at `frame` (its next `length` frames) is said again near `earlier`:
+ * the best position of that stretch within ±5 s of `earlier` lies within 0.5 s of it and
+ * costs at most `ratio` × the search's no-match level. One voice against itself.
+ */
+function sameWords(rec: FeatureVectors, recPause: Uint8Array, frame: number, earlier: number, length: number, ratio: number): boolean {
+  const hop = rec.hopSeconds;
+  if (frame + length > rec.frames) return false;
+  const r = slide(rec, frame, frame, frame + length, rec, earlier - Math.round(5 / hop), Math.min(frame, earlier + Math.round(5 / hop) + length), { recPause, refPause: recPause });
+  let bx = -1;
+  for (let x = 0; x < r.byMark.length; x++) if (Number.isFinite(r.byMark[x]) && (bx < 0 || r.byMark[x] < r.byMark[bx])) bx = x;
+  if (bx < 0) return false;
+  return Math.abs(r.j0 + bx - earlier) * hop <= 0.5 && r.byMark[bx] <= ratio * r.background;
 }
 
 /** 1 for frames inside a pause. */

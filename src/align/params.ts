@@ -47,11 +47,27 @@ export interface AlignParams {
    */
   partMatchRatio: number;
   partSeconds: number;
+  /** A window shorter than this (s) is widened for the statistics of hearing a part. */
+  hearMinSeconds: number;
   /**
    * A section whose opening matches at least this well (× the typical goodness) in order is
    * read without further question; a weaker one is judged by room and by hearing its parts.
    */
   trustAbove: number;
+  /**
+   * Restarts: the section's first restartSeconds of reference, searched up to
+   * restartBackSeconds before its mark; an earlier position matching at least restartRatio
+   * as well as the mark's is the first attempt (the section starts there).
+   */
+  restartSeconds: number;
+  restartBackSeconds: number;
+  restartRatio: number;
+  /** …and at least this many times as good as the next best earlier position. */
+  restartPeak: number;
+  /** …and after this fraction of the previous section's expected speech. */
+  restartAfterFraction: number;
+  /** …and the recording there matches the recording at the mark at ≤ this × the no-match level (the same voice). */
+  restartSameRatio: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -89,8 +105,15 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   researchMax: 600,
   trustAbove: 0.65,
   notReadMaxRoom: 0.35,
+  restartSeconds: 2.5,
+  restartBackSeconds: 8,
+  restartRatio: 0.7,
+  restartPeak: 1.5,
+  restartAfterFraction: 0.75,
+  restartSameRatio: 0.65,
   partMatchRatio: 2,
   partSeconds: 6,
+  hearMinSeconds: 40,
   uncertainBelow: 0.5,
   partFloor: 0.1,
   minWordsPerMinute: 100,

@@ -1,0 +1,96 @@
+/**
+ * decide.ts: read, not read, or after the end — on hand-made candidates and evidence, so
+ * each rule is seen to bite: strong openings are never questioned; a weak one is kept when
+ * its text is heard and there is room for it, not read when nothing of it is heard or when
+ * there is no room; very clear evidence overrides a short room; sections after the last
+ * read one are "after the end", and become "not read" when a later one is read.
+ */
+import { describe, expect, it } from 'vitest';
+import { decideSections, type DecideInput, type PartEvidence } from '../../src/align/decide.js';
+import { alignParams } from '../../src/align/params.js';
+import type { SectionCandidate } from '../../src/align/place.js';
+
+const P = alignParams();
+const G = 0.1; // typical goodness
+const strong = (seconds: number): SectionCandidate => ({ seconds, goodness: G });
+const weak = (seconds: number): SectionCandidate => ({ seconds, goodness: 0.3 * G });
+
+/** Speech everywhere (no pauses): speech between a and b is b − a. */
+function input(cands: SectionCandidate[][], choice: number[], expected: number[], heard: Record<number, PartEvidence>, duration = 400): DecideInput & { asked: number[] } {
+  const asked: number[] = [];
+  return {
+    asked,
+    cands,
+    choice,
+    typicalGoodness: G,
+    expectedSpeech: expected,
+    minGap: (k) => 0.4 * expected[k],
+    speechBetween: (a, b) => Math.max(0, b - a),
+    speechEndSeconds: duration,
+    durationSeconds: duration,
+    hear: async (k) => {
+      asked.push(k);
+      return heard[k] ?? { ratio: 1.1, startSeconds: NaN, part: 'none', goodness: 0.02, openingRatio: 1.1, openingStartSeconds: NaN };
+    },
+    params: P,
+  };
+}
+
+const heard = (startSeconds: number, ratio = 3): PartEvidence => ({ ratio, startSeconds, part: 'middle', goodness: 0.04, openingRatio: 1.2, openingStartSeconds: NaN });
+
+describe('decideSections', () => {
+  it('never questions a section whose opening matched clearly', async () => {
+    const x = input([[strong(0)], [strong(60)], [strong(120)]], [0, 0, 0], [60, 60, 60], {});
+    const d = await decideSections(x);
+    expect(d.status).toEqual(['read', 'read', 'read']);
+    expect(x.asked).toEqual([]);
+    expect(d.uncertain).toEqual([false, false, false]);
+  });
+
+  it('keeps a weakly matched section whose text is heard where there is room for it, flagged uncertain', async () => {
+    const x = input([[strong(0)], [weak(61)], [strong(120)]], [0, 0, 0], [60, 60, 60], { 1: heard(60.5) });
+    const d = await decideSections(x);
+    expect(d.status).toEqual(['read', 'read', 'read']);
+    expect(d.uncertain[1]).toBe(true);
+    expect(x.cands[1][d.choice[1]].seconds).toBe(61);
+  });
+
+  it('declares not read a section with room but no part of its text heard (a foreign reading in its place)', async () => {
+    const x = input([[strong(0)], [weak(80)], [strong(130)]], [0, 0, 0], [50, 50, 50], {});
+    const d = await decideSections(x);
+    expect(d.status).toEqual(['read', 'not-read', 'read']);
+    expect(d.choice[1]).toBe(-1);
+    expect(d.reasons[1]).toMatch(/no part of its text heard/);
+  });
+
+  it('declares not read a section that has no room, even when a part seems heard', async () => {
+    // s1 ends where s3 starts: s2 (60 s of speech) cannot fit in the 5 s left
+    const x = input([[strong(0)], [weak(62)], [strong(65)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2.5) });
+    const d = await decideSections(x);
+    expect(d.status[1]).toBe('not-read');
+    expect(d.reasons[1]).toMatch(/no room/);
+  });
+
+  it('keeps a section heard very clearly even when the room looks short (a false "not read" is worse)', async () => {
+    const x = input([[strong(0)], [weak(62)], [strong(65)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
+    const d = await decideSections(x);
+    expect(d.status[1]).toBe('read');
+  });
+
+  it('places a kept section where its heard part puts it when its opening candidate is out of the window', async () => {
+    const x = input([[strong(0)], [weak(300)], [strong(120)]], [0, -1, 0], [50, 50, 50], { 1: heard(58) });
+    const d = await decideSections(x);
+    expect(d.status[1]).toBe('read');
+    expect(x.cands[1][d.choice[1]].seconds).toBe(58);
+  });
+
+  it('sections after the last read one are after the end of the recording; they turn "not read" when a later one is read', async () => {
+    const cut = input([[strong(0)], [strong(60)], [weak(100)], [weak(104)]], [0, 0, 0, 0], [60, 60, 60, 60], {}, 105);
+    const d = await decideSections(cut);
+    expect(d.status).toEqual(['read', 'read', 'after-end', 'after-end']);
+
+    const skipped = input([[strong(0)], [strong(60)], [weak(100)], [weak(124)]], [0, 0, 0, 0], [60, 60, 30, 60], { 3: heard(122) }, 200);
+    const e = await decideSections(skipped);
+    expect(e.status).toEqual(['read', 'read', 'not-read', 'read']);
+  });
+});
