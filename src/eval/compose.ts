@@ -8,7 +8,13 @@
  *   startSeconds       the section's first word
  *
  * A chapter mark anywhere in [pauseStartSeconds, startSeconds] is exactly right (see
- * metrics.ts). A section of the text that no segment reads is *skipped* (no truth start).
+ * metrics.ts). A section of the text that no segment reads is *skipped* (no truth start,
+ * status not-read). The recording as a whole: `leadIn` = unscripted speech before the
+ * first read section (its first word to that section's pauseStart), and for a script with
+ * a `cut` (a partial recording, stopped mid-section with no fade) `ending` = the section in
+ * progress and where the audio stops; the sections after it in the text are after-end.
+ * TTS parts: flite, espeak-ng or festival (text2wave); real parts: a whole reading or a
+ * span of it (fragment spans from fragments.ts).
  *
  * Post-effects, in this order: whole-file tempo (ffmpeg atempo; truth times scaled by
  * 1/tempo — measured: atempo's overlap-add lets an onset's energy appear up to ~25 ms
