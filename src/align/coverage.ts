@@ -4,8 +4,9 @@
  * audio there is (a recording cut after 4 of 9 summaries then had every mark wrong).
  *
  * The reference's first `headSeconds` of speech are slid over the recording's first
- * minutes (a lead-in of up to `leadSeconds` allowed; the local step pattern follows any
- * tempo from as fast as the reference to twice as slow). Where the best match puts the
+ * minutes (a lead-in of up to `leadSeconds` allowed), stretched by a few tempo factors
+ * (the reference was synthesized at the pace the whole text would need, which a partial
+ * recording does not have); the local step pattern follows the rest. Where the best match puts the
  * excerpt's first and last rows gives the narrator's pace (recording seconds per
  * reference second) without assuming where the reading ends; the whole text at that pace
  * tells whether the recording stops early. Timing evidence, not a similarity threshold:
@@ -43,6 +44,22 @@ export interface CoverageInput {
   partialFactor: number;
   /** A head match weaker than this (goodness) is not trusted. */
   minGoodness: number;
+  /** Tempo factors tried (recording seconds per reference second). */
+  stretch: readonly number[];
+}
+
+/** Reference rows [i0, i1) resampled to `factor` × as many frames (nearest row), with their pause flags. */
+function stretched(ref: FeatureVectors, pause: Uint8Array, i0: number, i1: number, factor: number): { v: FeatureVectors; pause: Uint8Array } {
+  const D = ref.dims;
+  const n = Math.max(1, Math.round((i1 - i0) * factor));
+  const data = new Float32Array(n * D);
+  const p = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = Math.min(i1 - 1, i0 + Math.floor(k / factor));
+    data.set(ref.data.subarray(i * D, (i + 1) * D), k * D);
+    p[k] = pause[i];
+  }
+  return { v: { frames: n, dims: D, hopSeconds: ref.hopSeconds, data }, pause: p };
 }
 
 export function measureCoverage(x: CoverageInput): Coverage {
@@ -63,18 +80,29 @@ export function measureCoverage(x: CoverageInput): Coverage {
   if (head < 8) return whole;
   const i0 = Math.floor(x.refSpeech.start / hop);
   const i1 = Math.min(x.ref.frames, i0 + Math.round(head / hop));
-  const iHand = Math.max(i0, i1 - Math.round(CONTINUATION_OVERLAP_SECONDS / hop));
   const j0 = Math.max(0, Math.floor(x.recSpeech.start / hop) - 5);
-  const j1 = Math.min(x.rec.frames, j0 + Math.round((x.leadSeconds + 2.2 * head) / hop));
-  const r = slide(x.ref, i0, i0, i1, x.rec, j0, j1, { recPause: x.recPause, refPause: x.refPause, sectionEnd: i1 });
-  let bx = -1;
-  for (let k = 0; k < r.byMark.length; k++) if (Number.isFinite(r.byMark[k]) && (bx < 0 || r.byMark[k] < r.byMark[bx])) bx = k;
-  if (bx < 0 || !r.handByMark) return whole;
-  const goodness = r.background - r.byMark[bx];
-  const hand = r.handByMark[bx];
-  if (!(goodness >= x.minGoodness) || hand < 0) return { ...whole, goodness };
-  const start = (j0 + bx) * hop;
-  const pace = ((hand - (j0 + bx)) * hop) / Math.max(hop, (iHand - i0) * hop);
+  // the reference may be read at another tempo than the one it was synthesized at (it is
+  // fitted to the whole recording, which a partial one is not): try the excerpt stretched
+  // by each factor and keep the best match
+  let bestFit: { goodness: number; start: number; pace: number } | undefined;
+  for (const f of x.stretch) {
+    const ex = stretched(x.ref, x.refPause, i0, i1, f);
+    const n = ex.v.frames;
+    const iHand = Math.max(0, n - Math.round(CONTINUATION_OVERLAP_SECONDS / hop));
+    const j1 = Math.min(x.rec.frames, j0 + Math.round(x.leadSeconds / hop) + Math.round(2.2 * n));
+    const r = slide(ex.v, 0, 0, n, x.rec, j0, j1, { recPause: x.recPause, refPause: ex.pause, sectionEnd: n });
+    let bx = -1;
+    for (let k = 0; k < r.byMark.length; k++) if (Number.isFinite(r.byMark[k]) && (bx < 0 || r.byMark[k] < r.byMark[bx])) bx = k;
+    if (bx < 0 || !r.handByMark || r.handByMark[bx] < 0) continue;
+    const goodness = r.background - r.byMark[bx];
+    const pace = (f * (r.handByMark[bx] - (j0 + bx))) / Math.max(1, iHand);
+    if (!bestFit || goodness > bestFit.goodness) bestFit = { goodness, start: (j0 + bx) * hop, pace };
+  }
+  if (!bestFit) return whole;
+  const goodness = bestFit.goodness;
+  if (!(goodness >= x.minGoodness)) return { ...whole, goodness };
+  const pace = bestFit.pace;
+  const start = bestFit.start;
   const expectedEnd = start + pace * refLen;
   const partial = expectedEnd > x.recSpeech.end * x.partialFactor + 10;
   if (!partial) return { ...whole, pace, headStartSeconds: start, goodness };

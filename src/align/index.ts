@@ -32,7 +32,7 @@ import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions, type FeatureVectors } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
-import { buildReference } from '../speech/reference.js';
+import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
 import { decideSections, type PartEvidence } from './decide.js';
@@ -187,7 +187,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   let got = 0;
   let tDecode = 0;
   let tSynth = 0;
-  const [, ref] = await together(opts.signal, (signal) => [
+  const [, ref0] = await together(opts.signal, (signal) => [
     (opts.decode ?? ((rate, onSamples, sig) => streamPcm(recording, rate, onSamples, { signal: sig }).then(() => {})))(
       RATE,
       (s) => {
@@ -230,25 +230,42 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   // 3. features → global DTW that may skip audio and text, coarse (320 ms) then finer (80 ms)
   const tFeatures = performance.now();
   const cep = { ...ALIGN_CEPSTRA, ...opts.cepstra };
-  const refV = cepstra(ref.mel, cep);
   const recV = cepstra(recMel, cep);
-  const hop = refV.hopSeconds;
+  const hop = recV.hopSeconds;
   const recPause = pauseFrames(pauses.pauses, hop, recV.frames);
-  const refPauses = findPauses(ref.mel.blockDb, ref.mel.blockSeconds, { floorAboveDb: -Infinity, localSeconds: 0 });
-  const refPause = pauseFrames(refPauses.pauses, hop, refV.frames);
-  // how much of the text the recording reads, from its head (a partial recording ends early)
-  const coverage = measureCoverage({
-    ref: refV,
-    rec: recV,
-    refPause,
-    recPause,
-    refSpeech: { start: ref.speechStart, end: ref.speechEnd },
-    recSpeech: { start: pauses.speechStart, end: pauses.speechEnd },
-    headSeconds: P.coverageHeadSeconds,
-    leadSeconds: P.coverageLeadSeconds,
-    partialFactor: P.partialFactor,
-    minGoodness: P.minKeepGoodness,
-  });
+  const prepare = (r: Reference) => {
+    const v = cepstra(r.mel, cep);
+    const ps = findPauses(r.mel.blockDb, r.mel.blockSeconds, { floorAboveDb: -Infinity, localSeconds: 0 });
+    const pf = pauseFrames(ps.pauses, hop, v.frames);
+    // how much of the text the recording reads, from its head (a partial recording ends early)
+    const cov = measureCoverage({
+      ref: v,
+      rec: recV,
+      refPause: pf,
+      recPause,
+      refSpeech: { start: r.speechStart, end: r.speechEnd },
+      recSpeech: { start: pauses.speechStart, end: pauses.speechEnd },
+      headSeconds: P.coverageHeadSeconds,
+      leadSeconds: P.coverageLeadSeconds,
+      partialFactor: P.partialFactor,
+      minGoodness: P.minKeepGoodness,
+      stretch: [0.8, 1.15, 1.6, 2.3],
+    });
+    return { ref: r, refV: v, refPauses: ps, refPause: pf, coverage: cov };
+  };
+  let prepared = prepare(ref0);
+  // a partial recording: the reference was made at the pace the whole text would need; make
+  // it again at the narrator's measured pace (only then do the local searches fit)
+  let resynthesized = false;
+  if (prepared.coverage.partial && opts.wordsPerMinute === undefined && Math.abs(Math.log(prepared.coverage.pace)) > Math.log(P.resynthesizeAbove)) {
+    const wpm2 = Math.max(P.minWordsPerMinute, Math.min(P.maxWordsPerMinute, wpm / prepared.coverage.pace));
+    if (Math.abs(Math.log(wpm2 / wpm)) > Math.log(1.1)) {
+      const again = await buildReference(sections, { voice, wordsPerMinute: wpm2, signal: opts.signal, expectedSeconds: info.durationSeconds * 1.1 * prepared.coverage.pace, features: opts.features });
+      prepared = prepare(again);
+      resynthesized = true;
+    }
+  }
+  const { ref, refV, refPauses, refPause, coverage } = prepared;
   const ref1 = pool(refV, P.coarse);
   const rec1 = pool(recV, P.coarse);
   const hop1 = hop * P.coarse;
@@ -510,6 +527,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     typicalGoodness,
     skipGoodness,
     coverage,
+    resynthesized,
     decision: decision.reasons,
     restart: restartInfo,
     path: { coarse: path1.meanCost, medium: path2.meanCost, unrelated1, unrelated2 },

@@ -79,6 +79,8 @@ export interface AlignParams {
   coverageHeadSeconds: number;
   coverageLeadSeconds: number;
   partialFactor: number;
+  /** A partial recording whose pace differs from the reference's by more than this factor gets a new reference at its pace. */
+  resynthesizeAbove: number;
   /** Speech before the first read section of at least this many seconds is an unscripted lead-in. */
   leadInMinSeconds: number;
   /**
@@ -121,6 +123,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   coverageHeadSeconds: 60,
   coverageLeadSeconds: 45,
   partialFactor: 1.12,
+  resynthesizeAbove: 1.25,
   leadInMinSeconds: 2.5,
   partialMaxFraction: 0.6,
 });
