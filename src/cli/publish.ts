@@ -106,7 +106,7 @@ export function registerPublish(program: Command): void {
       }
       for (const line of problems) process.stderr.write(`letterpod: ${line}\n`);
       const ready = result.recordings.filter((r) => r.status === 'ready').length;
-      if (result.recordings.length + result.issueProblems.length > 1 || (result.held + result.failed > 0 && problems.length > 1)) {
+      if (result.held + result.failed > 0 && result.recordings.length + result.issueProblems.length > 1) {
         const parts = [`${ready} published`, ...(result.held ? [`${result.held} held`] : []), ...(result.failed ? [`${result.failed} failed`] : [])];
         process.stderr.write(`letterpod: ${parts.join(', ')}${result.failed + result.held ? ' (exit code 1)' : ''}\n`);
       }

@@ -78,13 +78,11 @@ export async function matchTake(recording: string, ctx: TakeContext): Promise<Ta
   const pin = ctx.pins[sha256];
   const pinnedTo = published?.number ?? pin?.issue;
   const named = recordingIssueNumber(recording, info);
-  if (pinnedTo !== undefined) {
-    if (named && named.number !== pinnedTo && !published) {
-      // renamed after its match: the name is the producer's newer word (it was never published)
-    } else {
-      const issue = issueFor(recording, pinnedTo, ctx.index, `it was ${published ? 'published' : 'matched'} as`);
-      return { recording, issue, by: pin?.by ?? named?.by ?? 'listening', info, sha256, pinned: true };
-    }
+  // a pin decides for a take whose name and tags carry no number (or the same one): the
+  // name is the producer's word, and a named take is confirmed by listening instead
+  if (pinnedTo !== undefined && (!named || named.number === pinnedTo)) {
+    const issue = issueFor(recording, pinnedTo, ctx.index, `it was ${published ? 'published' : 'matched'} as`);
+    return { recording, issue, by: pin?.by ?? named?.by ?? 'listening', info, sha256, pinned: true };
   }
   if (named) {
     const issue = issueFor(recording, named.number, ctx.index, `its ${named.by === 'name' ? 'name' : 'tags'} say`);

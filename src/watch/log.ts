@@ -28,6 +28,8 @@ export type WatchEvent =
   | 'retry'
   | 'idle'
   | 'warning'
+  | 'held'
+  | 'unsupported'
   | 'stopping'
   | 'stopped';
 

@@ -24,7 +24,9 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config.js';
 import { sha256File } from '../hash.js';
-import { ISSUE_EXTENSIONS, isCandidateRecording } from '../intake/files.js';
+import { ISSUE_EXTENSIONS, isCandidateRecording, isIgnoredFile, listUnsupported, unsupportedReason } from '../intake/files.js';
+import { isApproved } from '../publish/ledger.js';
+import { reviewReason } from '../publish/pipeline.js';
 import { publishEpisodes } from '../publish/protocol.js';
 import { openStore } from '../store/open.js';
 import { describeFailure, type WorkerFailure, type WorkerMessage } from './worker.js';
@@ -172,6 +174,7 @@ export class RecordingWatcher {
           if (!this.ready || this.stopping || typeof evPath !== 'string' || !evPath) return;
           const name = basename(evPath);
           if (isCandidateRecording(name)) this.noteArrival(name);
+          else void this.noteUnsupported(join(dir, name));
         });
         this.recordingsWatcher.on('add', (path) => this.seen(path, 'add'));
         this.recordingsWatcher.on('change', (path) => this.seen(path, 'change'));
@@ -228,7 +231,23 @@ export class RecordingWatcher {
   }
 
   /** After the initial scan: journal entries whose file is gone are dropped; the files found settle, by birth time. */
+  private readonly unsupportedSeen = new Set<string>();
+
+  /** A file in recordings/ that is not a recording: listed once, never silently ignored. */
+  private async noteUnsupported(path: string): Promise<void> {
+    const name = basename(path);
+    if (isIgnoredFile(name) || this.unsupportedSeen.has(name)) return;
+    try {
+      if (!(await stat(path)).isFile()) return;
+    } catch {
+      return;
+    }
+    this.unsupportedSeen.add(name);
+    this.emit('unsupported', name, `${name}: ${unsupportedReason(name)}`);
+  }
+
   private async initialScanDone(): Promise<void> {
+    for (const path of await listUnsupported(this.recordingsDir)) await this.noteUnsupported(path);
     const found: string[] = [];
     for (const path of this.initial) {
       const name = basename(path);
@@ -638,6 +657,20 @@ export class RecordingWatcher {
       audioBytes: report.audio.bytes,
       buildDir: outcome.buildDir,
     });
+    // every warning of the build reaches the producer
+    for (const w of report.warnings) this.emit('warning', name, `${name}: warning #${report.issue.number}: ${w}`, { issue: report.issue.number });
+    const review = reviewReason(this.config, report);
+    if (this.autoPublish && review && !(await isApproved(this.config.root, report.issue.number, report.source.sha256, report.source.issueSha256))) {
+      const { stage: _s, ...built } = live;
+      live = { ...built, state: 'built', note: `held for review (${review}): letterpod approve ${report.issue.number}, then letterpod publish` };
+      this.emit('held', name, `${name}: #${report.issue.number} held for review (${review}): listen to ${report.files.audio}, then letterpod approve ${report.issue.number} and letterpod publish`, { issue: report.issue.number });
+      if (mine()) {
+        this.journal.set({ ...live, updatedAt: isoNow() });
+        await this.journal.save();
+        await this.succeeded(name, live);
+      }
+      return;
+    }
 
     if (!this.autoPublish) {
       const { stage: _s, ...built } = live;

@@ -14,16 +14,21 @@
  * one, which is never taken for a finished build.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { indexIssues, recordingIssueNumber } from '../intake/match.js';
+import { describeFault } from '../faults.js';
+import { sha256File } from '../hash.js';
+import { indexIssues } from '../intake/match.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
-import { findIssueFor, publishedIssueNumbers } from '../publish/find-issue.js';
+import { pinMatch } from '../publish/ledger.js';
 import { buildState } from '../publish/pipeline.js';
+import { checkTake, confirmByListening, matchTake, takeContext } from '../publish/take.js';
+import { readManifest } from '../store/manifest.js';
+import { openStore } from '../store/open.js';
 import type { FailurePhase } from './journal.js';
 
 export interface WorkerJob {
@@ -64,6 +69,8 @@ export function describeFailure(error: unknown, phase: FailurePhase, recording: 
       message: error.message,
     };
   }
+  const fault = describeFault(error);
+  if (fault) return { phase, problem: fault.problem, fix: fault.fix, file: recording, message: `${fault.problem}. ${fault.fix}` };
   const message = (error as Error)?.message ?? String(error);
   return {
     phase,
@@ -80,16 +87,16 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     const config = await loadConfig(job.configFile, job.root);
     phase = 'probe';
     await send({ type: 'stage', stage: 'match' });
-    const info = await probeAudio(job.recording);
-
+    await probeAudio(job.recording);
     phase = 'match';
     const index = await indexIssues(config.resolved.newsletters);
-    let exclude: Set<number> | undefined;
-    if (recordingIssueNumber(job.recording, info) === undefined) {
-      // listening: only among issues neither published nor read by another recording here
-      exclude = new Set([...(await publishedIssueNumbers(config)), ...Object.keys(job.claimed).map(Number)]);
-    }
-    const match = await findIssueFor(job.recording, info, config, index, exclude);
+    // pinned takes (the manifest's sources, .letterpod/matches.json) are never re-identified;
+    // listening is only among issues neither published, pinned, nor read by another recording here
+    const manifest = await readManifest(openStore(config)).catch(() => undefined);
+    const ctx = await takeContext(config, index, manifest?.manifest);
+    ctx.claimed = new Set(Object.keys(job.claimed).map(Number));
+    const take = await matchTake(job.recording, ctx);
+    const match = take;
     const other = job.claimed[String(match.issue.number)];
     if (other) {
       throw new LetterpodError({
@@ -104,9 +111,15 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     phase = 'build';
     const state = await buildState({ recording: job.recording, issue: match.issue, buildDir }, config);
     if (state.state === 'current') {
+      await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(job.recording), at: new Date().toISOString() });
       await send({ type: 'done', report: state.report, reused: true, buildDir });
       return;
     }
+    phase = 'match';
+    await confirmByListening(take, ctx, (await sha256File(match.issue.source)).sha256);
+    phase = 'probe';
+    const before = await checkTake(take);
+    phase = 'build';
     // start from an empty folder: no file of an earlier or interrupted build survives into this one
     await rm(buildDir, { recursive: true, force: true });
     const report = await buildEpisode({
@@ -114,8 +127,10 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
       issue: match.issue,
       outDir: buildDir,
       config,
+      warnings: before,
       onStage: (stage) => void send({ type: 'stage', stage }),
     });
+    await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(job.recording), at: new Date().toISOString() });
     await send({ type: 'done', report, reused: false, buildDir });
   } catch (error) {
     await send({ type: 'failed', failure: describeFailure(error, phase, job.recording) });
