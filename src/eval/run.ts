@@ -81,7 +81,10 @@ export async function runCase(c: EvalCase, built: BuiltCase, opts: { inProcess?:
     wallSeconds = t.wallSeconds;
     peakRssMb = t.peakRssMb;
     if (t.code === 0) out = JSON.parse(t.stdout) as ChildOutput;
-    else error = `align-child exited ${t.code}`;
+    else {
+      const own = t.stderr.split('\tCommand being timed:')[0].trim();
+      error = `align-child exited ${t.code}${own ? `: ${own.slice(-400)}` : ''}`;
+    }
   }
   const reported = out?.sections ?? [];
   const rec: ReportedRecording = { leadIn: out?.leadIn ?? null, ending: out?.ending ?? null };
