@@ -13,7 +13,7 @@
  * the match only has to be the best position, and a weak one falls back to "whole text".
  */
 import { CONTINUATION_OVERLAP_SECONDS, slide } from './anchor.js';
-import type { FeatureVectors } from '../signal/mfcc.js';
+import { pool, type FeatureVectors } from '../signal/mfcc.js';
 
 export interface Coverage {
   /** Recording seconds per reference second, measured on the head (≈ 1 at the fitted rate). */
@@ -46,6 +46,8 @@ export interface CoverageInput {
   minGoodness: number;
   /** Tempo factors tried (recording seconds per reference second). */
   stretch: readonly number[];
+  /** Features pooled by this factor first (default 1). */
+  poolFactor?: number;
 }
 
 /** Reference rows [i0, i1) resampled to `factor` × as many frames (nearest row), with their pause flags. */
@@ -62,7 +64,18 @@ function stretched(ref: FeatureVectors, pause: Uint8Array, i0: number, i1: numbe
   return { v: { frames: n, dims: D, hopSeconds: ref.hopSeconds, data }, pause: p };
 }
 
-export function measureCoverage(x: CoverageInput): Coverage {
+/** Pause flags pooled like the features: a pooled frame is a pause when all of its frames are. */
+function poolPause(p: Uint8Array, factor: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(p.length / factor)).fill(1);
+  for (let t = 0; t < p.length; t++) if (!p[t]) out[Math.floor(t / factor)] = 0;
+  return out;
+}
+
+export function measureCoverage(input: CoverageInput): Coverage {
+  // the pace needs no 20 ms detail: pooled frames make the search cheaper
+  const F = Math.max(1, Math.round(input.poolFactor ?? 1));
+  const x: CoverageInput =
+    F === 1 ? input : { ...input, ref: pool(input.ref, F), rec: pool(input.rec, F), refPause: poolPause(input.refPause, F), recPause: poolPause(input.recPause, F) };
   const hop = x.ref.hopSeconds;
   const whole: Coverage = {
     pace: (x.recSpeech.end - x.recSpeech.start) / Math.max(hop, x.refSpeech.end - x.refSpeech.start),

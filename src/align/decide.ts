@@ -70,6 +70,11 @@ export interface Decision {
   reasons: string[];
 }
 
+/** Heard well enough to keep with half the room. */
+function heardClearly(ev: PartEvidence, P: AlignParams): boolean {
+  return ev.ratio >= 2 * P.partMatchRatio;
+}
+
 export async function decideSections(x: DecideInput): Promise<Decision> {
   const P = x.params;
   const K = x.cands.length;
@@ -97,7 +102,15 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
     const to = n < K ? at(n) : x.durationSeconds;
     let avail = x.speechBetween(lo, n < K ? to : x.speechEndSeconds) - (p >= 0 ? x.expectedSpeech[p] : 0);
     let last = from;
+    // at the end: once the section the recording stops in is found, nothing after it is read
+    let stopped = false;
     for (let q = k; q < n; q++) {
+      if (stopped) {
+        choice[q] = -1;
+        status[q] = 'after-end';
+        reasons[q] = 'after the section the recording stops in';
+        continue;
+      }
       const need = Math.max(1e-6, x.expectedSpeech[q]);
       const lower = Math.max(from, last);
       const ev: PartEvidence = to - lower > 1 ? await x.hear(q, lower, to) : { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0, openingRatio: 0, openingStartSeconds: NaN };
@@ -105,8 +118,8 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       const heard = ev.ratio >= P.partMatchRatio;
       // the section being read when a recording stops: its opening is heard, its room is
       // whatever was recorded of it
-      const inProgress = n === K && q === k && ev.openingRatio >= P.partMatchRatio;
-      const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (ev.ratio >= 2 * P.partMatchRatio && room >= 0.5 * P.notReadMaxRoom);
+      const inProgress = n === K && ev.openingRatio >= P.partMatchRatio;
+      const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (heardClearly(ev, P) && room >= 0.5 * P.notReadMaxRoom);
       if (!keep) {
         choice[q] = -1;
         status[q] = n < K ? 'not-read' : 'after-end';
@@ -123,6 +136,7 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
         choice[q] = x.cands[q].length - 1;
       }
       uncertain[q] = x.cands[q][choice[q]].goodness < P.uncertainBelow * G;
+      if (inProgress && !(room >= P.notReadMaxRoom) && !heardClearly(ev, P)) stopped = true;
       reasons[q] = `kept: room ${room.toFixed(2)}, ${ev.part} heard (peak ${ev.ratio.toFixed(2)})`;
       avail -= need;
       last = at(q) + x.minGap(q);

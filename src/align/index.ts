@@ -250,6 +250,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       partialFactor: P.partialFactor,
       minGoodness: P.minKeepGoodness,
       stretch: [0.8, 1.15, 1.6, 2.3],
+      poolFactor: 2,
     });
     return { ref: r, refV: v, refPauses: ps, refPause: pf, coverage: cov };
   };
@@ -270,13 +271,23 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const rec1 = pool(recV, P.coarse);
   const hop1 = hop * P.coarse;
   const radius = Math.ceil(Math.max(120, 0.1 * durationSeconds) / hop1);
-  const anchor0 = { i: Math.floor(ref.speechStart / hop1), j: Math.floor(pauses.speechStart / hop1) };
+  // the band starts where the text's first words are heard (after any lead-in), when the
+  // head's match says so
+  const textStart = Number.isFinite(coverage.headStartSeconds) ? coverage.headStartSeconds : pauses.speechStart;
+  const anchor0 = { i: Math.floor(ref.speechStart / hop1), j: Math.floor(textStart / hop1) };
   const unrelated1 = unrelatedCost(ref1, rec1);
   const anchor1 = {
     i: Math.min(ref1.frames - 1, Math.floor(coverage.reachSeconds / hop1)),
     j: Math.min(rec1.frames - 1, Math.floor(pauses.speechEnd / hop1)),
   };
-  const path1 = dtw(ref1, rec1, lineBand(ref1.frames, rec1.frames, radius, anchor0, anchor1), undefined, 2, P.skipFraction * unrelated1);
+  // near its ends the path stays close to the anchors: tightly where the head's match placed
+  // the first words, loosely where the text's end is only assumed (an outro, a cut)
+  const taper = {
+    start: Math.round((Number.isFinite(coverage.headStartSeconds) ? P.bandStartSeconds : P.bandEndSeconds) / hop1),
+    end: Math.round(P.bandEndSeconds / hop1),
+    growth: P.bandGrowth,
+  };
+  const path1 = dtw(ref1, rec1, lineBand(ref1.frames, rec1.frames, radius, anchor0, anchor1, taper), undefined, 2, P.skipFraction * unrelated1);
   progress(0.76);
   aborted(opts.signal);
   const ref2 = pool(refV, P.medium);
@@ -387,6 +398,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const iEnd = Math.max(iMark + 1, Math.round(lastSentence.endSeconds / hop));
     const parts: ['opening' | 'middle' | 'end', number][] = [['opening', iMark]];
+    // at the end of a recording that stops early, the opening may be all there is of it
+    const left = (Math.min(toS, pauses.speechEnd + 0.3) - fromS) / Math.max(0.5, coverage.pace);
+    const openingRows = Math.round(Math.max(1.5, Math.min(P.partSeconds, left - 0.3)) / hop);
     if (iEnd - iMark >= 3 * partRows) parts.push(['middle', Math.round((iMark + iEnd - partRows) / 2)]);
     if (iEnd - iMark >= 2 * partRows) parts.push(['end', iEnd - partRows]);
     let best: PartEvidence = { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0, openingRatio: 0, openingStartSeconds: NaN };
@@ -401,7 +415,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const sFrom = Math.max(0, from - grow);
     const sTo = Math.min(recV.frames, to + grow);
     for (const [part, i0] of parts) {
-      const i1 = Math.min(iEnd, i0 + partRows);
+      const i1 = Math.min(iEnd, i0 + (part === 'opening' ? openingRows : partRows));
       if (to - from < 3 || i1 <= i0) continue;
       const r = await anchors.run({ start: i0, mark: i0, end: i1, from: sFrom, to: sTo, sectionEnd: i1, separation: sep, max: 8 }).catch(async (e: unknown) => {
         await anchors.close();

@@ -12,6 +12,14 @@ export interface AlignParams {
   medium: number;
   /** Half-width (s) of the medium pass's band around the coarse path. */
   mediumRadiusSeconds: number;
+  /**
+   * The coarse band's half-width near its anchors (s): at the text's first words when the
+   * head's match found them, and at the end (or at the start when it did not); growing by
+   * bandGrowth frames per row away from them.
+   */
+  bandStartSeconds: number;
+  bandEndSeconds: number;
+  bandGrowth: number;
   /** Cost of a skipped (unmatched) frame in the global pass, × the unrelated-frames cost. */
   skipFraction: number;
   /** Local search: reference speech per excerpt (s), silence before it, the window around the estimate. */
@@ -96,6 +104,9 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   medium: 4,
   mediumRadiusSeconds: 8,
   skipFraction: 0.8,
+  bandStartSeconds: 15,
+  bandEndSeconds: 60,
+  bandGrowth: 0.5,
   anchorSeconds: 14,
   anchorLead: 0.1,
   windowBefore: 20,

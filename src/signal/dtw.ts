@@ -41,6 +41,17 @@ export function cellCost(a: FeatureVectors, i: number, b: FeatureVectors, j: num
   return 1 - s;
 }
 
+/**
+ * Narrowing of a line band towards its anchors: the half-width is at most `start` frames
+ * at the first anchor and `end` at the second, growing by `growth` frames per row away
+ * from them (up to the band's radius). A known anchor then holds the path near it.
+ */
+export interface BandTaper {
+  start: number;
+  end: number;
+  growth: number;
+}
+
 /** A band of half-width `radius` frames around the straight line through two anchor points. */
 export function lineBand(
   n: number,
@@ -48,14 +59,19 @@ export function lineBand(
   radius: number,
   anchor0: { i: number; j: number } = { i: 0, j: 0 },
   anchor1: { i: number; j: number } = { i: n - 1, j: m - 1 },
+  taper?: BandTaper,
 ): Band {
   const lo = new Int32Array(n);
   const hi = new Int32Array(n);
   const slope = anchor1.i > anchor0.i ? (anchor1.j - anchor0.j) / (anchor1.i - anchor0.i) : m / Math.max(1, n);
   for (let i = 0; i < n; i++) {
     const c = anchor0.j + (i - anchor0.i) * slope;
-    lo[i] = Math.max(0, Math.min(m - 1, Math.floor(c - radius)));
-    hi[i] = Math.max(lo[i] + 1, Math.min(m, Math.ceil(c + radius) + 1));
+    const r = taper
+      ? Math.min(radius, taper.start + taper.growth * Math.max(0, i - anchor0.i), taper.end + taper.growth * Math.max(0, anchor1.i - i))
+      : radius;
+    lo[i] = Math.max(0, Math.min(m - 1, Math.floor(c - r)));
+    // rows after the second anchor (text the recording does not reach) may run to the end
+    hi[i] = Math.max(lo[i] + 1, Math.min(m, taper && i > anchor1.i ? m : Math.ceil(c + r) + 1));
   }
   return fixBand(lo, hi, m);
 }
