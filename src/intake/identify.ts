@@ -30,6 +30,8 @@ import { performance } from 'node:perf_hooks';
 import { streamPcm } from '../media/ffmpeg.js';
 import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from '../signal/mfcc.js';
 import { buildReference } from '../speech/reference.js';
+import { subsequenceDtw } from '../signal/dtw.js';
+import { findPauses } from '../signal/pauses.js';
 import { countWords, splitSentences } from '../speech/sentences.js';
 import { together } from '../speech/together.js';
 
@@ -146,30 +148,13 @@ export function distinctiveOpening(candidates: readonly Candidate[], words: numb
 }
 
 /**
- * Speech blocks of a 10 ms energy track: above a threshold between the signal's floor
- * (5th percentile) and its speech level (90th), with silent runs shorter than 0.15 s
- * (stops, closures) counted as speech. Kept here, simple and fixed, so the scores this
- * module is calibrated on do not move when the aligner's pause finder is tuned.
+ * Speech blocks of a 10 ms energy track: every block outside the pauses the aligner's
+ * pause detector finds (signal/pauses.ts — one detector for the whole project).
  */
 function speechBlocks(db: Float32Array, blockSeconds: number): Uint8Array {
-  const n = db.length;
-  const sorted = Float32Array.from(db).sort();
-  const at = (q: number) => (n ? sorted[Math.min(n - 1, Math.floor(q * n))] : 0);
-  const floor = at(0.05);
-  const speech = at(0.9);
-  const threshold = Math.max(floor + 6, Math.min(floor + 0.35 * (speech - floor), speech - 15), speech - 40);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = db[i] >= threshold ? 1 : 0;
-  const minPause = Math.round(0.15 / blockSeconds);
-  for (let i = 0; i < n; ) {
-    if (out[i]) {
-      i++;
-      continue;
-    }
-    let k = i;
-    while (k < n && !out[k]) k++;
-    if (k - i < minPause && i > 0 && k < n) out.fill(1, i, k);
-    i = k;
+  const out = new Uint8Array(db.length).fill(1);
+  for (const p of findPauses(db, blockSeconds).pauses) {
+    out.fill(0, Math.max(0, Math.round(p.startSeconds / blockSeconds)), Math.min(db.length, Math.round(p.endSeconds / blockSeconds)));
   }
   return out;
 }
@@ -202,76 +187,6 @@ function reversed(q: FeatureVectors): FeatureVectors {
   const data = new Float32Array(q.frames * D);
   for (let i = 0; i < q.frames; i++) data.set(q.data.subarray((q.frames - 1 - i) * D, (q.frames - i) * D), i * D);
   return { ...q, data };
-}
-
-/** out[j] = 1 − dot(query frame i, recording frame j) for every j (unrolled for 13 dims). */
-function costRow(q: FeatureVectors, i: number, rec: FeatureVectors, out: Float64Array): void {
-  const D = q.dims;
-  const Q = q.data;
-  const R = rec.data;
-  const m = rec.frames;
-  const qi = i * D;
-  if (D === 13) {
-    const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12] = Q.subarray(qi, qi + 13);
-    for (let j = 0, r = 0; j < m; j++, r += 13) {
-      out[j] =
-        1 -
-        (a0 * R[r] + a1 * R[r + 1] + a2 * R[r + 2] + a3 * R[r + 3] + a4 * R[r + 4] + a5 * R[r + 5] + a6 * R[r + 6] +
-          a7 * R[r + 7] + a8 * R[r + 8] + a9 * R[r + 9] + a10 * R[r + 10] + a11 * R[r + 11] + a12 * R[r + 12]);
-    }
-    return;
-  }
-  for (let j = 0; j < m; j++) {
-    let s = 0;
-    const rj = j * D;
-    for (let d = 0; d < D; d++) s += Q[qi + d] * R[rj + d];
-    out[j] = 1 - s;
-  }
-}
-
-/**
- * Subsequence DTW: the whole query against any stretch of the recording (free start and
- * end). Steps into (i, j): from (i−1, j−1), (i−1, j−2) [recording slower], or (i−2, j−1)
- * through (i−1, j) [recording faster] — every query frame is charged exactly once, so the
- * result is a mean over the query's frames, and the local slope stays within ½…2.
- * Memory: five rows of the recording's length. Returns the mean cost and where the
- * match ends (recording frame).
- */
-export function subsequenceDtw(query: FeatureVectors, rec: FeatureVectors): { cost: number; endFrame: number } {
-  const n = query.frames;
-  const m = rec.frames;
-  if (query.dims !== rec.dims) throw new Error('subsequenceDtw: feature dimensions differ');
-  if (n === 0 || m === 0) return { cost: Infinity, endFrame: -1 };
-  let d2 = new Float64Array(m).fill(Infinity); // accumulated, row i−2
-  let d1 = new Float64Array(m).fill(Infinity); // row i−1
-  let d0 = new Float64Array(m); // row i
-  let c1 = new Float64Array(m); // cell costs, row i−1
-  let c0 = new Float64Array(m); // row i
-  for (let i = 0; i < n; i++) {
-    costRow(query, i, rec, c0);
-    if (i === 0) d0.set(c0);
-    else {
-      d0[0] = Infinity;
-      for (let j = 1; j < m; j++) {
-        let best = d1[j - 1];
-        const fast = d2[j - 1] + c1[j];
-        if (fast < best) best = fast;
-        if (j >= 2 && d1[j - 2] < best) best = d1[j - 2];
-        d0[j] = best + c0[j];
-      }
-    }
-    [d2, d1, d0] = [d1, d0, d2];
-    [c1, c0] = [c0, c1];
-  }
-  let cost = Infinity;
-  let endFrame = -1;
-  for (let j = 0; j < m; j++) {
-    if (d1[j] < cost) {
-      cost = d1[j];
-      endFrame = j;
-    }
-  }
-  return { cost: cost / n, endFrame };
 }
 
 /**

@@ -113,10 +113,22 @@ export function bandCells(band: Band): number {
 
 /**
  * Cell costs 1 − dot(a_i, b_j) for j in [from, to) into `out` (summed in dimension order,
- * so every cell gets exactly the value cellCost gives; 8 dimensions, the aligner's, unrolled).
+ * so every cell gets exactly the value cellCost gives; 8 dimensions (the aligner's) and 13
+ * (identification's) unrolled). The one cost kernel: every DTW here and the local search use it.
  */
 export function rowCosts(A: Float32Array, i: number, B: Float32Array, from: number, to: number, D: number, out: Float64Array): void {
   const ai = i * D;
+  if (D === 13) {
+    const a0 = A[ai], a1 = A[ai + 1], a2 = A[ai + 2], a3 = A[ai + 3], a4 = A[ai + 4], a5 = A[ai + 5], a6 = A[ai + 6];
+    const a7 = A[ai + 7], a8 = A[ai + 8], a9 = A[ai + 9], a10 = A[ai + 10], a11 = A[ai + 11], a12 = A[ai + 12];
+    for (let j = from, k = 0, bj = from * 13; j < to; j++, k++, bj += 13) {
+      out[k] =
+        1 -
+        (0 + a0 * B[bj] + a1 * B[bj + 1] + a2 * B[bj + 2] + a3 * B[bj + 3] + a4 * B[bj + 4] + a5 * B[bj + 5] + a6 * B[bj + 6] +
+          a7 * B[bj + 7] + a8 * B[bj + 8] + a9 * B[bj + 9] + a10 * B[bj + 10] + a11 * B[bj + 11] + a12 * B[bj + 12]);
+    }
+    return;
+  }
   if (D === 8) {
     const a0 = A[ai], a1 = A[ai + 1], a2 = A[ai + 2], a3 = A[ai + 3];
     const a4 = A[ai + 4], a5 = A[ai + 5], a6 = A[ai + 6], a7 = A[ai + 7];
@@ -247,4 +259,49 @@ export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i
 export function mapFrame(path: DtwPath, i: number): number {
   const n = path.first.length;
   return path.first[Math.max(0, Math.min(n - 1, i))];
+}
+
+/**
+ * Subsequence DTW: the whole query against any stretch of the recording (free start and
+ * end). Steps into (i, j): from (i−1, j−1), (i−1, j−2) [recording slower], or (i−2, j−1)
+ * through (i−1, j) [recording faster] — every query frame is charged exactly once, so the
+ * result is a mean over the query's frames, and the local slope stays within ½…2.
+ * Memory: five rows of the recording's length. Returns the mean cost and where the
+ * match ends (recording frame).
+ */
+export function subsequenceDtw(query: FeatureVectors, rec: FeatureVectors): { cost: number; endFrame: number } {
+  const n = query.frames;
+  const m = rec.frames;
+  if (query.dims !== rec.dims) throw new Error('subsequenceDtw: feature dimensions differ');
+  if (n === 0 || m === 0) return { cost: Infinity, endFrame: -1 };
+  let d2 = new Float64Array(m).fill(Infinity); // accumulated, row i−2
+  let d1 = new Float64Array(m).fill(Infinity); // row i−1
+  let d0 = new Float64Array(m); // row i
+  let c1 = new Float64Array(m); // cell costs, row i−1
+  let c0 = new Float64Array(m); // row i
+  for (let i = 0; i < n; i++) {
+    rowCosts(query.data, i, rec.data, 0, m, query.dims, c0);
+    if (i === 0) d0.set(c0);
+    else {
+      d0[0] = Infinity;
+      for (let j = 1; j < m; j++) {
+        let best = d1[j - 1];
+        const fast = d2[j - 1] + c1[j];
+        if (fast < best) best = fast;
+        if (j >= 2 && d1[j - 2] < best) best = d1[j - 2];
+        d0[j] = best + c0[j];
+      }
+    }
+    [d2, d1, d0] = [d1, d0, d2];
+    [c1, c0] = [c0, c1];
+  }
+  let cost = Infinity;
+  let endFrame = -1;
+  for (let j = 0; j < m; j++) {
+    if (d1[j] < cost) {
+      cost = d1[j];
+      endFrame = j;
+    }
+  }
+  return { cost: cost / n, endFrame };
 }

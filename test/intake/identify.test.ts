@@ -11,11 +11,11 @@ import {
   identifyRecording,
   MIN_MARGIN,
   MIN_SCORE,
-  subsequenceDtw,
   type Candidate,
   type Identification,
 } from '../../src/intake/identify.js';
 import type { FeatureVectors } from '../../src/signal/mfcc.js';
+import { subsequenceDtw } from '../../src/signal/dtw.js';
 import { countWords, splitSentences } from '../../src/speech/sentences.js';
 import { narrate } from '../../src/demo/narrate.js';
 import { ffmpeg } from '../../src/media/ffmpeg.js';
