@@ -71,6 +71,25 @@ function poolPause(p: Uint8Array, factor: number): Uint8Array {
   return out;
 }
 
+/**
+ * Whether the text's last words are heard at the recording's end: its last `TAIL_SECONDS`
+ * of reference (at the head's pace) slid over the recording's last stretch (room for an
+ * outro), matching at least half as well as the head did.
+ */
+const TAIL_SECONDS = 20;
+function endsWithText(x: CoverageInput, pace: number, headGoodness: number): boolean {
+  const hop = x.ref.hopSeconds;
+  const i1 = Math.min(x.ref.frames, Math.ceil(x.refSpeech.end / hop));
+  const i0 = Math.max(Math.floor(x.refSpeech.start / hop), i1 - Math.round(TAIL_SECONDS / hop));
+  if (i1 - i0 < Math.round(5 / hop)) return false;
+  const f = Math.max(0.5, Math.min(2.5, pace));
+  const ex = stretched(x.ref, x.refPause, i0, i1, f);
+  const j1 = Math.min(x.rec.frames, Math.ceil(x.recSpeech.end / hop) + 5);
+  const j0 = Math.max(0, j1 - Math.round(2 * ex.v.frames + x.leadSeconds / hop));
+  const r = slide(ex.v, 0, 0, ex.v.frames, x.rec, j0, j1, { recPause: x.recPause, refPause: ex.pause });
+  return Number.isFinite(r.best) && r.background - r.best >= 0.5 * headGoodness;
+}
+
 export function measureCoverage(input: CoverageInput): Coverage {
   // the pace needs no 20 ms detail: pooled frames make the search cheaper
   const F = Math.max(1, Math.round(input.poolFactor ?? 1));
@@ -117,7 +136,10 @@ export function measureCoverage(input: CoverageInput): Coverage {
   const pace = bestFit.pace;
   const start = bestFit.start;
   const expectedEnd = start + pace * refLen;
-  const partial = expectedEnd > x.recSpeech.end * x.partialFactor + 10;
+  const short = expectedEnd > x.recSpeech.end * x.partialFactor + 10;
+  // the head's pace can mislead (an ad-lib, a slow start): a recording whose end reads the
+  // text's end is complete, whatever the head said
+  const partial = short && !endsWithText(x, pace, goodness);
   if (!partial) return { ...whole, pace, headStartSeconds: start, goodness };
   return {
     pace,

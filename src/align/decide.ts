@@ -118,7 +118,8 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       const heard = ev.ratio >= P.partMatchRatio;
       // the section being read when a recording stops: its opening is heard, its room is
       // whatever was recorded of it
-      const inProgress = n === K && ev.openingRatio >= P.partMatchRatio;
+      // (some speech must be left after what the sections before it need)
+      const inProgress = n === K && avail > P.inProgressMinSeconds && ev.openingRatio >= P.partMatchRatio;
       const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (heardClearly(ev, P) && room >= 0.5 * P.notReadMaxRoom);
       if (!keep) {
         choice[q] = -1;

@@ -55,6 +55,8 @@ export interface AlignParams {
    */
   partMatchRatio: number;
   partSeconds: number;
+  /** The section a recording stops in needs at least this much speech left for it (s). */
+  inProgressMinSeconds: number;
   /** A window shorter than this (s) is widened for the statistics of hearing a part. */
   hearMinSeconds: number;
   /**
@@ -76,6 +78,12 @@ export interface AlignParams {
   restartAfterFraction: number;
   /** …and the recording there matches the recording at the mark at ≤ this × the no-match level (the same voice). */
   restartSameRatio: number;
+  /**
+   * Headings: a section's first sentence this short (s of reference speech) may be a
+   * heading the narrator skips; a stretch of speech ends at a pause this long.
+   */
+  headingMaxSeconds: number;
+  phrasePauseSeconds: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -118,6 +126,8 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   researchMax: 600,
   trustAbove: 0.65,
   notReadMaxRoom: 0.35,
+  headingMaxSeconds: 2.5,
+  phrasePauseSeconds: 0.35,
   restartSeconds: 2.5,
   restartBackSeconds: 8,
   restartRatio: 0.7,
@@ -127,6 +137,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   partMatchRatio: 2,
   partSeconds: 6,
   hearMinSeconds: 40,
+  inProgressMinSeconds: 0.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,
   minWordsPerMinute: 100,
