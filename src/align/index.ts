@@ -27,7 +27,6 @@ import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
 import { slide } from './anchor.js';
-import { headingRead } from './heading.js';
 import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions, type FeatureVectors } from '../signal/mfcc.js';
@@ -494,53 +493,6 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     decision.choice[k] = cands[k].length - 1;
     decision.reasons[k] += `; restarted: first attempt at ${(earlier.frame * hop).toFixed(2)} s`;
   }
-  // 8. a heading the narrator did not read: the section starts at its body (heading.ts)
-  const headingInfo: Record<number, unknown> = {};
-  let before = -1;
-  for (let k = 0; k < K; k++) {
-    const c = decision.choice[k];
-    if (decision.status[k] !== 'read' || c < 0) continue;
-    const prev = before;
-    before = k;
-    const first = ref.firstSentence[k];
-    const next = k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length;
-    const head = ref.sentences[first];
-    if (prev < 0 || next - first < 2 || head.endSeconds - head.startSeconds > P.headingMaxSeconds) continue;
-    const body = ref.sentences[first + 1];
-    const t = cands[k][c].seconds;
-    const iBody = Math.round(body.startSeconds / hop);
-    const bodyEnd = Math.min(Math.round(ref.sentences[next - 1].endSeconds / hop), iBody + Math.round(4 / hop));
-    if (bodyEnd - iBody < Math.round(1 / hop)) continue;
-    const r = await anchors
-      .run({ start: iBody, mark: iBody, end: bodyEnd, from: Math.round((t - 1) / hop), to: Math.round((t + 12) / hop), sectionEnd: bodyEnd, separation: sep, max: 1 })
-      .catch(async (e: unknown) => {
-        await anchors.close();
-        throw e;
-      });
-    localCells += r.cells;
-    if (!r.found.length) continue;
-    const h0 = Math.round(head.startSeconds / hop);
-    const h1 = Math.max(h0 + 1, Math.round(head.endSeconds / hop));
-    const prevLast = ref.sentences[ref.firstSentence[prev + 1] - 1];
-    const p1 = Math.round(prevLast.endSeconds / hop);
-    const verdict = headingRead({
-      ref: refV,
-      rec: recV,
-      refPause,
-      recPause,
-      pauses: pauses.pauses,
-      heading: [h0, h1],
-      previous: [Math.max(Math.round(prevLast.startSeconds / hop), p1 - (h1 - h0)), p1],
-      bodySeconds: r.found[0].frame * hop,
-      phrasePauseSeconds: P.phrasePauseSeconds,
-      maxStretchSeconds: P.headingMaxSeconds * 2 + 1,
-    });
-    headingInfo[k] = { t, body: r.found[0].frame * hop, verdict };
-    if (!verdict || verdict.read || verdict.startSeconds <= t) continue;
-    cands[k].push({ seconds: verdict.startSeconds, goodness: cands[k][c].goodness });
-    decision.choice[k] = cands[k].length - 1;
-    decision.reasons[k] += `; heading not read: starts at its body (${verdict.startSeconds.toFixed(2)} s)`;
-  }
   await anchors.close();
   const tLocal = performance.now();
   const placed = placeSections({
@@ -592,7 +544,6 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     resynthesized,
     decision: decision.reasons,
     restart: restartInfo,
-    heading: headingInfo,
     path: { coarse: path1.meanCost, medium: path2.meanCost, unrelated1, unrelated2 },
     ms: { decode: tDecode - t0, synth: tSynth - t0, global: tGlobal - tFeatures, local: tLocal - tGlobal, place: performance.now() - tLocal },
     cells: { coarse: path1.cells, medium: path2.cells, local: localCells },

@@ -78,12 +78,6 @@ export interface AlignParams {
   restartAfterFraction: number;
   /** …and the recording there matches the recording at the mark at ≤ this × the no-match level (the same voice). */
   restartSameRatio: number;
-  /**
-   * Headings: a section's first sentence this short (s of reference speech) may be a
-   * heading the narrator skips; a stretch of speech ends at a pause this long.
-   */
-  headingMaxSeconds: number;
-  phrasePauseSeconds: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -126,8 +120,6 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   researchMax: 600,
   trustAbove: 0.65,
   notReadMaxRoom: 0.35,
-  headingMaxSeconds: 2.5,
-  phrasePauseSeconds: 0.35,
   restartSeconds: 2.5,
   restartBackSeconds: 8,
   restartRatio: 0.7,
