@@ -11,6 +11,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { withPath } from '../faults.js';
 import { tempName } from '../media/temp.js';
 
 export interface Id3Chapter {
@@ -164,6 +165,7 @@ export async function writeId3(mp3: string, tag: Id3Tag): Promise<void> {
     await rename(tmp, mp3);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    // a full disk while appending (a stream: no path of its own) names the MP3 being tagged
+    throw withPath(e, mp3);
   }
 }

@@ -328,6 +328,11 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
     await ffmpeg(args, { onProgress: m.onProgress });
     await writeId3(tmpOut, tag);
     await rename(tmpOut, m.output);
+  } catch (e) {
+    // a full disk names the episode's MP3, not the temp file that is removed below
+    const err = e as NodeJS.ErrnoException;
+    if (err?.path === tmpOut) err.path = m.output;
+    throw e;
   } finally {
     await rm(tmpOut, { force: true });
   }

@@ -3,7 +3,7 @@
  * transcripts, show notes and the episode.json report, written into an output folder.
  * The recording is only read.
  */
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
@@ -13,6 +13,7 @@ import type { AlignOptions } from '../align/index.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import type { LoadedConfig } from '../config.js';
 import { LetterpodError } from '../errors.js';
+import { makeDirectory, withPath } from '../faults.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
 import { removeStaleTemps, tempName } from '../media/temp.js';
@@ -63,8 +64,13 @@ export function episodeSlug(issue: Issue): string {
 
 async function writeAtomic(file: string, content: string): Promise<void> {
   const tmp = tempName(file, 'tmp');
-  await writeFile(tmp, content);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw withPath(e, file);
+  }
 }
 
 export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
@@ -116,7 +122,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const clock = episodeClock(trim, offset, episodeSeconds);
   const chapters = layoutChapters(aligned.chapters, clock, intro ? offset : 0, episodeSeconds);
 
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const slug = episodeSlug(issue);
   const files = {
     audio: join(outDir, `${slug}.mp3`),

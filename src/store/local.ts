@@ -16,11 +16,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LetterpodError } from '../errors.js';
+import { makeDirectory, withPath } from '../faults.js';
 import { processAlive } from '../process-alive.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { InvalidKeyError, assertValidKey } from './keys.js';
@@ -94,11 +95,15 @@ export class LocalStore implements ObjectStore {
   async put(key: string, body: PutBody, options: PutOptions): Promise<ObjectInfo> {
     const path = this.pathOf(key);
     const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let renamed = false;
     try {
-      const { etag, bytes } = await writeTemp(tmp, body);
+      // a full or read-only disk names the object's file (the temp is removed), not a file handle
+      const { etag, bytes } = await writeTemp(tmp, body).catch((error: NodeJS.ErrnoException) => {
+        if (error?.path === tmp) delete error.path;
+        throw withPath(error, path);
+      });
       const release = await this.lock(key);
       try {
         if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
@@ -229,7 +234,7 @@ export class LocalStore implements ObjectStore {
 
   private async writeSidecar(key: string, sidecar: Sidecar): Promise<void> {
     const path = this.sidecarPath(key);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await writeTemp(tmp, Buffer.from(JSON.stringify(sidecar) + '\n'));
@@ -292,7 +297,7 @@ export class LocalStore implements ObjectStore {
    */
   private async lock(key: string): Promise<() => Promise<void>> {
     const path = this.lockPath(key);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     const started = Date.now();
     const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }) + '\n';
     for (;;) {
