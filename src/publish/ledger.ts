@@ -68,11 +68,15 @@ export async function readPins(root: string): Promise<Record<string, Pin>> {
 }
 
 export async function pinMatch(root: string, sha256: string, pin: Pin): Promise<void> {
-  const pins = await readPins(root);
-  const old = pins[sha256];
-  if (old && old.issue === pin.issue) return;
-  pins[sha256] = pin;
-  await writeJson(matchesPath(root), pins);
+  // Two publishes in one project each read, add and rename matches.json: the later rename
+  // can drop the other's pin. Each reads it back and adds its pin again until it is there.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const pins = await readPins(root);
+    const old = pins[sha256];
+    if (old && old.issue === pin.issue) return;
+    pins[sha256] = pin;
+    await writeJson(matchesPath(root), pins);
+  }
 }
 
 export async function readApprovals(root: string): Promise<Record<string, Approval>> {
