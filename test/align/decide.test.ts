@@ -71,10 +71,14 @@ describe('decideSections', () => {
     expect(d.reasons[1]).toMatch(/no room/);
   });
 
-  it('keeps a section heard very clearly even when the room looks short (a false "not read" is worse)', async () => {
-    const x = input([[strong(0)], [weak(62)], [strong(65)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
-    const d = await decideSections(x);
-    expect(d.status[1]).toBe('read');
+  it('keeps a section heard very clearly with half the room (a false "not read" is worse), but not with none', async () => {
+    // s1 needs 60 s; 14 s are left before s3: a quarter of s2's 60 s
+    const short = input([[strong(0)], [weak(62)], [strong(74)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
+    expect((await decideSections(short)).status[1]).toBe('read');
+    const plain = input([[strong(0)], [weak(62)], [strong(74)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, P.partMatchRatio + 0.5) });
+    expect((await decideSections(plain)).status[1]).toBe('not-read');
+    const none = input([[strong(0)], [weak(62)], [strong(65)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
+    expect((await decideSections(none)).status[1]).toBe('not-read');
   });
 
   it('places a kept section where its heard part puts it when its opening candidate is out of the window', async () => {
