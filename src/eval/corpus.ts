@@ -328,6 +328,28 @@ const tunePartial: EvalCase[] = TUNE_PARTIAL.map(([voice, lead, file, from, effe
   },
 }));
 // ---------------------------------------------------------------------------------------
+// tuned voices with the held-out cases' perturbation mix (a stumble in a section's first
+// sentence and one later, a re-read sentence, an ad-lib, a skipped summary): so every kind
+// of perturbation the held-out part has can be fitted on the tuning part first
+const TUNE_MIX: { voice: TtsVoice; issue: string; leadIn: number; effects: Effects }[] = [
+  { voice: v('flite', 'kal', 170), issue: 'an-094.md', leadIn: 6, effects: { noise: { dbfs: -50 } } },
+  { voice: v('flite', 'slt', 165), issue: 'an-097.md', leadIn: 0, effects: { tempo: 1.05 } },
+  { voice: v('espeak-ng', 'en-us+m3', 175), issue: 'an-099.md', leadIn: 12, effects: { hum: { dbfs: -48 } } },
+  { voice: v('espeak-ng', 'en-gb+f2', 185), issue: 'an-091.md', leadIn: 2, effects: { noise: { dbfs: -48, color: 'pink' } } },
+];
+
+const tuneMix: EvalCase[] = TUNE_MIX.map(({ voice, issue, leadIn, effects }, k) => ({
+  name: `mix-${short(voice)}`,
+  description: `${issue}, ${label(voice)}: ${leadIn ? `a ~${leadIn} s lead-in` : 'no lead-in'}, an ad-lib, a skipped summary, a stumble in a section's first sentence and one later, a re-read sentence (~2.5 min)`,
+  seed: 451 + k,
+  split: 'tune' as const,
+  voice: label(voice),
+  async script() {
+    const { sections } = await issueSections(issue, { maxWords: 380, sectionWords: 70 });
+    return narrated(sections, { voice, leadIn, adLibs: 1, skip: 1, firstStumbles: 2, stumbles: 1, repeats: 1, effects }, this.seed);
+  },
+}));
+
 // held-out voices: a perturbed case and a partial one each
 
 interface HeldOut {
@@ -930,6 +952,7 @@ export const CORPUS: EvalCase[] = [
     },
   },
   ...tunePartial,
+  ...tuneMix,
   ...heldOut,
   heldOutLong,
   ...realFromFragments,
