@@ -26,10 +26,10 @@ import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { AnchorPool } from './anchor-pool.js';
-import { slide } from './anchor.js';
+import { falseStart, sameWords } from './restart.js';
 import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
-import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions, type FeatureVectors } from '../signal/mfcc.js';
+import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
@@ -480,18 +480,26 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       });
     localCells += r.cells;
     restartInfo[k] = { t, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
-    const here = r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), -Infinity);
-    if (!(here > 0)) continue;
+    const here = Math.max(1e-6, r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), 0));
     // the best earlier position, as good as the mark's and clearly the best before it
     const before = r.found.filter((f) => f.frame * hop < t - 0.8).sort((a, b) => b.goodness - a.goodness);
     const earlier = before[0];
-    if (!earlier || earlier.goodness < P.restartRatio * here || earlier.goodness < P.restartPeak * Math.max(0, before[1]?.goodness ?? 0)) continue;
     // …and the narrator's own voice agrees: the recording there sounds like the recording at
     // the mark (the same words said twice), which shared words in an ad-lib or lead-in do not
-    if (!sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.round(P.restartSeconds / hop), P.restartSameRatio)) continue;
-    cands[k].push({ seconds: earlier.frame * hop, goodness: cands[k][c].goodness });
+    // (or the first words are plainly there and not at the mark: twice as good)
+    const plain = earlier !== undefined && earlier.goodness >= P.restartOverride * here;
+    const restarted =
+      earlier !== undefined &&
+      earlier.goodness >= P.restartRatio * here &&
+      earlier.goodness >= P.restartPeak * Math.max(0, before[1]?.goodness ?? 0) &&
+      (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.round(P.restartSeconds / hop), P.restartSameRatio));
+    // a false start of a few words right before (too short for the excerpt): the narrator's
+    // own voice, the stretch before the pause in front of the mark said again at the mark
+    const start = restarted ? earlier.frame * hop : falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, ratio: P.restartSameRatio });
+    if (start === undefined) continue;
+    cands[k].push({ seconds: start, goodness: cands[k][c].goodness });
     decision.choice[k] = cands[k].length - 1;
-    decision.reasons[k] += `; restarted: first attempt at ${(earlier.frame * hop).toFixed(2)} s`;
+    decision.reasons[k] += `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
   }
   await anchors.close();
   const tLocal = performance.now();
@@ -571,21 +579,6 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       wallMs: Math.round(performance.now() - t0),
     },
   };
-}
-
-/**
- * Whether the recording at `frame` (its next `length` frames) is said again near `earlier`:
- * the best position of that stretch within ±5 s of `earlier` lies within 0.5 s of it and
- * costs at most `ratio` × the search's no-match level. One voice against itself.
- */
-function sameWords(rec: FeatureVectors, recPause: Uint8Array, frame: number, earlier: number, length: number, ratio: number): boolean {
-  const hop = rec.hopSeconds;
-  if (frame + length > rec.frames) return false;
-  const r = slide(rec, frame, frame, frame + length, rec, earlier - Math.round(5 / hop), Math.min(frame, earlier + Math.round(5 / hop) + length), { recPause, refPause: recPause });
-  let bx = -1;
-  for (let x = 0; x < r.byMark.length; x++) if (Number.isFinite(r.byMark[x]) && (bx < 0 || r.byMark[x] < r.byMark[bx])) bx = x;
-  if (bx < 0) return false;
-  return Math.abs(r.j0 + bx - earlier) * hop <= 0.5 && r.byMark[bx] <= ratio * r.background;
 }
 
 /** 1 for frames inside a pause. */

@@ -78,6 +78,10 @@ export interface AlignParams {
   restartAfterFraction: number;
   /** …and the recording there matches the recording at the mark at ≤ this × the no-match level (the same voice). */
   restartSameRatio: number;
+  /** …unless the first words match this many times better there than at the mark. */
+  restartOverride: number;
+  /** A broken-off first attempt of at most this many seconds, right before the section's words. */
+  falseStartMaxSeconds: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -121,11 +125,13 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   trustAbove: 0.65,
   notReadMaxRoom: 0.35,
   restartSeconds: 2.5,
-  restartBackSeconds: 8,
-  restartRatio: 0.7,
+  restartBackSeconds: 15,
+  restartRatio: 0.3,
   restartPeak: 1.5,
   restartAfterFraction: 0.75,
-  restartSameRatio: 0.65,
+  restartSameRatio: 0.5,
+  restartOverride: 2,
+  falseStartMaxSeconds: 2.5,
   partMatchRatio: 2,
   partSeconds: 6,
   hearMinSeconds: 40,
