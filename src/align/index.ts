@@ -464,7 +464,11 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const prevStart = prevRead >= 0 ? cands[prevRead][decision.choice[prevRead]].seconds : 0;
     const lower = prevRead >= 0 ? prevStart + Math.max(minGap(prevRead), P.restartAfterFraction * refSpeech[prevRead] * rate) : 0;
     prevRead = k;
-    const from = Math.max(Math.floor(lower / hop), Math.round((t - P.restartBackSeconds) / hop));
+    // a restart re-reads at most the first sentence: its first attempt is no further back
+    // than that sentence takes to say, and a breath
+    const s0 = ref.sentences[ref.firstSentence[k]];
+    const back = Math.min(P.restartBackSeconds, (s0.endSeconds - s0.startSeconds) * coverage.pace * 1.3 + 3);
+    const from = Math.max(Math.floor(lower / hop), Math.round((t - back) / hop));
     const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
     if (to - from < Math.round(2 / hop)) continue;
     const iMark = Math.round(ref.sectionStarts[k] / hop);
@@ -492,7 +496,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       earlier !== undefined &&
       earlier.goodness >= P.restartRatio * here &&
       earlier.goodness >= P.restartPeak * Math.max(0, before[1]?.goodness ?? 0) &&
-      (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.round(P.restartSeconds / hop), P.restartSameRatio));
+      // the whole first attempt (up to 4 s of it) is said again from the mark: a re-read,
+      // not a few shared words ("Alignment Newsletter" in a lead-in and in the opening)
+      (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.min(Math.round(4 / hop), Math.round(t / hop) - earlier.frame - Math.round(0.3 / hop)), P.restartSameRatio, { toFirstPause: false }));
     // a false start of a few words right before (too short for the excerpt): the narrator's
     // own voice, the stretch before the pause in front of the mark said again at the mark
     const start = restarted ? earlier.frame * hop : falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, ratio: P.restartSameRatio });

@@ -14,13 +14,25 @@ import type { Pause } from '../signal/pauses.js';
  * the best position of that stretch within ±5 s of `earlier` lies within 0.5 s of it and
  * costs at most `ratio` × the search's no-match level. One voice against itself.
  */
-export function sameWords(rec: FeatureVectors, recPause: Uint8Array, frame: number, earlier: number, length: number, ratio: number, minLength = Math.round(0.4 / rec.hopSeconds)): boolean {
+export function sameWords(
+  rec: FeatureVectors,
+  recPause: Uint8Array,
+  frame: number,
+  earlier: number,
+  length: number,
+  ratio: number,
+  opts: { minLength?: number; toFirstPause?: boolean } = {},
+): boolean {
   const hop = rec.hopSeconds;
+  const minLength = opts.minLength ?? Math.round(0.6 / hop);
   // a false start may be only a few words: compare no more than the first attempt's own
   // stretch of speech (up to its first pause)
-  let run = 0;
-  while (run < length && earlier + run < rec.frames && !recPause[earlier + run]) run++;
-  length = Math.max(minLength, Math.min(length, run));
+  if (opts.toFirstPause !== false) {
+    let run = 0;
+    while (run < length && earlier + run < rec.frames && !recPause[earlier + run]) run++;
+    length = Math.min(length, run);
+  }
+  length = Math.max(minLength, length);
   if (frame + length > rec.frames) return false;
   const r = slide(rec, frame, frame, frame + length, rec, earlier - Math.round(5 / hop), Math.min(frame, earlier + Math.round(5 / hop) + length), { recPause, refPause: recPause });
   let bx = -1;
@@ -62,5 +74,5 @@ export function falseStart(x: FalseStartInput): number | undefined {
   // under ~0.6 s of speech matches by chance almost anywhere
   if (u0 < x.lowerSeconds || u1 - u0 < 0.6 || u1 - u0 > x.maxSeconds) return undefined;
   const length = Math.round((u1 - u0) / hop);
-  return sameWords(x.rec, x.recPause, Math.round(gap.endSeconds / hop), Math.round(u0 / hop), length, x.ratio, Math.round(0.6 / hop)) ? u0 : undefined;
+  return sameWords(x.rec, x.recPause, Math.round(gap.endSeconds / hop), Math.round(u0 / hop), length, x.ratio) ? u0 : undefined;
 }
