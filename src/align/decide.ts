@@ -119,7 +119,8 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       // the section being read when a recording stops: its opening is heard, its room is
       // whatever was recorded of it
       // (some speech must be left after what the sections before it need)
-      const inProgress = n === K && avail > P.inProgressMinSeconds && ev.openingRatio >= P.partMatchRatio;
+      // (or its opening is heard very clearly: the expected speech of the ones before is an estimate)
+      const inProgress = n === K && ev.openingRatio >= P.partMatchRatio && (avail > P.inProgressMinSeconds || ev.openingRatio >= 2 * P.partMatchRatio);
       const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (heardClearly(ev, P) && room >= 0.5 * P.notReadMaxRoom);
       if (!keep) {
         choice[q] = -1;
