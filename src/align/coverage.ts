@@ -117,7 +117,12 @@ export function measureCoverage(input: CoverageInput): Coverage {
   // fitted to the whole recording, which a partial one is not): try the excerpt stretched
   // by each factor and keep the best match
   let bestFit: { goodness: number; start: number; pace: number } | undefined;
-  for (const f of x.stretch) {
+  // the tempos near the fitted one first; the far ones (more cells) only when the pace found
+  // so far points at them
+  const near = x.stretch.filter((f) => f <= 1.3);
+  const far = x.stretch.filter((f) => f > 1.3);
+  for (const f of [...near, ...far]) {
+    if (f > 1.3 && bestFit && bestFit.pace < 0.85 * f) continue;
     const ex = stretched(x.ref, x.refPause, i0, i1, f);
     const n = ex.v.frames;
     const iHand = Math.max(0, n - Math.round(CONTINUATION_OVERLAP_SECONDS / hop));
