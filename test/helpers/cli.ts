@@ -9,9 +9,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function letterpod(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * `wrapper`: a command (and its arguments) that runs node, e.g. setpriv to run as another
+ * user (root ignores file permissions).
+ */
+export function letterpod(args: string[], cwd: string, env: Record<string, string> = {}, wrapper: string[] = []): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'cli', 'main.js'), ...args], {
+    const command = [...wrapper, process.execPath, join(projectRoot, 'dist', 'cli', 'main.js'), ...args];
+    const child = spawn(command[0]!, command.slice(1), {
       cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,12 +8,10 @@
  *   issue when renamed to a nameless file and the next issue's text (reading the same
  *   words) arrives: publish --dry-run and status still say #301.
  */
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { letterpod, type CliResult } from '../helpers/cli.js';
-import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
 import { SHOW } from '../publish/project.js';
 import { demoIssueText, listFiles, narrateIssue } from '../watch/helpers.js';
@@ -44,15 +42,7 @@ async function project(name: string, review: string, issues: number[]): Promise<
 
 /** Start `letterpod publish` now; resolves when it exits. */
 function startPublish(cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'cli', 'main.js'), 'publish'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return letterpod(['publish'], cwd);
 }
 
 describe('two publishes at once in one project', () => {

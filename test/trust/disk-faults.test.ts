@@ -6,7 +6,7 @@
  * store or the builds, the recordings untouched, and a later publish converges.
  * Mount suites skip, saying why, when not root or when tmpfs cannot be mounted.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Buffer } from '../../src/hash.js';
 import { letterpod, type CliResult } from '../helpers/cli.js';
 import { describeMount, isRoot, mountTmpfs, remount, unmountAll } from '../helpers/mount.js';
-import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
 import { SHOW } from '../publish/project.js';
 import { demoIssueText, listFiles, narrateIssue } from '../watch/helpers.js';
@@ -153,19 +152,7 @@ describeMount('disk faults on a tmpfs (ENOSPC, EROFS)', () => {
 
 /** `letterpod <args>` as user and group 65534 (nobody): root would ignore permissions. */
 function asNobody(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(projectRoot, 'dist', 'cli', 'main.js'), ...args], {
-      cwd,
-      env: { ...process.env, HOME: cwd },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return letterpod(args, cwd, { HOME: cwd }, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
 }
 
 async function setprivProblem(): Promise<string | undefined> {
