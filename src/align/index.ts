@@ -397,12 +397,15 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const iMark = Math.round(ref.sectionStarts[k] / hop);
     const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const iEnd = Math.max(iMark + 1, Math.round(lastSentence.endSeconds / hop));
-    const parts: ['opening' | 'middle' | 'end', number][] = [['opening', iMark]];
-    // at the end of a recording that stops early, the opening may be all there is of it
+    // (part, first row, rows)
+    const parts: ['opening' | 'middle' | 'end', number, number][] = [];
+    // at the end of a recording that stops early, the opening may be all there is of it:
+    // there a short opening is tried as well
     const left = (Math.min(toS, pauses.speechEnd + 0.3) - fromS) / Math.max(0.5, coverage.pace);
-    const openingRows = Math.round(Math.max(1.5, Math.min(P.partSeconds, 0.7 * left)) / hop);
-    if (iEnd - iMark >= 3 * partRows) parts.push(['middle', Math.round((iMark + iEnd - partRows) / 2)]);
-    if (iEnd - iMark >= 2 * partRows) parts.push(['end', iEnd - partRows]);
+    parts.push(['opening', iMark, Math.round(Math.max(1.5, Math.min(P.partSeconds, 0.7 * left)) / hop)]);
+    if (toS >= pauses.speechEnd - 0.5) parts.push(['opening', iMark, Math.round(P.tailOpeningSeconds / hop)]);
+    if (iEnd - iMark >= 3 * partRows) parts.push(['middle', Math.round((iMark + iEnd - partRows) / 2), partRows]);
+    if (iEnd - iMark >= 2 * partRows) parts.push(['end', iEnd - partRows, partRows]);
     let best: PartEvidence = { ratio: 0, startSeconds: NaN, part: 'none', goodness: 0, openingRatio: 0, openingStartSeconds: NaN };
     let openingRatio = 0;
     let openingStartSeconds = NaN;
@@ -414,8 +417,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const grow = Math.max(0, Math.ceil((minSpan - (to - from)) / 2));
     const sFrom = Math.max(0, from - grow);
     const sTo = Math.min(recV.frames, to + grow);
-    for (const [part, i0] of parts) {
-      const i1 = Math.min(iEnd, i0 + (part === 'opening' ? openingRows : partRows));
+    for (const [part, i0, rows] of parts) {
+      const i1 = Math.min(iEnd, i0 + rows);
       if (to - from < 3 || i1 <= i0) continue;
       const r = await anchors.run({ start: i0, mark: i0, end: i1, from: sFrom, to: sTo, sectionEnd: i1, separation: sep, max: 8 }).catch(async (e: unknown) => {
         await anchors.close();
@@ -429,7 +432,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const floor = Math.max(1e-3, P.partFloor * typicalGoodness);
       const ratio = hit.goodness / Math.max(floor, others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0);
       const startSeconds = hit.frame * hop - (i0 - iMark) * hop * coverage.pace;
-      if (part === 'opening') {
+      if (part === 'opening' && ratio > openingRatio) {
         openingRatio = ratio;
         openingStartSeconds = startSeconds;
       }

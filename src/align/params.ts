@@ -57,6 +57,8 @@ export interface AlignParams {
   partSeconds: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
+  /** The short opening also tried in a window that reaches the recording's end (s). */
+  tailOpeningSeconds: number;
   /** A window shorter than this (s) is widened for the statistics of hearing a part. */
   hearMinSeconds: number;
   /**
@@ -136,6 +138,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   partSeconds: 6,
   hearMinSeconds: 40,
   inProgressMinSeconds: 0.5,
+  tailOpeningSeconds: 2.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,
   minWordsPerMinute: 100,
@@ -143,7 +146,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   coverageHeadSeconds: 60,
   coverageLeadSeconds: 45,
   partialFactor: 1.12,
-  resynthesizeAbove: 1.25,
+  resynthesizeAbove: 1.1,
   leadInMinSeconds: 2.5,
   partialMaxFraction: 0.6,
 });
