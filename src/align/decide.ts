@@ -24,9 +24,8 @@
  * section a partial recording stops in is kept when its opening is heard.
  */
 import type { AlignParams } from './params.js';
-import type { SectionCandidate } from './place.js';
+import type { SectionCandidate, SectionStatus as Status } from './place.js';
 
-export type Status = 'read' | 'not-read' | 'after-end';
 
 /** The best evidence that a section's text is heard in a window. */
 export interface PartEvidence {

@@ -99,11 +99,6 @@ export interface AlignParams {
   resynthesizeAbove: number;
   /** Speech before the first read section of at least this many seconds is an unscripted lead-in. */
   leadInMinSeconds: number;
-  /**
-   * Partial recording: the sections after the last found one are "after the end" when the
-   * speech left after it is less than this fraction of what it needs at the recording's pace.
-   */
-  partialMaxFraction: number;
 }
 
 export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
@@ -148,7 +143,6 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   partialFactor: 1.12,
   resynthesizeAbove: 1.1,
   leadInMinSeconds: 2.5,
-  partialMaxFraction: 0.6,
 });
 
 /** Defaults with overrides; unknown names and non-finite values are refused. */

@@ -20,12 +20,15 @@ import type { FeatureVectors } from '../signal/mfcc.js';
 import { SECTION_SNAP, SENTENCE_SNAP, snapToPause, type Pause, type PauseAnalysis } from '../signal/pauses.js';
 import type { Reference } from '../speech/reference.js';
 
+/** Read; left out by the narrator; or after the end of a recording that stops early. */
+export type SectionStatus = 'read' | 'not-read' | 'after-end';
+
 export interface PlacedSection {
   startSeconds: number;
   endSeconds: number;
   confidence: number;
   skipped: boolean;
-  status: 'read' | 'not-read' | 'after-end';
+  status: SectionStatus;
   uncertain: boolean;
   /** The raw estimate before snapping (for diagnostics; NaN when skipped). */
   estimateSeconds: number;
@@ -143,11 +146,6 @@ export function chooseInOrder(cands: readonly SectionCandidate[][], minGap: (k: 
   return choice;
 }
 
-export interface SectionMatch {
-  candidates: SectionCandidate[];
-  /** Score of the window's no-match level (background) minus the best score. */
-}
-
 export interface PlaceSectionsInput {
   candidates: SectionCandidate[][];
   /** Earliest start of the next found section after section k, in seconds after k's start. */
@@ -160,7 +158,7 @@ export interface PlaceSectionsInput {
   durationSeconds: number;
   hopSeconds: number;
   /** The decision (decide.ts): chosen candidate per section, status and doubt. Default: chooseInOrder alone. */
-  decision?: { choice: number[]; status: ('read' | 'not-read' | 'after-end')[]; uncertain: boolean[] };
+  decision?: { choice: number[]; status: SectionStatus[]; uncertain: boolean[] };
 }
 
 export function placeSections(input: PlaceSectionsInput): PlacedSection[] {

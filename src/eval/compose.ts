@@ -32,6 +32,7 @@ import { WavWriter } from '../signal/wav.js';
 import { sharedDir } from '../bench/narrations.js';
 import { onset, prng, synthesize, trimSilence } from '../demo/narrate.js';
 import { decodePcm } from '../media/ffmpeg.js';
+import type { SectionStatus } from '../align/index.js';
 import type { SectionKind } from '../newsletter/types.js';
 
 /** Bump when rendering changes, so cached cases are rebuilt. */
@@ -106,7 +107,7 @@ export interface TruthSection {
   /** False when the narrator skipped it (no segment reads it) or the recording ends before it. */
   present: boolean;
   /** read; not-read (the narrator skipped it); after-end (a partial recording stops before it). */
-  status: 'read' | 'not-read' | 'after-end';
+  status: SectionStatus;
   pauseStartSeconds?: number;
   startSeconds?: number;
   /** End of this section's speech. */

@@ -70,11 +70,17 @@ export async function runEspeak(text: string, args: readonly string[], signal?: 
   }
 }
 
-function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
+/** Run espeak-ng with `text` on stdin; resolves with what it printed on stdout. */
+export function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
   const tool = espeakPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args as string[], { stdio: ['pipe', 'ignore', 'pipe'], signal });
+    const child = spawn(tool, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], signal });
+    let out = '';
     let err = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => {
+      if (out.length < 1 << 20) out += c;
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => {
       if (err.length < 8000) err += c;
@@ -95,7 +101,7 @@ function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal
       /* reported through close */
     });
     child.on('close', (code, sig) => {
-      if (code === 0) resolve();
+      if (code === 0) resolve(out);
       else reject(new Error(`${tool} failed (${sig ?? `exit ${code}`}): ${err.trim().split('\n').slice(-2).join(' | ')}`));
     });
     child.stdin.end(text, 'utf8');

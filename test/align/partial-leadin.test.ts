@@ -13,7 +13,7 @@ import { alignmentWarnings, chaptersFrom, LEAD_IN_ID } from '../../src/episode/c
 import { buildCase, type BuiltCase } from '../../src/eval/compose.js';
 import { sonnetSection } from '../../src/eval/corpus.js';
 import type { Issue } from '../../src/newsletter/types.js';
-import { espeakVoiceFor } from '../../src/speech/voices.js';
+import { espeakLanguages, espeakVoiceFor } from '../../src/speech/voices.js';
 import { describeShared, projectRoot } from '../helpers/shared.js';
 
 describeShared('a real reading with a spoken lead-in that stops partway (shared)', () => {
@@ -88,7 +88,10 @@ describeShared('a real reading with a spoken lead-in that stops partway (shared)
   });
 });
 
-it('picks the espeak-ng voice from the text language', () => {
+it('picks the espeak-ng voice from the text language', async () => {
+  const real = await espeakLanguages();
+  expect(espeakVoiceFor('de', real)).toBe('de');
+  expect(espeakVoiceFor('es-ES', real)).toBe('es');
   const installed = new Set(['en-us', 'en-gb', 'de', 'es', 'es-419', 'fr-fr']);
   expect(espeakVoiceFor(undefined, installed)).toBe('en-us');
   expect(espeakVoiceFor('en', installed)).toBe('en-us');
