@@ -33,7 +33,7 @@ import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions }
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
-import { espeakLanguages, espeakVoiceFor } from '../speech/voices.js';
+import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
 import { decideSections, type PartEvidence } from './decide.js';
 import { alignParams, type AlignParams } from './params.js';
@@ -164,7 +164,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   if (words === 0) {
     throw new LetterpodError({ file: recording, problem: 'the sections contain no words to align', fix: 'Check the issue text' });
   }
-  const voice = opts.voice ?? espeakVoiceFor(opts.language, await espeakLanguages());
+  const voice = opts.voice ?? espeakVoiceFor(opts.language);
   if (!voice) {
     throw new LetterpodError({
       file: recording,

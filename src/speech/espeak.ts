@@ -70,17 +70,11 @@ export async function runEspeak(text: string, args: readonly string[], signal?: 
   }
 }
 
-/** Run espeak-ng with `text` on stdin; resolves with what it printed on stdout. */
-export function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
+function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
   const tool = espeakPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], signal });
-    let out = '';
+    const child = spawn(tool, args as string[], { stdio: ['pipe', 'ignore', 'pipe'], signal });
     let err = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (c: string) => {
-      if (out.length < 1 << 20) out += c;
-    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => {
       if (err.length < 8000) err += c;
@@ -101,7 +95,7 @@ export function spawnEspeak(text: string, args: readonly string[], signal?: Abor
       /* reported through close */
     });
     child.on('close', (code, sig) => {
-      if (code === 0) resolve(out);
+      if (code === 0) resolve();
       else reject(new Error(`${tool} failed (${sig ?? `exit ${code}`}): ${err.trim().split('\n').slice(-2).join(' | ')}`));
     });
     child.stdin.end(text, 'utf8');

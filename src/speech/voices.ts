@@ -3,35 +3,36 @@
  * "de-DE", "es"). The reference must be synthesized in the text's language: German read
  * by an English voice shares few sounds with the narrator's German.
  */
-import { spawnEspeak } from './espeak.js';
+import { execFileSync } from 'node:child_process';
+import { espeakPath } from './espeak.js';
 
 /** English defaults to American English, the voice the aligner was first tuned with. */
 const PREFERRED: Record<string, string> = { en: 'en-us', 'en-us': 'en-us', 'en-gb': 'en-gb', es: 'es', 'es-es': 'es', fr: 'fr-fr', pt: 'pt', 'pt-br': 'pt-br' };
 
-let installed: Promise<Set<string>> | undefined;
+let installed: Set<string> | undefined;
 
 /** Language codes of the installed espeak-ng voices (lower case), read once. */
-export function espeakLanguages(): Promise<Set<string>> {
-  installed ??= spawnEspeak('', ['--voices']).then(
-    (text) => {
-      const out = new Set<string>();
-      for (const line of text.split('\n').slice(1)) {
-        const lang = line.trim().split(/\s+/)[1];
-        if (lang) out.add(lang.toLowerCase());
-      }
-      return out;
-    },
+export function espeakLanguages(): Set<string> {
+  if (installed) return installed;
+  const out = new Set<string>();
+  try {
+    const text = execFileSync(espeakPath(), ['--voices'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const line of text.split('\n').slice(1)) {
+      const lang = line.trim().split(/\s+/)[1];
+      if (lang) out.add(lang.toLowerCase());
+    }
+  } catch {
     // espeak-ng missing: synthesis reports that, with its fix
-    () => new Set<string>(),
-  );
-  return installed;
+  }
+  installed = out;
+  return out;
 }
 
 /**
  * The voice for `language`, or undefined when espeak-ng has none for it (the caller
  * says so). No language: American English.
  */
-export function espeakVoiceFor(language: string | undefined, available: ReadonlySet<string>): string | undefined {
+export function espeakVoiceFor(language: string | undefined, available: Set<string> = espeakLanguages()): string | undefined {
   if (!language || !language.trim()) return 'en-us';
   const tag = language.trim().toLowerCase().replace(/_/g, '-');
   const primary = tag.split('-')[0];

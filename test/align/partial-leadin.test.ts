@@ -88,8 +88,8 @@ describeShared('a real reading with a spoken lead-in that stops partway (shared)
   });
 });
 
-it('picks the espeak-ng voice from the text language', async () => {
-  const real = await espeakLanguages();
+it('picks the espeak-ng voice from the text language', () => {
+  const real = espeakLanguages();
   expect(espeakVoiceFor('de', real)).toBe('de');
   expect(espeakVoiceFor('es-ES', real)).toBe('es');
   const installed = new Set(['en-us', 'en-gb', 'de', 'es', 'es-419', 'fr-fr']);
