@@ -458,16 +458,48 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   // about as well as where its opening matched best (a ratio within this recording and this
   // voice, not a level)
   const refineRows = Math.round(P.restartSeconds / hop);
+  /** Where section q's own words (no more than refineRows of them) match best in [from, to) frames. */
+  const ownWords = async (q: number, from: number, to: number): Promise<number | undefined> => {
+    const iMark = Math.round(ref.sectionStarts[q] / hop);
+    const lastSentence = ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1];
+    const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
+    if (iEnd - iMark < 3 || to - from < iEnd - iMark) return undefined;
+    const r = await anchors.run({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 4, noReread: true }).catch(async (e: unknown) => {
+      await anchors.close();
+      throw e;
+    });
+    localCells += r.cells;
+    const best = r.found.filter((f) => f.frame >= from && f.frame < to && f.goodness > 0).sort((a, b) => b.goodness - a.goodness)[0];
+    return best === undefined ? undefined : best.frame * hop;
+  };
   const restartInfo: Record<number, unknown> = {};
   let prevRead = -1;
+  let prevLong = -1;
+  const startOf = (q: number) => cands[q][decision.choice[q]].seconds;
+  // never inside the previous section: after at least most of its expected speech
+  const after = (q: number) => (q >= 0 ? startOf(q) + Math.max(minGap(q), P.restartAfterFraction * refSpeech[q] * rate) : 0);
+  const isShort = (q: number) => refSpeech[q] * rate < P.shortSectionSeconds;
   for (let k = 0; k < K; k++) {
     const c = decision.choice[k];
     if (decision.status[k] !== 'read' || c < 0) continue;
     const t = cands[k][c].seconds;
-    // never inside the previous section: after at least most of its expected speech
-    const prevStart = prevRead >= 0 ? cands[prevRead][decision.choice[prevRead]].seconds : 0;
-    const lower = prevRead >= 0 ? prevStart + Math.max(minGap(prevRead), P.restartAfterFraction * refSpeech[prevRead] * rate) : 0;
+    // a short section right before (a heading) is found by an excerpt that runs into this
+    // section's opening, so a stumble there pulls both marks onto the second attempt: the
+    // first attempt is looked for back to the last long section
+    let heading = prevRead >= 0 && isShort(prevRead) ? prevRead : -1;
+    if (heading >= 0 && refSpeech[heading] >= P.ownWordsMinSeconds) {
+      // long enough to be heard on its own: where its own words are clearly best
+      const own = await ownWords(heading, Math.floor(after(prevLong) / hop), Math.round(t / hop));
+      if (own !== undefined && own < startOf(heading) - 0.8) {
+        cands[heading].push({ seconds: own, goodness: cands[heading][decision.choice[heading]].goodness });
+        decision.choice[heading] = cands[heading].length - 1;
+        decision.reasons[heading] += `; its own words are heard earlier: ${own.toFixed(2)} s`;
+      }
+      heading = -1;
+    }
+    const lower = heading >= 0 ? after(prevLong) : after(prevRead);
     prevRead = k;
+    if (!isShort(k)) prevLong = k;
     // a restart re-reads at most the first sentence: its first attempt is no further back
     // than that sentence takes to say, and a breath
     const s0 = ref.sentences[ref.firstSentence[k]];
@@ -487,7 +519,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
         throw e;
       });
     localCells += r.cells;
-    restartInfo[k] = { t, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
+    restartInfo[k] = { t, lower: Math.round(lower * 100) / 100, pz: pauses.pauses.filter((p) => p.endSeconds > t - 5 && p.startSeconds < t + 0.5).map((p) => [p.startSeconds, p.endSeconds]), from: Math.round(from * hop * 100) / 100, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
     const here = Math.max(1e-6, r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), 0));
     // the best earlier position, as good as the mark's and clearly the best before it
     const before = r.found.filter((f) => f.frame * hop < t - 0.8).sort((a, b) => b.goodness - a.goodness);
@@ -495,21 +527,33 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     // …and the narrator's own voice agrees: the recording there sounds like the recording at
     // the mark (the same words said twice), which shared words in an ad-lib or lead-in do not
     // (or the first words are plainly there and not at the mark: twice as good)
-    const plain = earlier !== undefined && earlier.goodness >= P.restartOverride * here;
+    // (…and better than any other position of the search, the mark's surroundings included:
+    // a weak match at the mark is no reason to move)
+    const plain = earlier !== undefined && earlier.goodness >= P.restartOverride * here && earlier.goodness >= r.found.reduce((g, f) => Math.max(g, f.goodness), 0);
     const restarted =
       earlier !== undefined &&
       earlier.goodness >= P.restartRatio * here &&
       earlier.goodness >= P.restartPeak * Math.max(0, before[1]?.goodness ?? 0) &&
       // the whole first attempt (up to 4 s of it) is said again from the mark: a re-read,
       // not a few shared words ("Alignment Newsletter" in a lead-in and in the opening)
-      (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.min(Math.round(4 / hop), Math.round(t / hop) - earlier.frame - Math.round(0.3 / hop)), P.restartSameRatio, { toFirstPause: false }));
+      (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.min(Math.round(4 / hop), Math.round(t / hop) - earlier.frame - Math.round(0.3 / hop)), P.restartSameRatio, { toFirstPause: false, peak: P.restartSamePeak }));
     // a false start of a few words right before (too short for the excerpt): the narrator's
     // own voice, the stretch before the pause in front of the mark said again at the mark
-    const start = restarted ? earlier.frame * hop : falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, ratio: P.restartSameRatio });
+    const start = restarted ? earlier.frame * hop : falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, minSeconds: P.falseStartMinSeconds, ratio: P.restartSameRatio, peak: P.restartSamePeak });
     if (start === undefined) continue;
     cands[k].push({ seconds: start, goodness: cands[k][c].goodness });
     decision.choice[k] = cands[k].length - 1;
     decision.reasons[k] += `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
+    // …and the heading before it, placed on the second attempt, goes where its own words
+    // are heard before the first one
+    if (heading >= 0 && startOf(heading) > start - 0.3) {
+      const moved = await ownWords(heading, Math.floor(lower / hop), Math.round(start / hop));
+      if (moved !== undefined) {
+        cands[heading].push({ seconds: moved, goodness: cands[heading][decision.choice[heading]].goodness });
+        decision.choice[heading] = cands[heading].length - 1;
+        decision.reasons[heading] += `; moved before the next section's first attempt: ${moved.toFixed(2)} s`;
+      }
+    }
   }
   await anchors.close();
   const tLocal = performance.now();
@@ -559,6 +603,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     typicalGoodness,
     skipGoodness,
     coverage,
+    rate,
+    expectedSpeech: Array.from(refSpeech, (x) => r3(x * rate)),
     resynthesized,
     decision: decision.reasons,
     restart: restartInfo,

@@ -80,10 +80,17 @@ export interface AlignParams {
   restartAfterFraction: number;
   /** …and the recording there matches the recording at the mark at ≤ this × the no-match level (the same voice). */
   restartSameRatio: number;
+  /** …and at most this × the best other position's cost in that search (a peak, not a level). */
+  restartSamePeak: number;
   /** …unless the first words match this many times better there than at the mark. */
   restartOverride: number;
-  /** A broken-off first attempt of at most this many seconds, right before the section's words. */
+  /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
+  falseStartMinSeconds: number;
+  /** A section with less expected speech than this (s) is short (a heading): see the restart pass. */
+  shortSectionSeconds: number;
+  /** …and one with at least this much (s) is placed by its own words; a shorter one moves before its next section's first attempt. */
+  ownWordsMinSeconds: number;
   /** A found section whose match is weaker than this × the typical one is flagged uncertain. */
   uncertainBelow: number;
   /** Floor of the peak ratio's denominator, × the typical goodness (a window with no other positions). */
@@ -127,8 +134,12 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   restartPeak: 1.5,
   restartAfterFraction: 0.75,
   restartSameRatio: 0.5,
+  restartSamePeak: 0.7,
   restartOverride: 2,
   falseStartMaxSeconds: 2.5,
+  falseStartMinSeconds: 0.6,
+  shortSectionSeconds: 3,
+  ownWordsMinSeconds: 1,
   partMatchRatio: 2,
   partSeconds: 6,
   hearMinSeconds: 40,

@@ -12,7 +12,8 @@ import type { Pause } from '../signal/pauses.js';
 /**
  * Whether the recording at `frame` (its next `length` frames) is said again near `earlier`:
  * the best position of that stretch within ±5 s of `earlier` lies within 0.5 s of it and
- * costs at most `ratio` × the search's no-match level. One voice against itself.
+ * costs at most `ratio` × the search's no-match level, and at most `opts.peak` × the best
+ * other position's (a peak: default 1, i.e. only the best). One voice against itself.
  */
 export function sameWords(
   rec: FeatureVectors,
@@ -21,7 +22,7 @@ export function sameWords(
   earlier: number,
   length: number,
   ratio: number,
-  opts: { minLength?: number; toFirstPause?: boolean } = {},
+  opts: { minLength?: number; toFirstPause?: boolean; peak?: number } = {},
 ): boolean {
   const hop = rec.hopSeconds;
   const minLength = opts.minLength ?? Math.round(0.6 / hop);
@@ -38,7 +39,15 @@ export function sameWords(
   let bx = -1;
   for (let x = 0; x < r.byMark.length; x++) if (Number.isFinite(r.byMark[x]) && (bx < 0 || r.byMark[x] < r.byMark[bx])) bx = x;
   if (bx < 0) return false;
-  return Math.abs(r.j0 + bx - earlier) * hop <= 0.5 && r.byMark[bx] <= ratio * r.background;
+  if (Math.abs(r.j0 + bx - earlier) * hop > 0.5 || r.byMark[bx] > ratio * r.background) return false;
+  // …and it stands out from every other position of the search (the same words said twice
+  // match at one place; a few words that merely sound alike match about as well elsewhere)
+  let other = Infinity;
+  for (let x = 1; x < r.byMark.length - 1; x++) {
+    if (!Number.isFinite(r.byMark[x]) || Math.abs(x - bx) * hop <= 0.5) continue;
+    if (r.byMark[x] <= r.byMark[x - 1] && r.byMark[x] <= r.byMark[x + 1]) other = Math.min(other, r.byMark[x]);
+  }
+  return r.byMark[bx] <= (opts.peak ?? 1) * other;
 }
 
 export interface FalseStartInput {
@@ -49,9 +58,12 @@ export interface FalseStartInput {
   seconds: number;
   /** No earlier than this (the previous section's words). */
   lowerSeconds: number;
-  /** The broken-off attempt is at most this long (s). */
+  /** The broken-off attempt is at most this long (s), and at least this long (shorter matches by chance). */
   maxSeconds: number;
+  minSeconds: number;
   ratio: number;
+  /** The match must cost at most this × the best other position's (see sameWords). */
+  peak: number;
 }
 
 /**
@@ -71,8 +83,7 @@ export function falseStart(x: FalseStartInput): number | undefined {
   if (!gap || gap.endSeconds - gap.startSeconds > 1.5) return undefined;
   const u0 = prev ? prev.endSeconds : 0;
   const u1 = gap.startSeconds;
-  // under ~0.6 s of speech matches by chance almost anywhere
-  if (u0 < x.lowerSeconds || u1 - u0 < 0.6 || u1 - u0 > x.maxSeconds) return undefined;
+  if (u0 < x.lowerSeconds || u1 - u0 < x.minSeconds || u1 - u0 > x.maxSeconds) return undefined;
   const length = Math.round((u1 - u0) / hop);
-  return sameWords(x.rec, x.recPause, Math.round(gap.endSeconds / hop), Math.round(u0 / hop), length, x.ratio) ? u0 : undefined;
+  return sameWords(x.rec, x.recPause, Math.round(gap.endSeconds / hop), Math.round(u0 / hop), length, x.ratio, { minLength: length, peak: x.peak }) ? u0 : undefined;
 }

@@ -66,13 +66,13 @@ describeShared('restarts in a real reading (shared)', () => {
     const start = 1.0;
     const restartAt = start + 1.1 + 0.45;
     const withFalseStart = analyse(join(silence(start), attempt, silence(0.45), line, silence(0.5)));
-    const found = falseStart({ rec: withFalseStart.v, recPause: withFalseStart.recPause, pauses: withFalseStart.pauses, seconds: restartAt, lowerSeconds: 0, maxSeconds: 2.5, ratio: 0.5 });
+    const found = falseStart({ rec: withFalseStart.v, recPause: withFalseStart.recPause, pauses: withFalseStart.pauses, seconds: restartAt, lowerSeconds: 0, maxSeconds: 2.5, minSeconds: 0.6, ratio: 0.5, peak: 0.7 });
     expect(found, 'false start found').toBeDefined();
     expect(Math.abs(found! - start)).toBeLessThan(0.15);
 
     const other = speechFrom(jfk, 0.3, 1.1);
     const withOther = analyse(join(silence(start), other, silence(0.45), line, silence(0.5)));
-    expect(falseStart({ rec: withOther.v, recPause: withOther.recPause, pauses: withOther.pauses, seconds: restartAt, lowerSeconds: 0, maxSeconds: 2.5, ratio: 0.5 })).toBeUndefined();
+    expect(falseStart({ rec: withOther.v, recPause: withOther.recPause, pauses: withOther.pauses, seconds: restartAt, lowerSeconds: 0, maxSeconds: 2.5, minSeconds: 0.6, ratio: 0.5, peak: 0.7 })).toBeUndefined();
   });
 
   it('sameWords: a stretch said again is found where it was first said; an unrelated stretch is not', () => {
