@@ -12,7 +12,7 @@
  *   --set n=v        run with this alignment parameter (src/align/params.ts); repeatable
  *   --sweep n=a,b,…  for each value: the TUNE cases (of the selection), one summary line;
  *                    then the held-out cases with the best value (fewest failures, then
- *                    misses, p95, median) — tune on tune, report held-out
+ *                    misses, boundaries over 0.3 s, p95, median) — tune on tune, report held-out
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -119,7 +119,7 @@ if (sweep) {
     console.log(partLine(part));
   }
   const better = (a: PartSummary, b: PartSummary) =>
-    a.verdict.failures.length - b.verdict.failures.length || a.misses - b.misses || a.p95 - b.p95 || a.median - b.median || a.max - b.max;
+    a.verdict.failures.length - b.verdict.failures.length || a.misses - b.misses || a.over - b.over || a.p95 - b.p95 || a.median - b.median || a.max - b.max;
   const best = [...results].sort((a, b) => better(a.part, b.part))[0];
   console.log(`best on TUNE: ${sweep.name}=${best.value}`);
   if (held.length) {

@@ -344,6 +344,8 @@ const tuneMix: EvalCase[] = TUNE_MIX.map(({ voice, issue, leadIn, effects }, k) 
   seed: 451 + k,
   split: 'tune' as const,
   voice: label(voice),
+  // in CI: a heading followed by a summary whose first sentence is broken off and read again
+  ...(k === 3 ? { ci: true } : {}),
   async script() {
     const { sections } = await issueSections(issue, { maxWords: 380, sectionWords: 70 });
     return narrated(sections, { voice, leadIn, adLibs: 1, skip: 1, firstStumbles: 2, stumbles: 1, repeats: 1, effects }, this.seed);

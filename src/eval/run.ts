@@ -211,6 +211,8 @@ export interface PartSummary {
   median: number;
   p95: number;
   max: number;
+  /** Boundaries off by more than the p95 target (0.3 s): what p95 alone can hide. */
+  over: number;
   misses: number;
   skipped: [number, number];
   leadIns: [number, number];
@@ -220,7 +222,8 @@ export interface PartSummary {
 }
 
 export function partSummary(label: string, rs: readonly CaseRun[]): PartSummary {
-  const s = summarize(rs.flatMap((r) => r.score.errors));
+  const errors = rs.flatMap((r) => r.score.errors);
+  const s = summarize(errors);
   const sum = (f: (r: CaseRun) => number) => rs.reduce((a, r) => a + f(r), 0);
   const decided = rs.filter((r) => r.score.leadIn && r.score.leadIn.expected !== undefined);
   const partial = rs.filter((r) => r.score.ending?.partial);
@@ -231,6 +234,7 @@ export function partSummary(label: string, rs: readonly CaseRun[]): PartSummary 
     median: s.median,
     p95: s.p95,
     max: s.max,
+    over: errors.filter((e) => e > TARGETS.p95Seconds).length,
     misses: sum((r) => r.score.misses),
     skipped: [sum((r) => r.score.skippedCorrect), sum((r) => r.score.skippedTotal)],
     leadIns: [decided.filter((r) => r.score.leadIn!.right).length, decided.length],
@@ -243,7 +247,7 @@ export function partSummary(label: string, rs: readonly CaseRun[]): PartSummary 
 export function partLine(p: PartSummary): string {
   const v = p.verdict;
   return (
-    `${p.label.padEnd(11)} ${String(p.n).padStart(3)} boundaries in ${String(p.cases).padStart(2)} cases — median ${fmt(p.median)} s, p95 ${fmt(p.p95)} s, max ${fmt(p.max)} s, ` +
+    `${p.label.padEnd(11)} ${String(p.n).padStart(3)} boundaries in ${String(p.cases).padStart(2)} cases — median ${fmt(p.median)} s, p95 ${fmt(p.p95)} s, max ${fmt(p.max)} s, over ${fmt(TARGETS.p95Seconds, 1)} s ${p.over}, ` +
     `misses ${p.misses}, skipped reported ${p.skipped[0]}/${p.skipped[1]}, lead-ins right ${p.leadIns[0]}/${p.leadIns[1]}, endings right ${p.endings[0]}/${p.endings[1]}` +
     `${p.falseEndings ? ` (+${p.falseEndings} complete reported partial)` : ''} → ${v.pass ? 'PASS' : `FAIL (${v.failures.join('; ')})`}`
   );
