@@ -1,0 +1,45 @@
+/**
+ * Which project a command works on. A project is a folder with letterpod.config.json (made
+ * by `letterpod init`); commands that read or write one (publish, status, watch, approve,
+ * serve, check without a feed) refuse to run elsewhere, saying where the nearest project
+ * is when the command was run from inside one of its folders (recordings/, feed/, …).
+ * Commands given everything they need (`build <recording> --issue <file>`) also run
+ * outside a project, with the example show.
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { defaultConfigFile, loadConfig, type LoadedConfig } from '../config.js';
+import { UsageError } from '../errors.js';
+
+/** The nearest folder above `cwd` holding a config file, if any. */
+function projectAbove(cwd: string): string | undefined {
+  let dir = dirname(resolve(cwd));
+  for (;;) {
+    if (existsSync(join(dir, defaultConfigFile))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** The refusal for a command run outside a project, with the way out. */
+export function notAProject(command: string, cwd = process.cwd()): UsageError {
+  const above = projectAbove(cwd);
+  const hint = above
+    ? `this folder is inside the project ${above}: run it from there (cd ${relative(cwd, above) || '.'})`
+    : `run \`letterpod init\` to make this folder a project, cd into one, or name its config with --config <file>`;
+  return new UsageError(`no ${defaultConfigFile} in ${resolve(cwd)}: \`letterpod ${command}\` works on a project; ${hint}`);
+}
+
+/** The project's config: --config, else ./letterpod.config.json; refuses outside a project. */
+export async function loadProject(cmd: Command, cwd = process.cwd()): Promise<LoadedConfig> {
+  const file = cmd.optsWithGlobals().config as string | undefined;
+  if (!file && !existsSync(join(cwd, defaultConfigFile))) throw notAProject(cmd.name(), cwd);
+  return loadConfig(file, cwd);
+}
+
+/** The config for a command that can also run outside a project (the example show then). */
+export async function loadConfigOrExample(cmd: Command, cwd = process.cwd()): Promise<LoadedConfig> {
+  return loadConfig(cmd.optsWithGlobals().config as string | undefined, cwd);
+}
