@@ -29,6 +29,9 @@ export interface ProgressDisplay {
 
 const BAR = 20;
 
+/** How a subject's last stage reads once it is over. */
+const DONE: Partial<Record<Stage, string>> = { match: 'matched', check: 'checked', artifacts: 'built', publish: 'published' };
+
 function bar(fraction: number): string {
   const full = Math.round(fraction * BAR);
   return '█'.repeat(full) + '░'.repeat(BAR - full);
@@ -49,7 +52,7 @@ export function progressDisplay(mode: DisplayMode, stream: NodeJS.WriteStream = 
   let live: { subject: string; firstAt: number; stage: Stage; fraction?: number; eta?: number; failed?: boolean } | undefined;
   let shown = false;
   let last = '';
-  const columns = () => Math.max(40, (stream.columns ?? 100) - 1);
+  const columns = () => Math.max(40, (stream.columns || 100) - 1);
   const draw = (line: string) => {
     const text = line.length > columns() ? line.slice(0, columns() - 1) + '…' : line;
     if (text === last) return;
@@ -60,7 +63,7 @@ export function progressDisplay(mode: DisplayMode, stream: NodeJS.WriteStream = 
   const finish = () => {
     if (!live) return;
     const took = duration((Date.now() - live.firstAt) / 1000);
-    draw(`${name(live.subject)}: ${live.failed ? `${live.stage} failed after ${took}` : `done in ${took} (last stage: ${live.stage})`}`);
+    draw(`${name(live.subject)}: ${live.failed ? `${live.stage} failed after ${took}` : `${DONE[live.stage] ?? `${live.stage} done`} in ${took}`}`);
     stream.write('\n');
     shown = false;
     last = '';

@@ -94,7 +94,7 @@ export function formatSummary(rows: readonly SummaryRow[], cwd = process.cwd()):
     r.chapters !== undefined ? String(r.chapters) : '—',
     String(r.warnings),
     r.status,
-    r.url ? rel(r.url) : '—',
+    r.url ? (/^https?:/.test(r.url) ? r.url : rel(r.url)) : '—',
   ]);
   return ['', 'summary:', ...table([['episode', 'duration', 'LUFS / dBTP', 'chapters', 'warnings', 'status', 'url'], ...cells]).map((l) => `  ${l}`)];
 }
