@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CACHE_IMMUTABLE, CONTENT_TYPES } from '../store/content-types.js';
 import { createS3Client, openS3Store } from '../store/s3.js';
-import type { S3StoreConfig } from '../store/s3-config.js';
+import type { S3StoreConfig } from '../config/s3.js';
 
 const BYTES = 100_000_000; // 100 MB
 const rounds = Math.max(1, Number(process.argv[2] ?? 3) || 3);

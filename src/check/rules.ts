@@ -8,7 +8,7 @@
  * the episode does not play, GUIDs collide); warning = a recommendation of Apple/PSP-1 is
  * not met, or something works only in some apps; info = what was not checked, and why.
  */
-import { isAppleCategory } from '../feed/categories.js';
+import { isAppleCategory } from '../spec/apple-categories.js';
 import { artworkProblems, imageInfo } from '../feed/artwork.js';
 import { personProblem } from '../feed/people.js';
 import { DESCRIPTION_MAX_BYTES } from '../feed/text.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { defaultConfigFile, exampleConfig, parseConfig } from '../config.js';
+import { defaultConfigFile, exampleConfig, parseConfig } from '../config/config.js';
 import { UsageError } from '../errors.js';
 
 interface InitFlags {

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultConfigFile, loadConfig, type LoadedConfig } from '../config.js';
+import { defaultConfigFile, loadConfig, type LoadedConfig } from '../config/config.js';
 import { UsageError } from '../errors.js';
 
 /** The nearest folder above `cwd` holding a config file, if any. */

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { loadProject } from './project.js';
 import { LetterpodError, UsageError } from '../errors.js';
 import { lanBaseUrl, listenUrls, publicBaseUrlNote } from '../serve/addresses.js';

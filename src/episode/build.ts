@@ -11,7 +11,7 @@ import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable } from '../audio/
 import { prepareClip, programGraph } from '../audio/music.js';
 import type { AlignOptions } from '../align/index.js';
 import { streamPcm } from '../media/ffmpeg.js';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { LetterpodError } from '../errors.js';
 import { makeDirectory, withPath } from '../faults.js';
 import { sha256Buffer, sha256File } from '../hash.js';

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkConfigFiles, type LoadedConfig } from '../config.js';
+import { checkConfigFiles, type LoadedConfig } from '../config/config.js';
 import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
 import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { plainDescription } from '../feed/text.js';

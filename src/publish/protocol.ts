@@ -20,7 +20,7 @@
  *
  * Planning (what goes where, and why) is plan.ts; this module commits a plan in that order.
  */
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { feedEpisodes, renderFeed } from '../feed/render.js';

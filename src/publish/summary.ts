@@ -5,7 +5,7 @@
  * so `publish --json` stays the document it was.
  */
 import { join } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { episodeSlug } from '../episode/build.js';
 import { readBuildReport, type PublishAllResult } from './pipeline.js';
 

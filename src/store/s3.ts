@@ -32,7 +32,17 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { LetterpodError } from '../errors.js';
 import { MANIFEST_KEY, assertValidKey, keyProblem } from './keys.js';
-import { normalizePrefix, type S3StoreConfig } from './s3-config.js';
+import { normalizePrefix } from '../spec/object-keys.js';
+
+/** What the S3 store reads of the config's `store` section (config/s3.ts validates it). */
+export interface S3StoreConfig {
+  bucket: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  publicRead?: boolean;
+}
 import {
   PreconditionFailedError,
   type ListedObject,

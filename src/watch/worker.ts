@@ -15,7 +15,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/config.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';

@@ -10,7 +10,7 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { letterpod } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderId3 } from '../../src/audio/id3.js';
-import { checkConfigFiles, parseConfig } from '../../src/config.js';
+import { checkConfigFiles, parseConfig } from '../../src/config/config.js';
 import { describeFault } from '../../src/faults.js';
 import { checkComplete, checkPlausible } from '../../src/intake/complete.js';
 import { ffprobe, fileArg } from '../../src/media/ffmpeg.js';
