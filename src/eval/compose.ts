@@ -29,7 +29,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WavWriter } from '../signal/wav.js';
-import { sharedDir } from '../bench/narrations.js';
+import { sharedDir } from '../devkit/narrations.js';
 import { onset, prng, synthesize, trimSilence } from '../demo/narrate.js';
 import { decodePcm } from '../media/ffmpeg.js';
 import type { SectionStatus } from '../align/index.js';
