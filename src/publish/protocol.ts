@@ -288,7 +288,7 @@ function recordManifest(result: PublishResult, record: (action: PublishAction) =
     what: 'manifest',
     action: 'upload',
     why: change.change,
-    reason: `${describeManifestChange(change)} (${condition}); ${change.episodesBefore} → ${change.episodesAfter} episodes`,
+    reason: `${describeManifestChange(change)} (${condition}); ${change.episodesBefore} → ${change.episodesAfter} episode${change.episodesAfter === 1 ? '' : 's'}`,
   });
 }
 
