@@ -7,7 +7,7 @@ import { artworkProblems, imageInfo } from '../feed/artwork.js';
 import { itemLabel, NS, type Finding, type ParsedFeed, type Severity } from './feed.js';
 import { mapLimit, type Fetcher, type ProbeResult } from './fetch.js';
 import { attribute, child, children } from './xml.js';
-import { collector, text, bytes, absoluteUrl } from './rule-helpers.js';
+import { collector, absoluteUrl } from './rule-helpers.js';
 import { badScheme } from './static-rules.js';
 
 // ---- what the feed points to -----------------------------------------------------------------

@@ -3,7 +3,7 @@
  * transcripts, show notes and the episode.json report, written into an output folder.
  * The recording is only read.
  */
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
@@ -16,7 +16,8 @@ import { LetterpodError } from '../errors.js';
 import { makeDirectory, withPath } from '../faults.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
-import { removeStaleTemps, tempName } from '../media/temp.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { removeStaleTemps } from '../files/temp.js';
 import type { Issue } from '../newsletter/types.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { alignIssue } from './align-issue.js';
@@ -67,12 +68,9 @@ export function episodeSlug(issue: Pick<Issue, 'number'>): string {
 }
 
 async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = tempName(file, 'tmp');
   try {
-    await writeFile(tmp, content);
-    await rename(tmp, file);
+    await writeFileAtomic(file, content);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw withPath(e, file);
   }
 }
