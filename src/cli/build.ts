@@ -1,7 +1,7 @@
 /** `letterpod build <recording> [--issue <file>] [--out <dir>] [--json]` */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfigOrExample, loadProject } from './project.js';
+import { loadConfigOrExample } from './project.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import { findIssueFor } from '../publish/find-issue.js';
 import { probeAudio } from '../media/probe.js';
@@ -28,8 +28,8 @@ export function registerBuild(program: Command): void {
     .option('--json', 'print the episode report as JSON on stdout')
     .option('-q, --quiet', 'no progress display')
     .action(async (recording: string, flags: BuildFlags, cmd: Command) => {
-      // with --issue everything is given: it runs anywhere (the example show outside a project)
-      const config = flags.issue ? await loadConfigOrExample(cmd) : await loadProject(cmd);
+      // given its recording, it runs anywhere (the example show outside a project)
+      const config = await loadConfigOrExample(cmd);
       const info = await probeAudio(recording);
       const issue = flags.issue
         ? await readIssue(flags.issue)

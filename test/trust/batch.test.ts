@@ -66,7 +66,7 @@ beforeAll(async () => {
 });
 
 function lines(r: CliResult): string[] {
-  return r.stderr.trim().split('\n').filter(Boolean);
+  return problems(r.stderr).trim().split('\n').filter(Boolean);
 }
 
 describe('a batch is a batch', () => {

@@ -60,7 +60,7 @@ async function temps(dir: string): Promise<string[]> {
 }
 
 function errLines(r: CliResult): string[] {
-  return r.stderr.split('\n').filter(Boolean);
+  return problems(r.stderr).split('\n').filter(Boolean);
 }
 
 function items(xml: string): number {

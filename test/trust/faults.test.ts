@@ -17,7 +17,7 @@ import { describeFault } from '../../src/faults.js';
 import { checkComplete, checkPlausible } from '../../src/intake/complete.js';
 import { ffprobe, fileArg } from '../../src/media/ffmpeg.js';
 import { probeAudio } from '../../src/media/probe.js';
-import { removeStaleTemps, tempName } from '../../src/media/temp.js';
+import { removeStaleTemps, tempName } from '../../src/files/temp.js';
 import { readIssue } from '../../src/newsletter/index.js';
 import { LocalStore } from '../../src/store/local.js';
 import { S3Store } from '../../src/store/s3.js';
