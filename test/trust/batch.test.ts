@@ -130,7 +130,8 @@ describe('name and content must agree; review holds until approved', () => {
     const r = await letterpod(['publish'], dir);
     expect(r.code).toBe(1);
     expect(lines(r)[0]).toMatch(/^letterpod: held: recordings\/an-103\.wav \(#103\): an-103\.wav reads like #102 \(score 0\.\d\d\), not #103 \(score 0\.\d\d\)\. Rename it after the issue it reads .* letterpod approve 103$/);
-    expect(r.stdout).toBe('');
+    // nothing published: stdout is only the closing summary, with the take held
+    expect(r.stdout).toMatch(/^\nsummary:\n {2}episode .*\n {2}#103 +— +— +— +0 +held +—\n$/);
   });
 
   it('review.required "always": held with the path to listen to; approve; then it publishes', async () => {
