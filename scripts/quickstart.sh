@@ -17,7 +17,7 @@ fi
 if [ ! -f letterpod.config.json ]; then
   [ -f cover.png ] || ffmpeg -nostdin -v error -f lavfi -i "gradients=s=1400x1400:c0=0x1f4e79:c1=0x4fa3d1:x0=0:y0=0:x1=1400:y1=1400" \
     -frames:v 1 -pix_fmt rgb24 cover.png
-  node -e 'import("./dist/config.js").then(({ exampleConfig: c }) => {
+  node -e 'import("./dist/config/config.js").then(({ exampleConfig: c }) => {
     require("fs").writeFileSync("letterpod.config.json", JSON.stringify({ ...c, show: { ...c.show, image: "cover.png" } }, null, 2) + "\n");
   })'
 fi

@@ -12,7 +12,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { withPath } from '../faults.js';
-import { tempName } from '../media/temp.js';
+import { tempName } from '../files/temp.js';
 
 export interface Id3Chapter {
   startSeconds: number;

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { ffmpeg, ffprobe, fileArg } from '../media/ffmpeg.js';
-import { tempName } from '../media/temp.js';
+import { tempName } from '../files/temp.js';
 import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import type { Program } from './music.js';
 import {

@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EpisodeReport } from '../episode/report.js';
-import { longNarration } from './narrations.js';
-import { timeCommand, type Timed } from './time.js';
+import { longNarration } from '../devkit/narrations.js';
+import { timeCommand, type Timed } from '../devkit/time.js';
 
 const TARGET = { minutes: 60, ratio: 1.3, peakRssMb: 400 } as const;
 

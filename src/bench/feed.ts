@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { exampleConfig, parseConfig, type LoadedConfig } from '../config.js';
+import { exampleConfig, parseConfig, type LoadedConfig } from '../config/config.js';
 import { INTRO_MUSIC_ID } from '../episode/chapters.js';
 import { renderNotes } from '../episode/notes.js';
 import type { ChapterReport } from '../episode/report.js';

@@ -6,8 +6,8 @@
  * LETTERPOD_S3_ENDPOINT + AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else from the env file
  * of `scripts/s3-server.sh start` ($LETTERPOD_CEPH_DIR/s3.env, default /tmp/letterpod-ceph).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { ProcessError, runProcess } from '../process/run.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CACHE_IMMUTABLE, CONTENT_TYPES } from '../store/content-types.js';
 import { createS3Client, openS3Store } from '../store/s3.js';
-import type { S3StoreConfig } from '../store/s3-config.js';
+import type { S3StoreConfig } from '../config/s3.js';
 
 const BYTES = 100_000_000; // 100 MB
 const rounds = Math.max(1, Number(process.argv[2] ?? 3) || 3);
@@ -55,14 +55,15 @@ async function testFile(path: string): Promise<void> {
   }
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stderr }));
-  });
+/** A command through the process runner; a failure is a result (its exit code), not an exception. */
+async function run(cmd: string, args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  try {
+    const r = await runProcess(cmd, args);
+    return { code: 0, stderr: r.stderr, stdout: r.stdout.toString() };
+  } catch (e) {
+    if (e instanceof ProcessError) return { code: e.exitCode, stderr: e.stderrTail, stdout: '' };
+    throw e;
+  }
 }
 
 const endpoint = loadServer();
@@ -75,13 +76,10 @@ const config: S3StoreConfig = { type: 's3', bucket, endpoint, publicBaseUrl: `${
 const admin = createS3Client(config);
 await admin.send(new CreateBucketCommand({ Bucket: bucket }));
 
-const awsVersion = await new Promise<string>((res) => {
-  const child = spawn(aws, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.on('close', () => res(out.trim().split(' ')[0] ?? 'aws'));
-  child.on('error', () => res('aws (not found)'));
-});
+const awsVersion = await run(aws, ['--version']).then(
+  (r) => r.stdout.trim().split(' ')[0] || 'aws',
+  () => 'aws (not found)',
+);
 // The CLI's own start-up time, to read its figures fairly.
 const startupStart = performance.now();
 await run(aws, ['--version']);

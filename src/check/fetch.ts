@@ -177,16 +177,5 @@ export function localFetcher(folder: string, baseUrls: readonly string[]): Fetch
   };
 }
 
-/** Run `fn` over `items`, at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** The one concurrency helper, for the rules that fetch. */
+export { mapLimit } from '../async/map-limit.js';

@@ -1,6 +1,6 @@
 /** `letterpod align <recording> [--issue <file>] [--json]`: chapters and sentence timings, no mastering. */
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfigOrExample } from './project.js';
 import { alignIssue } from '../episode/align-issue.js';
 import { hms } from '../episode/timecode.js';
 import { probeAudio } from '../media/probe.js';
@@ -16,7 +16,8 @@ export function registerAlign(program: Command): void {
     .option('--issue <file>', "the issue text (default: matched by the recording's name, tags, or by listening)")
     .option('--json', 'print the result as JSON on stdout')
     .action(async (recording: string, flags: { issue?: string; json?: boolean }, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      // given its recording, it runs anywhere (the example show outside a project)
+      const config = await loadConfigOrExample(cmd);
       const info = await probeAudio(recording);
       const issue = flags.issue ? await readIssue(flags.issue) : (await findIssueFor(recording, info, config)).issue;
       const result = await alignIssue(recording, issue, info.durationSeconds, { language: issue.language ?? config.show.language });

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { basename, relative } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadProject } from './project.js';
 import { UsageError, LetterpodError } from '../errors.js';
 import { sha256File } from '../hash.js';
 import { listRecordings } from '../intake/files.js';
@@ -24,7 +24,7 @@ export function registerApprove(program: Command): void {
     .action(async (issueArg: string, flags: { json?: boolean }, cmd: Command) => {
       const number = Number(String(issueArg).replace(/^#|^an-?/i, ''));
       if (!Number.isInteger(number) || number <= 0) throw new UsageError(`"${issueArg}" is not an issue number (e.g. letterpod approve 88)`);
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const config = await loadProject(cmd);
       const index = await indexIssues(config.resolved.newsletters);
       const issue = index.byNumber.get(number);
       if (!issue) {

@@ -1,18 +1,21 @@
 /** `letterpod build <recording> [--issue <file>] [--out <dir>] [--json]` */
 import type { Command } from 'commander';
-import { basename, join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { join } from 'node:path';
+import { loadConfigOrExample } from './project.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import { findIssueFor } from '../publish/find-issue.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue } from '../newsletter/index.js';
 import { hms } from '../episode/timecode.js';
-import { printJson, stageReporter } from './output.js';
+import type { EpisodeReport } from '../episode/report.js';
+import { printJson } from './output.js';
+import { displayMode, progressDisplay } from './progress.js';
 
 interface BuildFlags {
   issue?: string;
   out?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerBuild(program: Command): void {
@@ -23,14 +26,22 @@ export function registerBuild(program: Command): void {
     .option('--issue <file>', "the issue text (default: matched by the recording's name, tags, or by listening)")
     .option('--out <dir>', 'output folder (default: <build dir>/<slug>)')
     .option('--json', 'print the episode report as JSON on stdout')
+    .option('-q, --quiet', 'no progress display')
     .action(async (recording: string, flags: BuildFlags, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      // given its recording, it runs anywhere (the example show outside a project)
+      const config = await loadConfigOrExample(cmd);
       const info = await probeAudio(recording);
       const issue = flags.issue
         ? await readIssue(flags.issue)
         : (await findIssueFor(recording, info, config)).issue;
       const outDir = flags.out ?? join(config.resolved.build, episodeSlug(issue));
-      const report = await buildEpisode({ recording, issue, outDir, config, onStage: stageReporter(basename(recording)) });
+      const display = progressDisplay(displayMode(flags));
+      let report: EpisodeReport;
+      try {
+        report = await buildEpisode({ recording, issue, outDir, config, onEvent: display.listener });
+      } finally {
+        display.close();
+      }
       if (flags.json) {
         printJson(report);
         return;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkFeed, httpFetcher, localFetcher, selfUrl, type CheckReport, type Fetcher, type ParsedFeed } from '../check/index.js';
-import { loadConfig } from '../config.js';
+import { loadProject } from './project.js';
 import { LetterpodError } from '../errors.js';
 import { feedUrl, normalizeBaseUrl } from '../feed/urls.js';
 import { FEED_KEY } from '../store/keys.js';
@@ -85,7 +85,7 @@ export function registerCheck(program: Command): void {
       } else if (feed !== undefined) {
         target = await fromPath(feed, offline, []);
       } else {
-        const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+        const config = await loadProject(cmd);
         if (config.store.type === 'local' && config.resolved.store) {
           target = await fromPath(join(config.resolved.store, FEED_KEY), offline, [normalizeBaseUrl(config.store.publicBaseUrl)]);
         } else {

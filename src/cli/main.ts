@@ -1,26 +1,41 @@
 #!/usr/bin/env node
 /** The letterpod command line: thin commands over the pipeline stages. */
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { LetterpodError, UsageError } from '../errors.js';
 import { describeFault } from '../faults.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { registerAlign } from './align.js';
 import { registerApprove } from './approve.js';
 import { registerBuild } from './build.js';
+import { registerInit } from './init.js';
 import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerWatch } from './watch.js';
 
+/** The installed package's version (package.json sits two folders above dist/cli/). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 const program = new Command();
 program
   .name('letterpod')
   .description('Turn a newsletter issue and its narrator\'s recording into a published podcast episode.')
+  .version(version(), '-V, --version', 'print the version')
   .option('--config <file>', 'config file (default: ./letterpod.config.json)')
+  .option('--debug', 'log every process run (with its arguments) and every stage on stderr (also: LETTERPOD_DEBUG=1)')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .hook('preAction', (cmd) => {
+    // in the environment, so worker processes (watch) log too
+    if (cmd.opts().debug) process.env.LETTERPOD_DEBUG = '1';
+  });
 
+registerInit(program);
 registerBuild(program);
 registerAlign(program);
 registerPublish(program);

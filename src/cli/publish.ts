@@ -1,11 +1,14 @@
 /** `letterpod publish [--dry-run] [--json]` */
 import type { Command } from 'commander';
 import { basename, dirname, relative } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadProject } from './project.js';
 import { publishAll, type PublishAllResult } from '../publish/pipeline.js';
 import { formatBytes, type PublishResult } from '../publish/protocol.js';
-import { info, printJson } from './output.js';
-import { table } from './status.js';
+import { printJson } from './output.js';
+import { displayMode, progressDisplay } from './progress.js';
+import { publishSummary, type SummaryRow } from '../publish/summary.js';
+import { hms } from '../episode/timecode.js';
+import { table } from './format.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -78,20 +81,41 @@ function publishedLines(result: PublishAllResult, p: PublishResult, cwd: string)
   return lines;
 }
 
+/** The closing summary table (stdout): one row per recording that got as far as an episode. */
+export function formatSummary(rows: readonly SummaryRow[], cwd = process.cwd()): string[] {
+  const rel = relTo(cwd);
+  const shown = rows.filter((r) => r.status !== 'failed');
+  if (shown.length === 0) return [];
+  const num = (v: number | undefined, digits = 1) => (v === undefined ? '—' : v.toFixed(digits));
+  const cells = rows.map((r) => [
+    r.issue !== undefined ? `#${r.issue}` : rel(r.recording),
+    r.durationSeconds !== undefined ? hms(r.durationSeconds) : '—',
+    r.integratedLufs !== undefined ? `${num(r.integratedLufs)} / ${num(r.truePeakDbtp)}` : '—',
+    r.chapters !== undefined ? String(r.chapters) : '—',
+    String(r.warnings),
+    r.status,
+    r.url ? (/^https?:/.test(r.url) ? r.url : rel(r.url)) : '—',
+  ]);
+  return ['', 'summary:', ...table([['episode', 'duration', 'LUFS / dBTP', 'chapters', 'warnings', 'status', 'url'], ...cells]).map((l) => `  ${l}`)];
+}
+
 export function registerPublish(program: Command): void {
   program
     .command('publish')
     .description('build every new or changed recording in recordings/ and publish it with the feed to the store')
     .option('--dry-run', 'list what would be uploaded and why, the manifest change and the feed; write nothing')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
-      const tty = Boolean(process.stderr.isTTY) && !flags.json;
+    .option('-q, --quiet', 'print only problems (stderr): no progress, no report, no summary')
+    .action(async (flags: { dryRun?: boolean; json?: boolean; quiet?: boolean }, cmd: Command) => {
+      const config = await loadProject(cmd);
       const cwd = process.cwd();
-      const result = await publishAll(config, {
-        dryRun: flags.dryRun,
-        onStage: tty ? (rec, stage) => info(`${relTo(cwd)(rec)}: ${stage}…`) : undefined,
-      });
+      const display = progressDisplay(displayMode(flags), process.stderr, relTo(cwd));
+      let result: PublishAllResult;
+      try {
+        result = await publishAll(config, { dryRun: flags.dryRun, onEvent: display.listener });
+      } finally {
+        display.close();
+      }
       if (result.failed + result.held > 0) process.exitCode = 1;
       if (flags.json) {
         printJson(result);
@@ -99,11 +123,14 @@ export function registerPublish(program: Command): void {
       }
       const problems = formatProblems(result, cwd);
       const p = result.publish;
-      if (flags.dryRun) {
+      if (flags.quiet) {
+        // problems only
+      } else if (flags.dryRun) {
         for (const line of formatDryRun(result, cwd)) console.log(line);
       } else if (p) {
         for (const line of publishedLines(result, p, cwd)) console.log(line);
       }
+      if (!flags.quiet) for (const line of formatSummary(await publishSummary(result, config), cwd)) console.log(line);
       for (const line of problems) process.stderr.write(`letterpod: ${line}\n`);
       const ready = result.recordings.filter((r) => r.status === 'ready').length;
       if (result.held + result.failed > 0 && result.recordings.length + result.issueProblems.length > 1) {

@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
+import { loadProject } from './project.js';
 import { LetterpodError, UsageError } from '../errors.js';
 import { lanBaseUrl, listenUrls, publicBaseUrlNote } from '../serve/addresses.js';
 import { createStoreServer } from '../serve/server.js';
@@ -89,7 +90,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'TCP port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0: every IPv4 interface)', '0.0.0.0')
     .action(async (flags: { port: string; host: string }, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const config = await loadProject(cmd);
       const root = storeFolder(config);
       const port = parsePort(flags.port);
       await assertFolder(root);

@@ -1,22 +1,11 @@
 /** `letterpod status [--json]`: issues, recordings, builds, what is published, what differs. */
 import type { Command } from 'commander';
 import { basename, relative } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadProject } from './project.js';
 import { projectStatus, type IssueStatus, type StatusReport } from '../publish/status.js';
 import { readJournal, type JournalEntry, type JournalView } from '../watch/journal.js';
+import { table } from './format.js';
 import { printJson } from './output.js';
-
-/** Columns padded to their widest cell; the last one is not padded. */
-export function table(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 function clip(text: string, max: number): string {
   const chars = [...text];
@@ -124,7 +113,7 @@ export function registerStatus(program: Command): void {
     .description('show the issues, recordings, builds and published episodes, and what differs between local builds and the store')
     .option('--json', 'print the status as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const config = await loadProject(cmd);
       const [report, journal] = await Promise.all([projectStatus(config), readJournal(config.root)]);
       const drop = dropStatus(journal, report);
       if (flags.json) printJson({ ...report, drop });

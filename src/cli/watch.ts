@@ -1,6 +1,6 @@
 /** `letterpod watch [--json]`: recordings/ as a drop folder (src/watch/watcher.ts). */
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadProject } from './project.js';
 import { createLog } from '../watch/log.js';
 import { RecordingWatcher } from '../watch/watcher.js';
 
@@ -12,7 +12,7 @@ export function registerWatch(program: Command): void {
     )
     .option('--json', 'log one JSON object per line on stdout instead of text lines on stderr')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      const config = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
+      const config = await loadProject(cmd);
       const watcher = new RecordingWatcher({ config, log: createLog({ json: flags.json }) });
       // before start(): a signal during the initial scan stops it cleanly too
       const stopped = new Promise<string>((resolve) => {

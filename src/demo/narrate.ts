@@ -8,11 +8,10 @@
  * Usable from the command line too:
  *   node dist/demo/narrate.js out.wav issue.md   (sections = paragraphs; for demos)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LetterpodError } from '../errors.js';
+import { runProcess } from '../process/run.js';
 import { decodePcm } from '../media/ffmpeg.js';
 import { WavWriter } from '../signal/wav.js';
 
@@ -60,22 +59,9 @@ export function prng(seed: number): () => number {
   };
 }
 
-function run(tool: string, args: string[], input: string | undefined, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], signal });
-    let err = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (c: string) => {
-      if (err.length < 4000) err += c;
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') {
-        reject(new LetterpodError({ file: tool, problem: `${tool} was not found`, fix: `Install it (apt-get install ${tool})`, cause: e }));
-      } else reject(e);
-    });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${tool} exited ${code}: ${err.trim().slice(-300)}`))));
-    if (input !== undefined) child.stdin!.end(input, 'utf8');
-  });
+/** A TTS engine or sox, through the process runner. */
+async function run(tool: string, args: string[], input: string | undefined, signal?: AbortSignal): Promise<void> {
+  await runProcess(tool, args, { stdin: input, ignoreStdout: true, signal, stderrLimit: 4000, missing: { problem: `${tool} was not found`, fix: `Install it (apt-get install ${tool})` } });
 }
 
 /** Silence threshold for "non-silent" (≈ −60 dBFS). */

@@ -3,7 +3,7 @@
  * transcripts, show notes and the episode.json report, written into an output folder.
  * The recording is only read.
  */
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
@@ -11,13 +11,15 @@ import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable } from '../audio/
 import { prepareClip, programGraph } from '../audio/music.js';
 import type { AlignOptions } from '../align/index.js';
 import { streamPcm } from '../media/ffmpeg.js';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { LetterpodError } from '../errors.js';
 import { makeDirectory, withPath } from '../faults.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { probeAudio } from '../media/probe.js';
-import { removeStaleTemps, tempName } from '../media/temp.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { removeStaleTemps } from '../files/temp.js';
 import type { Issue } from '../newsletter/types.js';
+import { stageRunner, type StageListener } from '../stages/stage.js';
 import { alignIssue } from './align-issue.js';
 import { layoutChapters } from './chapters.js';
 import { episodeTitle } from './title.js';
@@ -34,7 +36,10 @@ export interface BuildOptions {
   issue: Issue;
   outDir: string;
   config: LoadedConfig;
-  onStage?: (stage: string) => void;
+  /** Stage events (start, progress, end) for displays and logs. */
+  onEvent?: StageListener;
+  /** Stops the build between stages and aborts the ffmpeg running. */
+  signal?: AbortSignal;
   /** Warnings found before the build (a partial reading, …): they lead the report's. */
   warnings?: readonly string[];
 }
@@ -58,17 +63,14 @@ export function buildSettings(config: LoadedConfig): string {
 /** Bump when the build's output changes for the same inputs. */
 const BUILD_FORMAT = 2;
 
-export function episodeSlug(issue: Issue): string {
+export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
 }
 
 async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = tempName(file, 'tmp');
   try {
-    await writeFile(tmp, content);
-    await rename(tmp, file);
+    await writeFileAtomic(file, content);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw withPath(e, file);
   }
 }
@@ -76,36 +78,49 @@ async function writeAtomic(file: string, content: string): Promise<void> {
 export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const { recording, issue, config } = opts;
   const outDir = resolve(opts.outDir);
-  const stage = opts.onStage ?? (() => {});
+  const stages = stageRunner({ subject: recording, onEvent: opts.onEvent, signal: opts.signal });
   // temp files of a build that was killed (kill -9, a full disk) go before this one starts
   await removeStaleTemps(outDir);
-  stage('probe');
-  const info = await probeAudio(recording);
-  if (info.durationSeconds < MIN_RECORDING_SECONDS) {
-    throw new LetterpodError({
-      file: recording,
-      problem: `the recording is only ${info.durationSeconds.toFixed(1)} s long`,
-      fix: `Export the whole narration (at least ${MIN_RECORDING_SECONDS} s)`,
-    });
-  }
+  const info = await stages.run('probe', async () => {
+    const probed = await probeAudio(recording);
+    if (probed.durationSeconds < MIN_RECORDING_SECONDS) {
+      throw new LetterpodError({
+        file: recording,
+        problem: `the recording is only ${probed.durationSeconds.toFixed(1)} s long`,
+        fix: `Export the whole narration (at least ${MIN_RECORDING_SECONDS} s)`,
+      });
+    }
+    return probed;
+  });
   if (!issue.sections.some((s) => s.text.trim().length > 0)) {
     throw new LetterpodError({ file: issue.source, problem: 'the issue has no text to align', fix: 'Check that it is the issue text' });
   }
   const target = config.loudness;
   const cleanup = config.cleanup;
   const cleanupChain = cleanupFilters(cleanup);
-  stage('analyse');
   // one decode of the recording: the aligner's 16 kHz mono stream and, in the same ffmpeg
   // process, the loudness measurement of the cleaned signal; synthesis runs meanwhile
   let measured: LoudnessMeasurement | undefined;
-  const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
-    const { stderr } = await streamPcm(recording, rate, onSamples, { signal, filters: cleanupChain, measure: MEASURE_FILTER, stderrLimit: 1 << 27 });
-    measured = parseEbur128Measurement(stderr);
-    // a silent or almost silent recording stops here, before the alignment proper
-    refuseUnmeasurable(recording, measured);
-  };
-  const [aligned, sourceHash] = await Promise.all([alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }), sha256File(recording).then((h) => h.sha256)]);
+  const [aligned, sourceHash] = await stages.run('analyse', async (step) => {
+    const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
+      const { stderr } = await streamPcm(recording, rate, onSamples, {
+        signal,
+        filters: cleanupChain,
+        measure: MEASURE_FILTER,
+        stderrLimit: 1 << 27,
+        onProgress: step.seconds(info.durationSeconds),
+      });
+      measured = parseEbur128Measurement(stderr);
+      // a silent or almost silent recording stops here, before the alignment proper
+      refuseUnmeasurable(recording, measured);
+    };
+    return Promise.all([
+      alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }),
+      sha256File(recording).then((h) => h.sha256),
+    ]);
+  });
   if (!measured) throw new Error('the analysis pass ended without a loudness measurement');
+  const measurement: LoudnessMeasurement = measured;
   const warnings = [...(opts.warnings ?? []), ...aligned.warnings];
 
   // the episode's layout: trimmed speech, with the music around it
@@ -132,14 +147,13 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     transcriptVtt: join(outDir, 'transcript.vtt'),
     transcriptSrt: join(outDir, 'transcript.srt'),
   };
-  stage('master');
   const year = issue.published?.slice(0, 4);
-  const mastered = await master({
+  const mastered = await stages.run('master', (step) => master({
     input: recording,
     output: files.audio,
     channels: info.channels,
     target: loudnessTarget,
-    measured,
+    measured: measurement,
     chapters,
     cleanup: cleanupChain,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
@@ -154,13 +168,14 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       comment: issue.url,
     },
     cover: config.resolved.image,
-  });
+    onProgress: step.seconds(episodeSeconds),
+  }));
   warnings.push(...mastered.warnings);
 
-  stage('artifacts');
   const cues = aligned.sentences
     .map((s) => ({ startSeconds: clock(s.startSeconds), endSeconds: clock(s.endSeconds), text: s.text }))
     .filter((c) => c.endSeconds > c.startSeconds);
+  return stages.run('artifacts', async () => {
   await writeAtomic(files.chapters, renderJsonChapters(chapters));
   await writeAtomic(files.notes, renderNotes(issue, chapters));
   await writeAtomic(files.transcriptVtt, renderVtt(cues));
@@ -186,7 +201,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       limiterEngaged: mastered.plan.limiter.engaged,
       encodes: mastered.encodes,
       // of the recording after cleanup (the high-pass), which is what the gain applies to
-      input: { integratedLufs: measured.integratedLufs, truePeakDbtp: measured.truePeakDbtp, lraLu: measured.lraLu },
+      input: { integratedLufs: measurement.integratedLufs, truePeakDbtp: measurement.truePeakDbtp, lraLu: measurement.lraLu },
       output: mastered.output,
     },
     quality: {
@@ -209,4 +224,5 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
   return report;
+  });
 }

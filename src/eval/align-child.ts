@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * One alignment in its own process, so its wall time and peak RSS can be measured with
- * GNU time (see bench/time.ts):
+ * GNU time (see devkit/time.ts):
  *
  *   node dist/eval/align-child.js <audio> <sections.json> [language]
  *

@@ -29,7 +29,8 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WavWriter } from '../signal/wav.js';
-import { sharedDir } from '../bench/narrations.js';
+import { mapLimit } from '../async/map-limit.js';
+import { sharedDir } from '../devkit/narrations.js';
 import { onset, prng, synthesize, trimSilence } from '../demo/narrate.js';
 import { decodePcm } from '../media/ffmpeg.js';
 import type { SectionStatus } from '../align/index.js';
@@ -259,19 +260,6 @@ async function renderPart(part: Exclude<Part, { pause: number }>, rate: number, 
   return { samples, onset: on, offset: off };
 }
 
-/** Run `fn` over `items` with at most `limit` at a time, results in order. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------
 // effects
@@ -345,7 +333,7 @@ export async function renderScript(script: Script, work: string): Promise<Render
     if (seg.kind === 'pause') continue;
     for (const p of seg.parts) if (!('pause' in p)) speechParts.push(p);
   }
-  const rendered = await pool(speechParts, 2, (p, i) => renderPart(p, rate, work, i));
+  const rendered = await mapLimit(speechParts, 2, (p, i) => renderPart(p, rate, work, i));
 
   // 2. assemble, measuring the truth as we go
   const chunks: Float32Array[] = [];

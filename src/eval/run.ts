@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { alignRecording, type AlignSection } from '../align/index.js';
 import { paramsFromEnv } from '../align/params.js';
-import { timeCommand } from '../bench/time.js';
+import { timeCommand } from '../devkit/time.js';
 import { buildCase, type BuiltCase } from './compose.js';
 import type { EvalCase } from './corpus.js';
 import { fmt, scoreCase, summarize, TARGETS, verdict, type CaseScore, type ReportedLike, type ReportedRecording, type Verdict } from './metrics.js';

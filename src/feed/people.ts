@@ -2,7 +2,7 @@
  * `podcast:person` roles and groups: the Podcast Taxonomy Project's list that the podcast
  * namespace refers to (matched case-insensitively; "cast"/"host" when absent).
  */
-import type { LoadedConfig } from '../config.js';
+import type { FeedSettings } from './settings.js';
 
 export const PERSON_TAXONOMY: Readonly<Record<string, readonly string[]>> = {
   'creative direction': [
@@ -46,7 +46,7 @@ export interface FeedPerson {
 }
 
 /** The people every episode names: the narrator (cast/narrator) and the newsletter's author (writing/author). */
-export function showPeople(config: LoadedConfig): FeedPerson[] {
+export function showPeople(config: FeedSettings): FeedPerson[] {
   const show = config.show;
   const out: FeedPerson[] = [];
   const add = (name: string | undefined, role: string, group: string) => {

@@ -18,17 +18,17 @@
  * fraction of that, and leaves no "now" to pin afterwards.
  */
 import { episodeTitle } from '../episode/title.js';
-import type { LoadedConfig } from '../config.js';
+import type { FeedSettings } from './settings.js';
 import { FEED_TYPES } from '../store/content-types.js';
 import type { Manifest, ManifestEpisode } from '../store/manifest.js';
-import { parseCategory } from './categories.js';
+import { parseCategory } from '../spec/apple-categories.js';
 import { showPeople, type FeedPerson } from './people.js';
 import { DESCRIPTION_MAX_BYTES, truncateUtf8, xmlSafe } from './text.js';
 import { feedUrl, publicUrl } from './urls.js';
 import { podcastGuid } from './uuid.js';
 import { XmlWriter } from './xml-writer.js';
 
-export { parseCategory } from './categories.js';
+export { parseCategory } from '../spec/apple-categories.js';
 
 export const GENERATOR = 'letterpod';
 
@@ -50,7 +50,7 @@ export function feedOrder(episodes: readonly ManifestEpisode[]): ManifestEpisode
  * The episodes feed.xml lists: newest first, the newest `feed.itemLimit` of them when set.
  * The manifest keeps every episode either way.
  */
-export function feedEpisodes(config: LoadedConfig, manifest: Manifest): ManifestEpisode[] {
+export function feedEpisodes(config: FeedSettings, manifest: Manifest): ManifestEpisode[] {
   const ordered = feedOrder(manifest.episodes);
   const limit = config.feed?.itemLimit;
   return limit === undefined ? ordered : ordered.slice(0, limit);
@@ -78,7 +78,7 @@ function writePerson(xml: XmlWriter, person: FeedPerson): void {
   ]);
 }
 
-function writeItem(xml: XmlWriter, config: LoadedConfig, episode: ManifestEpisode, people: readonly FeedPerson[]): void {
+function writeItem(xml: XmlWriter, config: FeedSettings, episode: ManifestEpisode, people: readonly FeedPerson[]): void {
   const base = config.store.publicBaseUrl;
   const show = config.show;
   const description = truncateUtf8(xmlSafe(episode.description), DESCRIPTION_MAX_BYTES) || xmlSafe(episode.title);
@@ -125,7 +125,7 @@ function writeItem(xml: XmlWriter, config: LoadedConfig, episode: ManifestEpisod
   xml.close('item');
 }
 
-export function renderFeed(config: LoadedConfig, manifest: Manifest): string {
+export function renderFeed(config: FeedSettings, manifest: Manifest): string {
   const show = config.show;
   const base = config.store.publicBaseUrl;
   const self = feedUrl(base);

@@ -28,6 +28,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { streamPcm } from '../media/ffmpeg.js';
+import { mapLimit } from '../async/map-limit.js';
 import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from '../signal/mfcc.js';
 import { buildReference } from '../speech/reference.js';
 import { subsequenceDtw } from '../signal/dtw.js';
@@ -217,19 +218,6 @@ export function matchScore(query: FeatureVectors, rec: FeatureVectors): { score:
   const nullCost = subsequenceDtw(reversed(query), rec).cost;
   const raw = Number.isFinite(fwd.cost) && nullCost > 0 ? 1 - fwd.cost / nullCost : 0;
   return { score: Math.max(0, Math.min(1, raw)), cost: fwd.cost, nullCost, endFrame: fwd.endFrame };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      out[k] = await fn(items[k], k);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export async function identifyRecording(recording: string, candidates: Candidate[], opts: IdentifyOptions = {}): Promise<Identification> {

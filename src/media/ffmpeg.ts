@@ -1,10 +1,9 @@
 /**
- * The one place letterpod runs ffmpeg and ffprobe: spawn with argument arrays (never a
+ * The one place letterpod runs ffmpeg and ffprobe, through the process runner (argument arrays, never a
  * shell), optional progress callbacks parsed from `-progress`, and typed errors that carry
  * the command's stderr tail. `FFMPEG_PATH` / `FFPROBE_PATH` override the binaries.
  */
-import { spawn } from 'node:child_process';
-import { LetterpodError } from '../errors.js';
+import { ProcessError, runProcess } from '../process/run.js';
 
 export function ffmpegPath(): string {
   return process.env.FFMPEG_PATH || 'ffmpeg';
@@ -15,16 +14,9 @@ export function ffprobePath(): string {
 }
 
 /** ffmpeg/ffprobe exited non-zero or was killed. */
-export class FfmpegError extends Error {
-  constructor(
-    readonly tool: string,
-    readonly args: readonly string[],
-    readonly exitCode: number | null,
-    readonly signal: NodeJS.Signals | null,
-    readonly stderrTail: string,
-  ) {
-    const last = stderrTail.trim().split('\n').slice(-3).join(' | ');
-    super(`${tool} failed (${signal ?? `exit ${exitCode}`}): ${last}`);
+export class FfmpegError extends ProcessError {
+  constructor(tool: string, args: readonly string[], exitCode: number | null, signal: NodeJS.Signals | null, stderrTail: string) {
+    super(tool, args, exitCode, signal, stderrTail);
     this.name = 'FfmpegError';
   }
 }
@@ -44,52 +36,40 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run a tool to completion. Rejects with FfmpegError on failure, LetterpodError when missing. */
-export function runTool(tool: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const limit = opts.stderrLimit ?? 1 << 20;
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args as string[], { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
-    const out: Buffer[] = [];
-    let err = '';
-    let progressLine = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (opts.onStdout) opts.onStdout(chunk);
-      else out.push(chunk);
+/** A parser of ffmpeg's `-progress` key=value lines (and its `time=` stats), fed stderr chunks. */
+export function progressParser(onProgress: (seconds: number) => void): (chunk: string) => void {
+  let partial = '';
+  return (chunk) => {
+    partial += chunk;
+    const lines = partial.split(/[\r\n]/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^out_time_us=(\d+)/.exec(line) ?? /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line);
+      if (!m) continue;
+      const seconds = m.length === 2 ? Number(m[1]) / 1e6 : Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+      if (Number.isFinite(seconds)) onProgress(seconds);
+    }
+  };
+}
+
+/** Run ffmpeg or ffprobe to completion through the process runner. Rejects with FfmpegError on failure, LetterpodError when missing. */
+export async function runTool(tool: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await runProcess(tool, args, {
+      signal: opts.signal,
+      stderrLimit: opts.stderrLimit,
+      onStdout: opts.onStdout,
+      onStderr: opts.onProgress ? progressParser(opts.onProgress) : undefined,
+      missing: {
+        problem: `${tool} was not found`,
+        fix: `Install Debian's ffmpeg package (apt-get install ffmpeg) or set ${tool.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to the binary`,
+      },
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      err += chunk;
-      if (err.length > limit * 2) err = err.slice(-limit);
-      if (opts.onProgress) {
-        progressLine += chunk;
-        const lines = progressLine.split(/[\r\n]/);
-        progressLine = lines.pop() ?? '';
-        for (const line of lines) {
-          const m = /^out_time_us=(\d+)/.exec(line) ?? /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line);
-          if (!m) continue;
-          const seconds = m.length === 2 ? Number(m[1]) / 1e6 : Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-          if (Number.isFinite(seconds)) opts.onProgress(seconds);
-        }
-      }
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') {
-        reject(
-          new LetterpodError({
-            file: tool,
-            problem: `${tool} was not found`,
-            fix: `Install Debian's ffmpeg package (apt-get install ffmpeg) or set ${tool.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to the binary`,
-            cause: e,
-          }),
-        );
-      } else reject(e);
-    });
-    child.on('close', (code, signal) => {
-      if (err.length > limit) err = err.slice(-limit);
-      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
-      else reject(new FfmpegError(tool, args, code, signal, err.slice(-4000)));
-    });
-  });
+    return { stdout, stderr };
+  } catch (e) {
+    if (e instanceof ProcessError && !(e instanceof FfmpegError)) throw new FfmpegError(e.tool, e.args, e.exitCode, e.signal, e.stderrTail);
+    throw e;
+  }
 }
 
 /**
@@ -145,6 +125,7 @@ export async function streamPcm(
   return ffmpeg(args, {
     signal: opts.signal,
     stderrLimit: opts.stderrLimit,
+    onProgress: opts.onProgress,
     onStdout: (chunk) => {
       let buf = chunk;
       if (carry) {
@@ -176,6 +157,8 @@ export interface StreamOptions {
    */
   measure?: string;
   stderrLimit?: number;
+  /** ffmpeg's position in the input, in seconds, as it decodes. */
+  onProgress?: (seconds: number) => void;
 }
 
 /** Decode a whole file to one mono Float32Array (for short audio: tests, references). */

@@ -4,7 +4,7 @@
  * that is not published yet, and the best one is taken only when it wins clearly.
  */
 import { identifyRecording, type Identification } from '../intake/identify.js';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { LetterpodError } from '../errors.js';
 import { indexIssues, matchRecording, recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';
 import type { AudioInfo } from '../media/probe.js';

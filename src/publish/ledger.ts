@@ -11,9 +11,9 @@
  *
  * Both are small JSON files written atomically (temp + rename).
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempName } from '../media/temp.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 export interface Pin {
   issue: number;
@@ -44,15 +44,7 @@ async function readJson<T>(file: string, fallback: T): Promise<T> {
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(file.slice(0, file.lastIndexOf('/')), { recursive: true });
-  const tmp = tempName(file, 'tmp');
-  try {
-    await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', { mkdir: true });
 }
 
 export function matchesPath(root: string): string {

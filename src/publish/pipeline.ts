@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkConfigFiles, type LoadedConfig } from '../config.js';
+import { checkConfigFiles, type LoadedConfig } from '../config/config.js';
 import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
 import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';
@@ -22,6 +22,7 @@ import { LocalStore } from '../store/local.js';
 import { readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
+import { stageRunner, type StageListener } from '../stages/stage.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
@@ -195,7 +196,7 @@ async function indexIssuesEach(dir: string): Promise<{ index: IssueIndex; proble
  */
 export async function publishAll(
   config: LoadedConfig,
-  opts: { dryRun?: boolean; onStage?: (recording: string, stage: string) => void; store?: ObjectStore } = {},
+  opts: { dryRun?: boolean; onEvent?: StageListener; store?: ObjectStore } = {},
 ): Promise<PublishAllResult> {
   await checkConfigFiles(config);
   const store = opts.store ?? openStore(config);
@@ -231,8 +232,9 @@ export async function publishAll(
       continue;
     }
     let issueNumber: number | undefined;
+    const stages = stageRunner({ subject: recording, onEvent: opts.onEvent });
     try {
-      const take = await matchTake(recording, ctx);
+      const take = await stages.run('match', () => matchTake(recording, ctx));
       issueNumber = take.issue.number;
       const other = byIssue.get(issueNumber);
       if (other) {
@@ -254,9 +256,10 @@ export async function publishAll(
         result.reused.push(recording);
       } else {
         const issueSha = (await sha256File(take.issue.source)).sha256;
-        opts.onStage?.(recording, 'check');
-        await confirmByListening(take, ctx, issueSha);
-        const before = await checkTake(take);
+        const before = await stages.run('check', async () => {
+          await confirmByListening(take, ctx, issueSha);
+          return checkTake(take);
+        });
         if (opts.dryRun) {
           result.wouldBuild.push({ recording, issue: issueNumber, why: state.why });
           result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why });
@@ -268,7 +271,7 @@ export async function publishAll(
           outDir: p.buildDir,
           config,
           warnings: before,
-          onStage: (stage) => opts.onStage?.(recording, stage),
+          onEvent: opts.onEvent,
         });
         built = true;
         result.built.push(recording);
@@ -304,7 +307,10 @@ export async function publishAll(
   // nothing good and something bad: the store is left alone
   const anyGood = result.recordings.some((r) => r.status === 'ready' || r.status === 'would-build');
   if (anyGood || result.recordings.length === 0) {
-    result.publish = await publishEpisodes(config, store, reports, { dryRun: opts.dryRun });
+    const pending = result.wouldBuild.map((w) => w.issue);
+    result.publish = await stageRunner({ subject: store.description, onEvent: opts.onEvent }).run('publish', () =>
+      publishEpisodes(config, store, reports, { dryRun: opts.dryRun, pending }),
+    );
   }
   return result;
 }

@@ -12,7 +12,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';

@@ -15,7 +15,7 @@
  * approve it as is) that names the file and the fix.
  */
 import { basename } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { LetterpodError } from '../errors.js';
 import { sha256File } from '../hash.js';
 import { checkComplete, checkPlausible } from '../intake/complete.js';

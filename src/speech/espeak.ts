@@ -6,14 +6,15 @@
  * and retried. So every piece's audio (and therefore its start in the
  * reference) is known exactly, at the cost of a handful of processes.
  *
- * Those processes are started by one small shell (`Launcher`), not by this process: every
- * fork of a large Node heap blocked the event loop for ~30 ms (2+ s per hour of audio).
+ * Those processes go through the process runner (process/run.ts) and are started by one
+ * small shell (process/launcher.ts), not by this process: every fork of a large Node heap
+ * blocked the event loop for ~30 ms (2+ s per hour of audio).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LetterpodError } from '../errors.js';
+import { ShellLauncher } from '../process/launcher.js';
+import { runProcess } from '../process/run.js';
 import { countWords, isSpeakable } from './sentences.js';
 import { parseWav } from '../signal/wav.js';
 
@@ -58,7 +59,7 @@ export async function runEspeak(text: string, args: readonly string[], signal?: 
   const dir = await mkdtemp(join(tmpdir(), 'letterpod-espeak-'));
   const out = join(dir, 'out.wav');
   try {
-    await spawnEspeak(text, [...args, '-w', out], signal);
+    await espeak(text, [...args, '-w', out], { signal });
     const buf = await readFile(out);
     try {
       return parseWav(buf);
@@ -70,131 +71,35 @@ export async function runEspeak(text: string, args: readonly string[], signal?: 
   }
 }
 
-function spawnEspeak(text: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
-  const tool = espeakPath();
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args as string[], { stdio: ['pipe', 'ignore', 'pipe'], signal });
-    let err = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c: string) => {
-      if (err.length < 8000) err += c;
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') {
-        reject(
-          new LetterpodError({
-            file: tool,
-            problem: 'espeak-ng was not found (alignment synthesizes the text with it)',
-            fix: 'Install it (apt-get install espeak-ng) or set ESPEAK_PATH to the binary',
-            cause: e,
-          }),
-        );
-      } else reject(e);
-    });
-    child.stdin.on('error', () => {
-      /* reported through close */
-    });
-    child.on('close', (code, sig) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${tool} failed (${sig ?? `exit ${code}`}): ${err.trim().split('\n').slice(-2).join(' | ')}`));
-    });
-    child.stdin.end(text, 'utf8');
-  });
+const ESPEAK_MISSING = {
+  problem: 'espeak-ng was not found (alignment synthesizes the text with it)',
+  fix: 'Install it (apt-get install espeak-ng) or set ESPEAK_PATH to the binary',
+};
+
+/** espeak-ng through the process runner (a failure is a ProcessError: "espeak-ng failed (exit 1): …"). */
+async function espeak(text: string | undefined, args: readonly string[], opts: { signal?: AbortSignal; via?: ShellLauncher }): Promise<void> {
+  await runProcess(espeakPath(), args, { stdin: text, ignoreStdout: true, signal: opts.signal, via: opts.via, stderrLimit: 8000, missing: ESPEAK_MISSING });
 }
 
-/** A POSIX shell word. */
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * Starts espeak-ng processes from one long-lived /bin/sh (forking a small shell is cheap;
- * forking this process, whose heap holds the features, is not). Each job is one line on the
- * shell's stdin: `id<TAB>command`; the shell runs it in the background and answers `id status`.
- */
-class Launcher {
-  private readonly child: ChildProcess;
-  private readonly pending = new Map<number, { resolve: (code: number) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  private lines = '';
-  private failed?: Error;
-
-  constructor() {
-    const script = 'while IFS= read -r line; do ( eval "${line#*\t}"; echo "${line%%\t*} $?" ) & done; wait';
-    this.child = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (c: string) => {
-      this.lines += c;
-      let nl: number;
-      while ((nl = this.lines.indexOf('\n')) >= 0) {
-        const [id, code] = this.lines.slice(0, nl).split(' ').map(Number);
-        this.lines = this.lines.slice(nl + 1);
-        const p = this.pending.get(id);
-        this.pending.delete(id);
-        p?.resolve(code);
-      }
-    });
-    const fail = (e: Error) => {
-      this.failed ??= e;
-      for (const p of this.pending.values()) p.reject(this.failed);
-      this.pending.clear();
-    };
-    this.child.on('error', fail);
-    this.child.stdin!.on('error', fail);
-    this.child.on('close', () => fail(new Error('the espeak-ng launcher shell exited')));
-  }
-
-  /** Run `tool args… </dev/null 2>stderrFile`; resolves with the exit status. */
-  run(tool: string, args: readonly string[], stderrFile: string): Promise<number> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    const cmd = [tool, ...args].map(shQuote).join(' ') + ` </dev/null 2>${shQuote(stderrFile)}`;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.stdin!.write(`${id}\t${cmd}\n`);
-    });
-  }
-
-  close(): void {
-    this.child.stdin!.end();
-  }
-
-  kill(): void {
-    this.child.kill();
-  }
-}
-
-/** Like runEspeak, through a Launcher, with files in `dir` named after `name`. */
+/** Like runEspeak, through the launcher shell, with files in `dir` named after `name`. */
 async function runEspeakVia(
-  launcher: Launcher,
+  launcher: ShellLauncher,
   dir: string,
   name: string,
   text: string,
   args: readonly string[],
 ): Promise<{ sampleRate: number; samples: Int16Array }> {
-  const tool = espeakPath();
-  const [input, out, err] = ['in.txt', 'out.wav', 'err.txt'].map((f) => join(dir, `${name}-${f}`));
+  const [input, out] = ['in.txt', 'out.wav'].map((f) => join(dir, `${name}-${f}`)) as [string, string];
   await writeFile(input, text, 'utf8');
   // the text as a file (-f), never on stdin: espeak-ng reads stdin in pieces, and an SSML
   // <break/> cut by a piece boundary is silently dropped (5 of 15 400-word batches; 0 with -f)
-  const code = await launcher.run(tool, [...args, '-w', out, '-f', input], err);
-  if (code !== 0) {
-    const msg = await readFile(err, 'utf8').catch(() => '');
-    if (code === 127) {
-      throw new LetterpodError({
-        file: tool,
-        problem: 'espeak-ng was not found (alignment synthesizes the text with it)',
-        fix: 'Install it (apt-get install espeak-ng) or set ESPEAK_PATH to the binary',
-      });
-    }
-    throw new Error(`${tool} failed (exit ${code}): ${msg.trim().split('\n').slice(-2).join(' | ')}`);
-  }
+  await espeak(undefined, [...args, '-w', out, '-f', input], { via: launcher });
   const buf = await readFile(out);
-  await Promise.all([input, out, err].map((f) => rm(f, { force: true })));
+  await Promise.all([input, out].map((f) => rm(f, { force: true })));
   try {
     return parseWav(buf);
   } catch (e) {
-    throw new Error(`${tool} wrote no usable audio: ${(e as Error).message}`);
+    throw new Error(`${espeakPath()} wrote no usable audio: ${(e as Error).message}`);
   }
 }
 
@@ -307,7 +212,7 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
 
   // run up to `concurrency` batches at once; deliver pieces strictly in order
   const concurrency = Math.max(1, opts.concurrency ?? 3);
-  let launcher: Launcher | undefined;
+  let launcher: ShellLauncher | undefined;
   let dir: string | undefined;
   const onAbort = () => launcher?.kill();
   const results = new Map<number, { sampleRate: number; pieces: Int16Array[] }>();
@@ -337,7 +242,7 @@ export async function synthesizePieces(texts: readonly string[], opts: SynthOpti
   };
   if (batches.length) {
     dir = await mkdtemp(join(tmpdir(), 'letterpod-espeak-'));
-    launcher = new Launcher();
+    launcher = new ShellLauncher();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
   }
   try {

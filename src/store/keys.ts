@@ -1,48 +1,11 @@
 /**
- * Object keys: what a valid key looks like (the same rule for the local folder and S3) and
- * the names of the published objects (DESIGN.md "Store layout").
- *
- * A key is ASCII-only so it can be appended to the public base URL as is: segments of
- * letters, digits, `.`, `_` and `-`, joined by `/`, none empty and none starting with a dot
- * (which rules out `.`, `..` and hidden files, where the local store keeps its own state).
+ * Object keys: the names of the published objects (DESIGN.md "Store layout"); what a
+ * valid key looks like is spec/object-keys.ts (re-exported here for the store's users).
  */
 import { LetterpodError } from '../errors.js';
+import { assertValidKey, InvalidKeyError, keyProblem } from '../spec/object-keys.js';
 
-const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-const MAX_KEY_LENGTH = 1024;
-
-/** A key was rejected: it could escape the store's folder or is not URL-safe. */
-export class InvalidKeyError extends LetterpodError {
-  readonly key: string;
-  constructor(key: string, why: string) {
-    super({
-      file: JSON.stringify(key),
-      problem: `invalid store key (${why})`,
-      fix: 'Keys are relative paths of ASCII letters, digits, ".", "_" and "-" segments, without ".." or a leading "/"',
-    });
-    this.name = 'InvalidKeyError';
-    this.key = key;
-  }
-}
-
-/** Why `key` is not a valid object key, or undefined when it is. */
-export function keyProblem(key: string): string | undefined {
-  if (typeof key !== 'string' || key.length === 0) return 'empty';
-  if (key.length > MAX_KEY_LENGTH) return `longer than ${MAX_KEY_LENGTH} characters`;
-  if (key.startsWith('/') || /^[A-Za-z]:/.test(key)) return 'absolute';
-  if (key.includes('\\')) return 'contains a backslash';
-  for (const segment of key.split('/')) {
-    if (segment === '') return 'empty path segment';
-    if (segment === '..' || segment === '.') return `"${segment}" segment`;
-    if (!SEGMENT.test(segment)) return `segment "${segment}" has characters other than A-Z a-z 0-9 . _ - or starts with "."`;
-  }
-  return undefined;
-}
-
-export function assertValidKey(key: string): void {
-  const problem = keyProblem(key);
-  if (problem) throw new InvalidKeyError(key, problem);
-}
+export { assertValidKey, InvalidKeyError, keyProblem };
 
 /** The first 8 hex digits of a sha256: the part of a content hash that goes into keys. */
 export function hash8(sha256: string): string {

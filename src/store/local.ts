@@ -22,6 +22,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LetterpodError } from '../errors.js';
 import { makeDirectory, withPath } from '../faults.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { processAlive } from '../process-alive.js';
 import { sha256Buffer, sha256File } from '../hash.js';
 import { InvalidKeyError, assertValidKey } from './keys.js';
@@ -235,14 +236,9 @@ export class LocalStore implements ObjectStore {
   private async writeSidecar(key: string, sidecar: Sidecar): Promise<void> {
     const path = this.sidecarPath(key);
     await makeDirectory(dirname(path));
-    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeTemp(tmp, Buffer.from(JSON.stringify(sidecar) + '\n'));
-      await rename(tmp, path);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
+    // its own temp name: removeStaleTemps below knows it
+    const tempPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFileAtomic(path, JSON.stringify(sidecar) + '\n', { tempPath });
   }
 
   /**

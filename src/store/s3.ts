@@ -15,6 +15,9 @@
  *   container/instance roles) — never from the config — and never appear in messages:
  *   errors are rewritten into LetterpodErrors built from the error code and status.
  * - ETags are S3's, without the surrounding quotes (for a multipart object, "<md5>-<parts>").
+ *
+ * The retry policy is s3-retry.ts, the translation of SDK errors into one-line
+ * LetterpodErrors s3-errors.ts; this module is the store.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -32,7 +35,19 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { LetterpodError } from '../errors.js';
 import { MANIFEST_KEY, assertValidKey, keyProblem } from './keys.js';
-import { normalizePrefix, type S3StoreConfig } from './s3-config.js';
+import { normalizePrefix } from '../spec/object-keys.js';
+import { attemptsOf, errorCodeOf, isNotFound, isPreconditionFailure, translateS3Error } from './s3-errors.js';
+import { BackoffRetryStrategy } from './s3-retry.js';
+
+/** What the S3 store reads of the config's `store` section (config/s3.ts validates it). */
+export interface S3StoreConfig {
+  bucket: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  publicRead?: boolean;
+}
 import {
   PreconditionFailedError,
   type ListedObject,
@@ -71,110 +86,6 @@ export interface S3StoreOptions {
   requestTimeoutMs?: number;
 }
 
-// ---------------------------------------------------------------------------------------
-// Retries: the SDK classifies each failure (THROTTLING, TRANSIENT = network errors and
-// 500/502/503/504, SERVER_ERROR = other 5xx, CLIENT_ERROR); this strategy decides.
-
-type RetryStrategyV2 = Extract<NonNullable<S3ClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
-type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
-type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
-
-class BackoffRetryStrategy implements RetryStrategyV2 {
-  readonly mode = 'standard';
-  constructor(
-    private readonly attempts: number,
-    private readonly baseDelayMs: number,
-    private readonly maxDelayMs: number,
-  ) {}
-
-  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
-    return token(0, 0);
-  }
-
-  async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
-    const retries = previous.getRetryCount() + 1;
-    if (info.errorType === 'CLIENT_ERROR' || retries >= this.attempts) {
-      throw new Error('not retried');
-    }
-    const base = info.errorType === 'THROTTLING' ? this.baseDelayMs * 4 : this.baseDelayMs;
-    const ceiling = Math.min(this.maxDelayMs, base * 2 ** (retries - 1));
-    // "Equal jitter": at least half the exponential delay, so waits really grow.
-    let delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    const hint = info.retryAfterHint;
-    if (hint instanceof Date) delay = Math.max(delay, Math.min(hint.getTime() - Date.now(), this.maxDelayMs));
-    return token(retries, Math.round(delay));
-  }
-
-  recordSuccess(_token: RetryToken): void {}
-}
-
-function token(retryCount: number, delayMs: number): RetryToken {
-  return { getRetryCount: () => retryCount, getRetryDelay: () => delayMs };
-}
-
-// ---------------------------------------------------------------------------------------
-// Errors.
-
-interface SdkError {
-  name?: string;
-  code?: string;
-  message?: string;
-  Code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-function errorCodeOf(error: unknown): string {
-  const e = (error ?? {}) as SdkError;
-  return e.Code ?? e.name ?? '';
-}
-
-function statusOf(error: unknown): number | undefined {
-  return ((error ?? {}) as SdkError).$metadata?.httpStatusCode;
-}
-
-/** The network error code of an error or of one of its causes. */
-function networkCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 6; depth++) {
-    const code = (e as SdkError).code;
-    if (code && NETWORK_CODES.has(code)) return code;
-    if ((e as SdkError).name === 'TimeoutError') return 'timeout';
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function isNotFound(error: unknown): boolean {
-  const code = errorCodeOf(error);
-  return code === 'NoSuchKey' || code === 'NotFound' || (statusOf(error) === 404 && code !== 'NoSuchBucket');
-}
-
-function isPreconditionFailure(error: unknown): boolean {
-  const code = errorCodeOf(error);
-  return statusOf(error) === 412 || code === 'PreconditionFailed' || code === 'ConditionalRequestConflict';
-}
-
-const CREDENTIAL_CODES = new Set([
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'InvalidToken',
-  'ExpiredToken',
-  'TokenRefreshRequired',
-  'InvalidClientTokenId',
-  'AuthorizationHeaderMalformed',
-]);
-
 export function createS3Client(config: S3StoreConfig, options: S3StoreOptions = {}): S3Client {
   // The SDK warns on every run under Node < 22 that future versions will need 22; not the user's concern.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -195,10 +106,6 @@ export function createS3Client(config: S3StoreConfig, options: S3StoreOptions = 
       throwOnRequestTimeout: true,
     },
   });
-}
-
-function attemptsOf(error: unknown): number {
-  return ((error ?? {}) as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
 }
 
 function md5(data: Buffer): string {
@@ -436,88 +343,10 @@ export class S3Store implements ObjectStore {
     return new PreconditionFailedError(this.description, key, `If-Match: ${options.ifMatch}`, actual);
   }
 
-  /** A LetterpodError for an SDK failure; never includes credentials (nor the SDK's raw message for auth errors). */
+  /** A LetterpodError for an SDK failure (s3-errors.ts); never includes credentials. */
   translate(error: unknown, op: string, key: string): Error {
-    if (error instanceof LetterpodError) return error;
-    const code = errorCodeOf(error);
-    const status = statusOf(error);
-    const file = key ? `${this.description}: ${key}` : this.description;
-    if (code === 'NoSuchBucket') {
-      return new LetterpodError({
-        file: this.description,
-        problem: `bucket "${this.bucket}" does not exist at ${this.where}`,
-        fix: `Create the bucket, or fix store.bucket / store.endpoint${this.config.region ? ' / store.region' : ''} in the config`,
-      });
-    }
-    const chain =
-      'credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, ' +
-      'or AWS_PROFILE and ~/.aws/credentials), never from the config file';
-    if (CREDENTIAL_CODES.has(code) || code === 'CredentialsProviderError') {
-      const why =
-        code === 'CredentialsProviderError'
-          ? 'no AWS credentials found'
-          : code === 'InvalidAccessKeyId'
-            ? 'the access key id is not known to the server'
-            : code === 'SignatureDoesNotMatch'
-              ? 'the request signature does not match (wrong secret access key)'
-              : code === 'ExpiredToken' || code === 'TokenRefreshRequired'
-                ? 'the session token has expired'
-                : `the server refused the credentials (${code})`;
-      return new LetterpodError({
-        file,
-        problem: `${op} refused by ${this.where}: ${why}`,
-        fix: `Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: ${chain}`,
-      });
-    }
-    if (status === 403 && code !== 'AccessDenied' && code !== 'AccessControlListNotSupported') {
-      // A HEAD's 403 has no body to say whether the credentials or the permissions are wrong.
-      return new LetterpodError({
-        file,
-        problem: `${op} refused by ${this.where} (HTTP 403: wrong credentials, or no permission)`,
-        fix: `Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${chain}) and that they may read and write bucket "${this.bucket}"`,
-      });
-    }
-    if (code === 'AccessDenied') {
-      return new LetterpodError({
-        file,
-        problem: `${op} denied by ${this.where} (AccessDenied)`,
-        fix: `Give these credentials s3:GetObject, s3:PutObject${this.config.publicRead ? ', s3:PutObjectAcl' : ''}, s3:DeleteObject and s3:ListBucket on bucket "${this.bucket}"`,
-      });
-    }
-    if (code === 'AccessControlListNotSupported') {
-      return new LetterpodError({
-        file,
-        problem: 'the bucket does not accept ACLs (object ownership is "bucket owner enforced")',
-        fix: 'Set store.publicRead to false and make the objects public with a bucket policy or a CDN',
-      });
-    }
-    const net = networkCode(error);
-    if (net) {
-      return new LetterpodError({
-        file,
-        problem: `${op} failed: cannot reach ${this.where} (${net}, after retries)`,
-        fix: 'Check the network and store.endpoint, then publish again; objects already uploaded are reused',
-        cause: error,
-      });
-    }
-    const message = redact(((error ?? {}) as SdkError).message ?? String(error));
-    return new LetterpodError({
-      file,
-      problem: `${op} failed at ${this.where} (${code || 'error'}${status ? `, HTTP ${status}` : ''}: ${message})`,
-      fix: status !== undefined && status >= 500 ? 'The server kept failing; try again later' : 'Check the store settings in the config',
-      cause: error,
-    });
+    return translateS3Error(error, op, key, { description: this.description, where: this.where, bucket: this.bucket, region: this.config.region, publicRead: this.config.publicRead });
   }
-}
-
-/** Remove any credential from the environment that a server's message might echo back. */
-function redact(text: string): string {
-  let out = text;
-  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID']) {
-    const value = process.env[name];
-    if (value && value.length >= 4) out = out.split(value).join('***');
-  }
-  return out;
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -25,9 +25,9 @@
  * `stage` says which), `built` (waits for `letterpod publish`), `published`, `failed`
  * (`error` says why; a sidecar beside the recording says the same).
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic as writeFileDurably } from '../files/atomic-write.js';
 import { LetterpodError } from '../errors.js';
 import { runningWatcher, type LockInfo } from './lock.js';
 
@@ -151,23 +151,13 @@ export async function readJournal(root: string): Promise<JournalView> {
   return { ...doc, file, watcher: await runningWatcher(root) };
 }
 
-/** Write `text` to `file` atomically: temp file in the same folder, fsync, rename. */
+/**
+ * Write `text` to `file` atomically and durably (files/atomic-write.ts, fsynced), through a
+ * hidden temp file: in recordings/ (error sidecars) the watcher never picks up hidden files.
+ */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${file.slice(dirname(file).length + 1)}.${process.pid}.tmp`);
-  try {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  const tempPath = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  await writeFileDurably(file, text, { fsync: true, mkdir: true, tempPath });
 }
 
 /**

@@ -22,7 +22,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { sha256File } from '../hash.js';
 import { ISSUE_EXTENSIONS, isCandidateRecording, isIgnoredFile, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';

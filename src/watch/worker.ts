@@ -15,7 +15,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/config.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
@@ -27,6 +27,7 @@ import { probeAudio } from '../media/probe.js';
 import { pinMatch } from '../publish/ledger.js';
 import { buildState } from '../publish/pipeline.js';
 import { checkTake, confirmByListening, matchTake, takeContext } from '../publish/take.js';
+import { stageRunner, type Stage } from '../stages/stage.js';
 import { readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { FailurePhase } from './journal.js';
@@ -49,7 +50,7 @@ export interface WorkerFailure {
 }
 
 export type WorkerMessage =
-  | { type: 'stage'; stage: string }
+  | { type: 'stage'; stage: Stage }
   | { type: 'matched'; issue: number; title: string; by: 'name' | 'tags' | 'listening'; buildDir: string }
   | { type: 'done'; report: EpisodeReport; reused: boolean; buildDir: string }
   | { type: 'failed'; failure: WorkerFailure };
@@ -85,17 +86,20 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
   let phase: FailurePhase = 'internal';
   try {
     const config = await loadConfig(job.configFile, job.root);
+    // the watcher journals each stage as it starts
+    const stages = stageRunner({ subject: job.recording, onEvent: (e) => e.type === 'start' && void send({ type: 'stage', stage: e.stage }) });
     phase = 'probe';
-    await send({ type: 'stage', stage: 'match' });
-    await probeAudio(job.recording);
-    phase = 'match';
-    const index = await indexIssues(config.resolved.newsletters);
-    // pinned takes (the manifest's sources, .letterpod/matches.json) are never re-identified;
-    // listening is only among issues neither published, pinned, nor read by another recording here
-    const manifest = await readManifest(openStore(config)).catch(() => undefined);
-    const ctx = await takeContext(config, index, manifest?.manifest);
-    ctx.claimed = new Set(Object.keys(job.claimed).map(Number));
-    const take = await matchTake(job.recording, ctx);
+    const { take, ctx } = await stages.run('match', async () => {
+      await probeAudio(job.recording);
+      phase = 'match';
+      const index = await indexIssues(config.resolved.newsletters);
+      // pinned takes (the manifest's sources, .letterpod/matches.json) are never re-identified;
+      // listening is only among issues neither published, pinned, nor read by another recording here
+      const manifest = await readManifest(openStore(config)).catch(() => undefined);
+      const ctx = await takeContext(config, index, manifest?.manifest);
+      ctx.claimed = new Set(Object.keys(job.claimed).map(Number));
+      return { take: await matchTake(job.recording, ctx), ctx };
+    });
     const match = take;
     const other = job.claimed[String(match.issue.number)];
     if (other) {
@@ -115,10 +119,12 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
       await send({ type: 'done', report: state.report, reused: true, buildDir });
       return;
     }
-    phase = 'match';
-    await confirmByListening(take, ctx, (await sha256File(match.issue.source)).sha256);
-    phase = 'probe';
-    const before = await checkTake(take);
+    const before = await stages.run('check', async () => {
+      phase = 'match';
+      await confirmByListening(take, ctx, (await sha256File(match.issue.source)).sha256);
+      phase = 'probe';
+      return checkTake(take);
+    });
     phase = 'build';
     // start from an empty folder: no file of an earlier or interrupted build survives into this one
     await rm(buildDir, { recursive: true, force: true });
@@ -128,7 +134,7 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
       outDir: buildDir,
       config,
       warnings: before,
-      onStage: (stage) => void send({ type: 'stage', stage }),
+      onEvent: (e) => e.type === 'start' && void send({ type: 'stage', stage: e.stage }),
     });
     await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(job.recording), at: new Date().toISOString() });
     await send({ type: 'done', report, reused: false, buildDir });

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureLoudness, type LoudnessTarget } from '../../src/audio/loudness.js';
 import { master, type MasterInput, type MasterResult } from '../../src/audio/master.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import { LetterpodError } from '../../src/errors.js';
 import { scratch } from '../helpers/tmp.js';
 import { loudnessOf, makeInputMatrix, makeRefusalInputs, type InputCase } from './inputs.js';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { letterpod } from '../helpers/cli.js';
+import { letterpod, problems } from '../helpers/cli.js';
 import { ff, speak } from '../helpers/audio.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
@@ -30,7 +30,7 @@ async function project(name: string, recordings: Record<string, string | Buffer 
 
 function expectOneLineError(r: { code: number | null; stderr: string; stdout: string }, file: string, fix: RegExp): void {
   expect(r.code).toBe(1);
-  const lines = r.stderr.trim().split('\n');
+  const lines = problems(r.stderr).trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toContain(file);
   expect(lines[0]).toMatch(fix);

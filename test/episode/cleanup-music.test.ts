@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureEbur128 } from '../../src/audio/loudness.js';
-import { exampleConfig } from '../../src/config.js';
+import { exampleConfig } from '../../src/config/config.js';
 import { narrate, type Narration } from '../../src/demo/narrate.js';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { decodePcm } from '../../src/media/ffmpeg.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import { LetterpodError } from '../../src/errors.js';
-import { APPLE_CATEGORIES, categoryNames, categoryProblem, isAppleCategory } from '../../src/feed/categories.js';
+import { APPLE_CATEGORIES, categoryNames, categoryProblem, isAppleCategory } from '../../src/spec/apple-categories.js';
 import { personProblem } from '../../src/feed/people.js';
 
 function config(show: Record<string, unknown>) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { silentMp3, solidPng } from '../../src/bench/feed.js';
-import { parseConfig, type LoadedConfig } from '../../src/config.js';
+import { parseConfig, type LoadedConfig } from '../../src/config/config.js';
 import { renderFeed } from '../../src/feed/render.js';
 import { FEED_KEY, keys, MANIFEST_KEY } from '../../src/store/keys.js';
 import { serializeManifest, type Manifest, type ManifestEpisode, type StoredFile } from '../../src/store/manifest.js';

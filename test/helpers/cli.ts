@@ -29,3 +29,8 @@ export function letterpod(args: string[], cwd: string, env: Record<string, strin
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** stderr without the timestamped stage lines a piped run prints as it goes (cli/progress.ts): what is left are problems. */
+export function problems(stderr: string): string {
+  return stderr.replace(/^\d\d:\d\d:\d\d \S.*: (match|check|probe|analyse|master|artifacts|publish) (\([^)]*\)|failed after .+)\n/gm, '');
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { narrate } from '../../src/demo/narrate.js';
 import { readIssue } from '../../src/newsletter/index.js';
-import { letterpod } from '../helpers/cli.js';
+import { letterpod, problems } from '../helpers/cli.js';
 import { describeShared, projectRoot, sharedPath } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
 
@@ -33,7 +33,7 @@ describeShared('identifying the issue by listening (CLI)', () => {
 
   it('align finds the issue of a recording named "final take.wav"', async () => {
     const r = await letterpod(['align', 'final take.wav', '--json'], dir);
-    expect(r.stderr).toBe('');
+    expect(problems(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { issue: { number: number }; chapters: { id: string }[] };
     expect(out.issue.number).toBe(92);

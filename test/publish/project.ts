@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, type LoadedConfig } from '../../src/config.js';
+import { loadConfig, type LoadedConfig } from '../../src/config/config.js';
 import { buildSettings } from '../../src/episode/build.js';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { makeBuild, sha256 } from '../store/fixtures.js';

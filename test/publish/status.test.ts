@@ -8,7 +8,7 @@
 import { appendFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type LoadedConfig } from '../../src/config.js';
+import { loadConfig, type LoadedConfig } from '../../src/config/config.js';
 import { publishAll } from '../../src/publish/pipeline.js';
 import { projectStatus, type IssueStatus, type StatusReport } from '../../src/publish/status.js';
 import { LocalStore } from '../../src/store/local.js';

@@ -141,7 +141,12 @@ describe('letterpod serve', () => {
     expectOneLine(await letterpod(['serve', '--port', 'http'], s.project), 2, /--port must be a TCP port number/);
     expectOneLine(await letterpod(['serve', '--port', '70000'], s.project), 2, /--port must be a TCP port number/);
     const empty = join(base, 'no-store');
+    // not a project: refused, with the way out
     await mkdir(empty, { recursive: true });
+    expectOneLine(await letterpod(['serve', '--port', '0'], empty), 2, /no letterpod\.config\.json in .*no-store: `letterpod serve` works on a project; run `letterpod init`/);
+    // a project that never published
+    await mkdir(join(empty, 'recordings'));
+    await mkdir(join(empty, 'newsletters'));
     expectOneLine(await letterpod(['serve', '--port', '0'], empty), 1, /no-store\/feed: the store folder does not exist\. Run letterpod publish first/);
   });
 });

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { parseConfig, type LoadedConfig } from '../../src/config.js';
+import { parseConfig, type LoadedConfig } from '../../src/config/config.js';
 import type { EpisodeReport } from '../../src/episode/report.js';
 
 const run = promisify(execFile);

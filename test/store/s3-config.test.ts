@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { normalizePrefix, s3StoreSchema } from '../../src/store/s3-config.js';
+import { normalizePrefix, s3StoreSchema } from '../../src/config/s3.js';
 
 const base = { type: 's3', bucket: 'my-podcast', publicBaseUrl: 'https://cdn.example.org/podcast/' };
 

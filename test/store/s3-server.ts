@@ -20,7 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../src/store/s3.js';
-import type { S3StoreConfig } from '../../src/store/s3-config.js';
+import type { S3StoreConfig } from '../../src/config/s3.js';
 
 export interface S3Server {
   endpoint: string;

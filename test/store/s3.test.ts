@@ -14,7 +14,7 @@ import { CACHE_FEED, CACHE_IMMUTABLE, CACHE_PRIVATE, CONTENT_TYPES } from '../..
 import { InvalidKeyError, MANIFEST_KEY } from '../../src/store/keys.js';
 import { emptyManifest, readManifest, writeManifest } from '../../src/store/manifest.js';
 import { S3Store, openS3Store, type S3StoreOptions } from '../../src/store/s3.js';
-import type { S3StoreConfig } from '../../src/store/s3-config.js';
+import type { S3StoreConfig } from '../../src/config/s3.js';
 import { PreconditionFailedError } from '../../src/store/store.js';
 import { removeDir, sha256, tempDir } from './fixtures.js';
 import { startFaultProxy } from './s3-faults.js';

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { narrate } from '../../src/demo/narrate.js';
 import { readIssue } from '../../src/newsletter/index.js';
 import { ff } from '../helpers/audio.js';
-import { letterpod, type CliResult } from '../helpers/cli.js';
+import { letterpod, problems, type CliResult } from '../helpers/cli.js';
 import { scratch } from '../helpers/tmp.js';
 import { SHOW } from '../publish/project.js';
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
 });
 
 function lines(r: CliResult): string[] {
-  return r.stderr.trim().split('\n').filter(Boolean);
+  return problems(r.stderr).trim().split('\n').filter(Boolean);
 }
 
 describe('a batch is a batch', () => {
@@ -116,7 +116,7 @@ describe('a batch is a batch', () => {
     await writeFile(join(dir, 'newsletters', 'an-104.md'), issueText(103).replaceAll('103', '104'));
     for (const f of ['an-102.mp3', 'an-103.wav', 'script.docx']) await rename(join(dir, 'recordings', f), join(base, `moved-${f}`));
     const again = await letterpod(['publish'], dir);
-    expect(again.stderr).toBe('');
+    expect(problems(again.stderr)).toBe('');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('nothing new to publish');
     expect(again.stdout).toMatch(/published #101 from recordings\/final take\.mp4: unchanged/);
@@ -130,7 +130,8 @@ describe('name and content must agree; review holds until approved', () => {
     const r = await letterpod(['publish'], dir);
     expect(r.code).toBe(1);
     expect(lines(r)[0]).toMatch(/^letterpod: held: recordings\/an-103\.wav \(#103\): an-103\.wav reads like #102 \(score 0\.\d\d\), not #103 \(score 0\.\d\d\)\. Rename it after the issue it reads .* letterpod approve 103$/);
-    expect(r.stdout).toBe('');
+    // nothing published: stdout is only the closing summary, with the take held
+    expect(r.stdout).toMatch(/^\nsummary:\n {2}episode .*\n {2}#103 +— +— +— +0 +held +—\n$/);
   });
 
   it('review.required "always": held with the path to listen to; approve; then it publishes', async () => {

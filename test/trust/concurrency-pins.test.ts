@@ -11,7 +11,7 @@
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { letterpod, type CliResult } from '../helpers/cli.js';
+import { letterpod, problems, type CliResult } from '../helpers/cli.js';
 import { scratch } from '../helpers/tmp.js';
 import { SHOW } from '../publish/project.js';
 import { demoIssueText, listFiles, narrateIssue } from '../watch/helpers.js';
@@ -52,7 +52,7 @@ describe('two publishes at once in one project', () => {
     console.log(`A: exit ${a.code}\n${a.stdout}${a.stderr}\nB: exit ${b.code}\n${b.stdout}${b.stderr}`);
     for (const r of [a, b]) {
       expect(r.stderr).not.toMatch(/ENOENT|unexpected error/);
-      expect(r.stderr).toBe('');
+      expect(problems(r.stderr)).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^feed: .* \(2 episodes; 2 in this run\)$/m);
     }
@@ -88,7 +88,7 @@ describe('a take pinned but not yet published', () => {
 
   it('is held for review, and pinned to #301 by its content hash', async () => {
     expect(first.code).toBe(1);
-    expect(first.stderr).toMatch(/^letterpod: held: recordings\/an-301\.wav \(#301\): #301 waits for review/);
+    expect(problems(first.stderr)).toMatch(/^letterpod: held: recordings\/an-301\.wav \(#301\): #301 waits for review/);
     const pins = JSON.parse(await readFile(join(dir, '.letterpod', 'matches.json'), 'utf8')) as Record<string, { issue: number; by: string }>;
     expect(Object.values(pins)).toEqual([expect.objectContaining({ issue: 301, by: 'name' })]);
   });
@@ -101,7 +101,7 @@ describe('a take pinned but not yet published', () => {
     const dry = await letterpod(['publish', '--dry-run'], dir);
     console.log(`$ letterpod publish --dry-run\n${dry.stdout}${dry.stderr}exit ${dry.code}`);
     expect(dry.code).toBe(1);
-    expect(dry.stderr.split('\n').filter(Boolean)[0]).toMatch(/^letterpod: held: recordings\/final take\.wav \(#301\): #301 waits for review \(review\.required is "always"\)/);
+    expect(problems(dry.stderr).split('\n').filter(Boolean)[0]).toMatch(/^letterpod: held: recordings\/final take\.wav \(#301\): #301 waits for review \(review\.required is "always"\)/);
     expect(dry.stdout + dry.stderr).not.toMatch(/#302|an-302/);
     expect(dry.stdout).not.toMatch(/would build/);
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Buffer } from '../../src/hash.js';
-import { letterpod, type CliResult } from '../helpers/cli.js';
+import { letterpod, problems, type CliResult } from '../helpers/cli.js';
 import { describeMount, isRoot, mountTmpfs, remount, unmountAll } from '../helpers/mount.js';
 import { scratch } from '../helpers/tmp.js';
 import { SHOW } from '../publish/project.js';
@@ -60,7 +60,7 @@ async function temps(dir: string): Promise<string[]> {
 }
 
 function errLines(r: CliResult): string[] {
-  return r.stderr.split('\n').filter(Boolean);
+  return problems(r.stderr).split('\n').filter(Boolean);
 }
 
 function items(xml: string): number {
@@ -88,7 +88,7 @@ describeMount('disk faults on a tmpfs (ENOSPC, EROFS)', () => {
 
     await remount(feed, 'size=4m');
     const again = await letterpod(['publish'], dir);
-    expect(again.stderr).toBe('');
+    expect(problems(again.stderr)).toBe('');
     expect(again.code).toBe(0);
     expect(again.stdout).not.toMatch(/^built /m); // the builds of the failed run are reused
     expect(items(await readFile(join(feed, 'feed.xml'), 'utf8'))).toBe(2);
@@ -141,7 +141,7 @@ describeMount('disk faults on a tmpfs (ENOSPC, EROFS)', () => {
 
     await remount(build, 'size=4m');
     const again = await letterpod(['publish'], dir);
-    expect(again.stderr).toBe('');
+    expect(problems(again.stderr)).toBe('');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^published #301 from recordings\/an-301\.wav: new episode$/m);
     expect(items(await readFile(join(dir, 'feed', 'feed.xml'), 'utf8'))).toBe(1);
@@ -187,7 +187,7 @@ describeSetpriv('permission denied (EACCES), as user 65534', () => {
 
     await chown(join(dir, 'feed'), 65534, 65534);
     const ok = await asNobody(['publish'], dir);
-    expect(ok.stderr).toBe('');
+    expect(problems(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toMatch(/^built /m);
     expect(items(await readFile(join(dir, 'feed', 'feed.xml'), 'utf8'))).toBe(1);

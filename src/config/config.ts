@@ -6,9 +6,9 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { LetterpodError } from './errors.js';
-import { categoryProblem } from './feed/categories.js';
-import { s3StoreSchema } from './store/s3-config.js';
+import { LetterpodError } from '../errors.js';
+import { categoryProblem } from '../spec/apple-categories.js';
+import { s3StoreSchema } from './s3.js';
 
 /** Links of a person named in show.narrator or show.newsletterAuthor (podcast:person href/img). */
 const personLinksSchema = z.strictObject({ href: z.url().optional(), img: z.url().optional() });

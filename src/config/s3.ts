@@ -5,7 +5,9 @@
  * be committed. A field that looks like a credential is rejected with a message saying so.
  */
 import { z } from 'zod';
-import { keyProblem } from './keys.js';
+import { keyProblem, normalizePrefix } from '../spec/object-keys.js';
+
+export { normalizePrefix };
 
 /** Field names that look like credentials (accessKeyId, secret_access_key, sessionToken, …). */
 const CREDENTIAL_FIELD = /access.?key|secret|session.?token|credential|password|passwd|^token$|^auth/i;
@@ -19,11 +21,6 @@ const BUCKET = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,6
 
 function httpUrl(what: string) {
   return z.url({ protocol: /^https?$/, error: `${what} must be an http:// or https:// URL` });
-}
-
-/** The store prefix without leading/trailing slashes ("" for none). */
-export function normalizePrefix(prefix: string | undefined): string {
-  return (prefix ?? '').replace(/^\/+|\/+$/g, '');
 }
 
 export const s3StoreSchema = z.strictObject(

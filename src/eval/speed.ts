@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:align [-- 15 30 60 120]: alignment alone on long narrations (see
+ * npm run bench:align [-- 15 30 60 120] (src/eval/speed.ts): alignment alone on long narrations (see
  * narrations.ts; reused from .cache/bench/), each in its own process under GNU time.
  * Prints wall time, peak RSS, the aligner's own `stats.wallMs`, the chapter error (pause
  * rule, see eval/metrics.ts), a linear-scaling check (time per minute), and PASS/FAIL
@@ -9,10 +9,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadWarning } from '../eval/run.js';
-import { fmt, scoreCase, summarize, TARGETS, verdict, type CaseScore, type ReportedLike } from '../eval/metrics.js';
-import { longNarration, narrationSections } from './narrations.js';
-import { timeCommand } from './time.js';
+import { loadWarning } from './run.js';
+import { fmt, scoreCase, summarize, TARGETS, verdict, type CaseScore, type ReportedLike } from './metrics.js';
+import { longNarration, narrationSections } from '../devkit/narrations.js';
+import { timeCommand } from '../devkit/time.js';
 
 const SPEED = { minutes: 60, wallSeconds: 10, peakRssMb: 300 } as const;
 /** Linear enough: wall per minute of the longest within this factor of the shortest's. */
