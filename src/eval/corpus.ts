@@ -24,7 +24,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitSentences, countWords } from '../speech/sentences.js';
-import { sharedDir } from '../bench/narrations.js';
+import { sharedDir } from '../devkit/narrations.js';
 import { prng } from '../demo/narrate.js';
 import { readIssue } from '../newsletter/index.js';
 import type { CaseSection, Effects, Part, Script, Segment, TtsVoice } from './compose.js';

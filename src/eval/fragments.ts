@@ -21,7 +21,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sharedDir } from '../bench/narrations.js';
+import { sharedDir } from '../devkit/narrations.js';
 import { decodePcm } from '../media/ffmpeg.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
 import { frameDb } from './compose.js';
