@@ -441,6 +441,45 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
     return { ...best, openingRatio, openingStartSeconds };
   };
+  // a section that starts before the one in front of it has been read: when the earlier
+  // section's last words are clearly heard after that start, the later one's earlier
+  // candidates are not it (the words of a section come before the next one's)
+  const endInfo: Record<number, unknown> = {};
+  {
+    const choice = chooseInOrder(cands, minGap, skipGoodness);
+    for (let k = 0; k < K - 1; k++) {
+      if (choice[k] < 0) continue;
+      let next = k + 1;
+      while (next < K && choice[next] < 0) next++;
+      if (next >= K) break;
+      const s = cands[k][choice[k]].seconds;
+      const nextStart = cands[next][choice[next]].seconds;
+      const expected = refSpeech[k] * rate;
+      if (expected < 2 * P.partSeconds || nextStart - s >= P.endCheckBelow * expected) continue;
+      const iMark = Math.round(ref.sectionStarts[k] / hop);
+      const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
+      const iEnd = Math.round(lastSentence.endSeconds / hop);
+      const rows = Math.round(P.partSeconds / hop);
+      const from = Math.round((s + minGap(k)) / hop);
+      const to = Math.min(recV.frames, Math.round((s + 1.6 * expected + P.partSeconds) / hop));
+      if (iEnd - rows <= iMark || to - from < rows) continue;
+      const r = await anchors.run({ start: iEnd - rows, mark: iEnd - rows, end: iEnd, from, to, sectionEnd: iEnd, separation: sep, max: 8 }).catch(async (e: unknown) => {
+        await anchors.close();
+        throw e;
+      });
+      localCells += r.cells;
+      const [hit, ...others] = r.found;
+      if (!hit || !(hit.goodness > 0)) continue;
+      const rest = others.map((c) => Math.max(0, c.goodness));
+      const ratio = hit.goodness / Math.max(Math.max(1e-3, P.partFloor * typicalGoodness), rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0);
+      // where its last words end: the match's start plus their length at the recording's pace
+      const endsAt = hit.frame * hop + P.partSeconds * coverage.pace * 0.8;
+      endInfo[k] = { next, nextStart, ratio: Math.round(ratio * 100) / 100, endsAt: Math.round(endsAt * 100) / 100 };
+      if (ratio < P.partMatchRatio || endsAt <= nextStart + 1) continue;
+      for (let q = k + 1; q < K; q++) cands[q] = cands[q].filter((c) => c.seconds >= endsAt - 0.5);
+      k = next - 1;
+    }
+  }
   const decision = await decideSections({
     cands,
     choice: chooseInOrder(cands, minGap, skipGoodness),
@@ -608,6 +647,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     resynthesized,
     decision: decision.reasons,
     restart: restartInfo,
+    ends: endInfo,
     path: { coarse: path1.meanCost, medium: path2.meanCost, unrelated1, unrelated2 },
     ms: { decode: tDecode - t0, synth: tSynth - t0, global: tGlobal - tFeatures, local: tLocal - tGlobal, place: performance.now() - tLocal },
     cells: { coarse: path1.cells, medium: path2.cells, local: localCells },

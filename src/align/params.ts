@@ -55,6 +55,12 @@ export interface AlignParams {
    */
   partMatchRatio: number;
   partSeconds: number;
+  /**
+   * A section followed by the next found one after less than this fraction of its expected
+   * speech has its last words (partSeconds) looked for; heard clearly (partMatchRatio)
+   * after the next one's start, that start is not the next section.
+   */
+  endCheckBelow: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
   /** The short opening also tried in a window that reaches the recording's end (s). */
@@ -142,6 +148,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   ownWordsMinSeconds: 1,
   partMatchRatio: 2,
   partSeconds: 6,
+  endCheckBelow: 0.9,
   hearMinSeconds: 40,
   inProgressMinSeconds: 0.5,
   tailOpeningSeconds: 2.5,
