@@ -54,6 +54,8 @@ export interface DecideInput {
   speechBetween: (t0: number, t1: number) => number;
   /** Last second of speech in the recording. */
   speechEndSeconds: number;
+  /** The recording's pauses (s), in order. */
+  pauses: readonly { startSeconds: number; endSeconds: number }[];
   durationSeconds: number;
   /** Evidence for section k's text in [from, to) seconds. */
   hear: (k: number, from: number, to: number) => Promise<PartEvidence>;
@@ -147,6 +149,50 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
   // a trailing run of after-end sections only counts as the end when nothing after it is read
   let tail = K - 1;
   while (tail >= 0 && status[tail] !== 'read') tail--;
+  if (tail >= 0 && tail + 1 < K && status[tail + 1] === 'after-end') {
+    const next = spokenPastItsEnd(x, tail, at(tail), status);
+    if (next !== undefined) {
+      x.cands[tail + 1].push({ seconds: next, goodness: 0 });
+      choice[tail + 1] = x.cands[tail + 1].length - 1;
+      status[tail + 1] = 'read';
+      uncertain[tail + 1] = true;
+      reasons[tail + 1] = `in progress when the recording stops: more is said after ${x.cands[tail][choice[tail]].seconds.toFixed(2)} s than the section before needs, after a pause like those between sections (${next.toFixed(2)} s)`;
+      tail++;
+    }
+  }
   for (let q = 0; q < tail; q++) if (status[q] === 'after-end') status[q] = 'not-read';
   return { status, choice, uncertain, reasons };
+}
+
+/**
+ * The last read section `L` (at `t` s) holds less than what is said after it: when the
+ * speech after `t` clearly exceeds L's expected speech, and a pause as long as those in
+ * front of the read sections follows most of that expected speech, the next section starts
+ * after that pause (its opening too short to be heard: a recording cut a second into it).
+ * Timing only — nothing here depends on how the voice sounds.
+ */
+function spokenPastItsEnd(x: DecideInput, L: number, t: number, status: readonly Status[]): number | undefined {
+  const P = x.params;
+  const need = x.expectedSpeech[L];
+  const said = x.speechBetween(t, x.speechEndSeconds);
+  if (!(said > P.pastEndFactor * need + P.inProgressMinSeconds)) return undefined;
+  // the pauses in front of the read sections: what a section boundary sounds like here
+  const boundary: number[] = [];
+  for (let k = 0; k < status.length; k++) {
+    if (status[k] !== 'read' || x.choice[k] < 0) continue;
+    const s = x.cands[k][x.choice[k]].seconds;
+    const p = x.pauses.find((q) => q.endSeconds >= s - 0.5 && q.endSeconds <= s + 0.3);
+    if (p) boundary.push(p.endSeconds - p.startSeconds);
+  }
+  if (boundary.length < 2) return undefined;
+  boundary.sort((a, b) => a - b);
+  const typical = boundary[Math.floor(boundary.length / 2)];
+  for (const p of x.pauses) {
+    if (p.startSeconds <= t) continue;
+    const before = x.speechBetween(t, p.startSeconds);
+    if (before > P.pastEndFactor * need + 0.5) break;
+    if (before < 0.6 * need || p.endSeconds - p.startSeconds < 0.7 * typical) continue;
+    return x.speechBetween(p.endSeconds, x.speechEndSeconds) >= P.inProgressMinSeconds ? p.endSeconds : undefined;
+  }
+  return undefined;
 }

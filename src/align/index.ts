@@ -488,6 +488,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     minGap,
     speechBetween: (a, b) => speechBetween(pauses.pauses, a, b),
     speechEndSeconds: pauses.speechEnd,
+    pauses: pauses.pauses,
     durationSeconds,
     hear,
     params: P,

@@ -61,6 +61,12 @@ export interface AlignParams {
    * after the next one's start, that start is not the next section.
    */
   endCheckBelow: number;
+  /**
+   * The last read section followed by more speech than this many times its expected speech
+   * (plus inProgressMinSeconds) leaves the rest to the next section, in progress when the
+   * recording stops (found after a pause like the ones between sections).
+   */
+  pastEndFactor: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
   /** The short opening also tried in a window that reaches the recording's end (s). */
@@ -151,6 +157,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   endCheckBelow: 0.9,
   hearMinSeconds: 40,
   inProgressMinSeconds: 0.5,
+  pastEndFactor: 1.3,
   tailOpeningSeconds: 2.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,

@@ -16,8 +16,9 @@ const strong = (seconds: number): SectionCandidate => ({ seconds, goodness: G })
 const weak = (seconds: number): SectionCandidate => ({ seconds, goodness: 0.3 * G });
 
 /** Speech everywhere (no pauses): speech between a and b is b − a. */
-function input(cands: SectionCandidate[][], choice: number[], expected: number[], heard: Record<number, PartEvidence>, duration = 400): DecideInput & { asked: number[] } {
+function input(cands: SectionCandidate[][], choice: number[], expected: number[], heard: Record<number, PartEvidence>, duration = 400, pauses: { startSeconds: number; endSeconds: number }[] = []): DecideInput & { asked: number[] } {
   const asked: number[] = [];
+  const silent = (a: number, b: number) => pauses.reduce((t, p) => t + Math.max(0, Math.min(b, p.endSeconds) - Math.max(a, p.startSeconds)), 0);
   return {
     asked,
     cands,
@@ -25,8 +26,9 @@ function input(cands: SectionCandidate[][], choice: number[], expected: number[]
     typicalGoodness: G,
     expectedSpeech: expected,
     minGap: (k) => 0.4 * expected[k],
-    speechBetween: (a, b) => Math.max(0, b - a),
+    speechBetween: (a, b) => Math.max(0, b - a - silent(a, b)),
     speechEndSeconds: duration,
+    pauses,
     durationSeconds: duration,
     hear: async (k) => {
       asked.push(k);
@@ -96,5 +98,25 @@ describe('decideSections', () => {
     const skipped = input([[strong(0)], [strong(60)], [weak(100)], [weak(124)]], [0, 0, 0, 0], [60, 60, 30, 60], { 3: heard(122) }, 200);
     const e = await decideSections(skipped);
     expect(e.status).toEqual(['read', 'read', 'not-read', 'read']);
+  });
+
+  describe('a recording cut a second into a section', () => {
+    // s0 (10 s) at 1, the heading s1 (1 s) at 12, then a pause like the one before it and
+    // 2 s of speech before the recording stops; s2 and s3 are not heard
+    const pauses = [
+      { startSeconds: 0, endSeconds: 1 },
+      { startSeconds: 10.5, endSeconds: 12 },
+      { startSeconds: 13, endSeconds: 14.5 },
+    ];
+    it('gives the next section its chapter when more is said after the last one than it holds', async () => {
+      const d = await decideSections(input([[strong(1)], [strong(12)], [weak(5)], [weak(6)]], [0, 0, 0, 0], [10, 1, 10, 10], {}, 16.5, pauses));
+      expect(d.status).toEqual(['read', 'read', 'read', 'after-end']);
+      expect(d.uncertain[2]).toBe(true);
+      expect(d.reasons[2]).toMatch(/in progress when the recording stops/);
+    });
+    it('leaves it after the end when the last section holds what is said', async () => {
+      const d = await decideSections(input([[strong(1)], [strong(12)], [weak(5)], [weak(6)]], [0, 0, 0, 0], [10, 3, 10, 10], {}, 16.5, pauses));
+      expect(d.status).toEqual(['read', 'read', 'after-end', 'after-end']);
+    });
   });
 });
