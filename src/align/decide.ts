@@ -23,6 +23,7 @@
  * with half the room (a neighbour misplaced by a long ad-lib, a fast reader), and the
  * section a partial recording stops in is kept when its opening is heard.
  */
+import { typicalBoundaryPause } from './boundary.js';
 import type { AlignParams } from './params.js';
 import type { SectionCandidate, SectionStatus as Status } from './place.js';
 
@@ -150,7 +151,7 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
   let tail = K - 1;
   while (tail >= 0 && status[tail] !== 'read') tail--;
   if (tail >= 0 && tail + 1 < K && status[tail + 1] === 'after-end') {
-    const next = spokenPastItsEnd(x, tail, at(tail), status);
+    const next = spokenPastItsEnd(x, tail, at(tail), status, choice);
     if (next !== undefined) {
       x.cands[tail + 1].push({ seconds: next, goodness: 0 });
       choice[tail + 1] = x.cands[tail + 1].length - 1;
@@ -171,22 +172,15 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
  * after that pause (its opening too short to be heard: a recording cut a second into it).
  * Timing only — nothing here depends on how the voice sounds.
  */
-function spokenPastItsEnd(x: DecideInput, L: number, t: number, status: readonly Status[]): number | undefined {
+function spokenPastItsEnd(x: DecideInput, L: number, t: number, status: readonly Status[], choice: readonly number[]): number | undefined {
   const P = x.params;
   const need = x.expectedSpeech[L];
   const said = x.speechBetween(t, x.speechEndSeconds);
   if (!(said > P.pastEndFactor * need + P.inProgressMinSeconds)) return undefined;
   // the pauses in front of the read sections: what a section boundary sounds like here
-  const boundary: number[] = [];
-  for (let k = 0; k < status.length; k++) {
-    if (status[k] !== 'read' || x.choice[k] < 0) continue;
-    const s = x.cands[k][x.choice[k]].seconds;
-    const p = x.pauses.find((q) => q.endSeconds >= s - 0.5 && q.endSeconds <= s + 0.3);
-    if (p) boundary.push(p.endSeconds - p.startSeconds);
-  }
-  if (boundary.length < 2) return undefined;
-  boundary.sort((a, b) => a - b);
-  const typical = boundary[Math.floor(boundary.length / 2)];
+  const marks = status.flatMap((st, k) => (st === 'read' && choice[k] >= 0 ? [x.cands[k][choice[k]].seconds] : []));
+  const typical = typicalBoundaryPause(x.pauses, marks);
+  if (!Number.isFinite(typical)) return undefined;
   for (const p of x.pauses) {
     if (p.startSeconds <= t) continue;
     const before = x.speechBetween(t, p.startSeconds);

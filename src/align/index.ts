@@ -31,6 +31,7 @@ import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
+import { spokenHeadingBefore, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
@@ -596,6 +597,29 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
   }
   await anchors.close();
+  // 8. a short heading said before the mark (a false start after it, or too short for the
+  // match to hold on) belongs to the section
+  {
+    const readMarks = decision.choice.flatMap((c, q) => (decision.status[q] === 'read' && c >= 0 ? [startOf(q)] : []));
+    const boundaryPause = typicalBoundaryPause(pauses.pauses, readMarks);
+    let prev = -1;
+    for (let k = 0; k < K; k++) {
+      if (decision.status[k] !== 'read' || decision.choice[k] < 0) continue;
+      const first = ref.firstSentence[k];
+      const last = k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length;
+      const s0 = ref.sentences[first];
+      const headingSeconds = (s0.endSeconds - s0.startSeconds) * coverage.pace;
+      if (last - first >= 2 && headingSeconds < P.spokenHeadingMaxSeconds) {
+        const at = spokenHeadingBefore({ pauses: pauses.pauses, mark: startOf(k), headingSeconds, lowerSeconds: after(prev), boundaryPause });
+        if (at !== undefined) {
+          cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
+          decision.choice[k] = cands[k].length - 1;
+          decision.reasons[k] += `; its heading is said before: ${at.toFixed(2)} s`;
+        }
+      }
+      prev = k;
+    }
+  }
   const tLocal = performance.now();
   const placed = placeSections({
     candidates: cands,

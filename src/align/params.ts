@@ -67,6 +67,12 @@ export interface AlignParams {
    * recording stops (found after a pause like the ones between sections).
    */
   pastEndFactor: number;
+  /**
+   * A section's first sentence shorter than this at the recording's pace (s) is a heading
+   * that may be said apart from the body: a burst that long before the mark, after a
+   * section-boundary pause, starts the section.
+   */
+  spokenHeadingMaxSeconds: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
   /** The short opening also tried in a window that reaches the recording's end (s). */
@@ -158,6 +164,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   hearMinSeconds: 40,
   inProgressMinSeconds: 0.5,
   pastEndFactor: 1.3,
+  spokenHeadingMaxSeconds: 1.5,
   tailOpeningSeconds: 2.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,
