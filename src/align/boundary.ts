@@ -10,15 +10,16 @@ interface Span {
 }
 
 /**
- * The median length of the pauses in front of the given marks (a pause ending from 0.5 s
- * before a mark to 0.3 s after it): what a section boundary sounds like in this recording.
+ * The median over the given marks of the longest pause ending within 1.5 s of each (a mark
+ * may sit a word off its boundary): what a section boundary sounds like in this recording.
  * NaN with fewer than two such pauses.
  */
 export function typicalBoundaryPause(pauses: readonly Span[], marks: readonly number[]): number {
   const lengths: number[] = [];
   for (const m of marks) {
-    const p = pauses.find((q) => q.endSeconds >= m - 0.5 && q.endSeconds <= m + 0.3);
-    if (p) lengths.push(p.endSeconds - p.startSeconds);
+    let longest = 0;
+    for (const q of pauses) if (Math.abs(q.endSeconds - m) <= 1.5) longest = Math.max(longest, q.endSeconds - q.startSeconds);
+    if (longest > 0) lengths.push(longest);
   }
   if (lengths.length < 2) return NaN;
   lengths.sort((a, b) => a - b);
@@ -55,6 +56,52 @@ export function spokenHeadingBefore(x: HeadingBeforeInput): number | undefined {
   if (burst < 0.1 || burst > 2 * e + 0.4) return undefined;
   const after = pauses[i1 + 1];
   if (after !== undefined && after.startSeconds - mark < Math.max(burst, e) + 0.3) return undefined;
-  if (p0.endSeconds < x.lowerSeconds || p0.endSeconds - p0.startSeconds < 0.7 * x.boundaryPause) return undefined;
+  // the pause before the heading is the section's boundary: as long as those elsewhere, and
+  // about as long as the one after the heading at least
+  const p0Length = p0.endSeconds - p0.startSeconds;
+  if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause || p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
   return p0.endSeconds;
+}
+
+export interface HeadingNotReadInput {
+  pauses: readonly Span[];
+  /** The section's estimated start (s). */
+  estimate: number;
+  /** The section's first sentence, a heading, at the recording's pace (s). */
+  headingSeconds: number;
+  /** typicalBoundaryPause of the recording. */
+  boundaryPause: number;
+  /** No later than this (the next section's start). */
+  upperSeconds: number;
+  /** Speech before the pause in front of the estimate starts after this (the previous section's least extent; 0 for the first). */
+  lowerSeconds: number;
+}
+
+/**
+ * A heading in the text that the narrator did not say: the match puts the section's start
+ * on the previous section's last words — after a short pause (inside a line), with a
+ * pause like those at section boundaries following within a heading's length of speech.
+ * The section starts where that pause ends (its first words that are read). Returns that
+ * position, else undefined.
+ */
+export function headingNotRead(x: HeadingNotReadInput): number | undefined {
+  const { pauses, estimate, headingSeconds: e, boundaryPause: b } = x;
+  if (!(e > 0) || !Number.isFinite(b)) return undefined;
+  // the pause in front of the estimate (ending at most 0.3 s before it, or holding it)
+  let i1 = -1;
+  for (let i = 0; i < pauses.length && pauses[i].startSeconds <= estimate; i++) if (pauses[i].endSeconds >= estimate - 0.3) i1 = i;
+  if (i1 < 0) return undefined;
+  const p1 = pauses[i1];
+  // (speech before it — the recording's leading silence is no pause inside a line)
+  if (p1.endSeconds - p1.startSeconds >= 0.7 * b || p1.startSeconds <= x.lowerSeconds) return undefined;
+  let speech = 0;
+  let end = p1.endSeconds;
+  for (let i = i1 + 1; i < pauses.length; i++) {
+    const p = pauses[i];
+    speech += p.startSeconds - end;
+    if (speech > 2 * e + 0.4 || p.endSeconds >= x.upperSeconds) return undefined;
+    if (p.endSeconds - p.startSeconds >= 0.7 * b) return p.endSeconds;
+    end = p.endSeconds;
+  }
+  return undefined;
 }

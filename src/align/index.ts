@@ -31,7 +31,7 @@ import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
-import { spokenHeadingBefore, typicalBoundaryPause } from './boundary.js';
+import { headingNotRead, spokenHeadingBefore, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
@@ -598,7 +598,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   }
   await anchors.close();
   // 8. a short heading said before the mark (a false start after it, or too short for the
-  // match to hold on) belongs to the section
+  // match to hold on) belongs to the section; one not said at all leaves the mark on the
+  // previous section's last words — the section starts after the boundary pause
   {
     const readMarks = decision.choice.flatMap((c, q) => (decision.status[q] === 'read' && c >= 0 ? [startOf(q)] : []));
     const boundaryPause = typicalBoundaryPause(pauses.pauses, readMarks);
@@ -610,11 +611,21 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const s0 = ref.sentences[first];
       const headingSeconds = (s0.endSeconds - s0.startSeconds) * coverage.pace;
       if (last - first >= 2 && headingSeconds < P.spokenHeadingMaxSeconds) {
-        const at = spokenHeadingBefore({ pauses: pauses.pauses, mark: startOf(k), headingSeconds, lowerSeconds: after(prev), boundaryPause });
+        const mark = startOf(k);
+        const before = spokenHeadingBefore({ pauses: pauses.pauses, mark, headingSeconds, lowerSeconds: after(prev), boundaryPause });
+        let nextMark = durationSeconds;
+        for (let q = k + 1; q < K; q++) {
+          if (decision.status[q] === 'read' && decision.choice[q] >= 0) {
+            nextMark = startOf(q);
+            break;
+          }
+        }
+        const notRead = before === undefined ? headingNotRead({ pauses: pauses.pauses, estimate: mark, headingSeconds, boundaryPause, upperSeconds: nextMark, lowerSeconds: after(prev) }) : undefined;
+        const at = before ?? notRead;
         if (at !== undefined) {
           cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
           decision.choice[k] = cands[k].length - 1;
-          decision.reasons[k] += `; its heading is said before: ${at.toFixed(2)} s`;
+          decision.reasons[k] += before !== undefined ? `; its heading is said before: ${at.toFixed(2)} s` : `; its heading is not said: the first words read at ${at.toFixed(2)} s`;
         }
       }
       prev = k;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spokenHeadingBefore, typicalBoundaryPause } from '../../src/align/boundary.js';
+import { headingNotRead, spokenHeadingBefore, typicalBoundaryPause } from '../../src/align/boundary.js';
 
 const span = (startSeconds: number, endSeconds: number) => ({ startSeconds, endSeconds });
 
 describe('typicalBoundaryPause', () => {
-  it('is the median length of the pauses in front of the marks', () => {
+  it('is the median over the marks of the longest pause near each', () => {
     const pauses = [span(0, 1), span(5, 5.2), span(9, 10.5), span(20, 21.2)];
     expect(typicalBoundaryPause(pauses, [1, 10.4, 21.2])).toBeCloseTo(1.2, 6);
   });
@@ -30,7 +30,32 @@ describe('spokenHeadingBefore', () => {
   it('leaves the mark when the pause before the burst is a short one (inside a section)', () => {
     expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(57.5, 57.8), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
   });
+  it('leaves the mark when the pause before the burst is much shorter than the one after it (the end of a lead-in)', () => {
+    expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(57.4, 57.8), span(57.96, 59.28), span(60.44, 60.91)], boundaryPause: 0.55 })).toBeUndefined();
+  });
   it('never reaches into the previous section', () => {
     expect(spokenHeadingBefore({ ...base, lowerSeconds: 58 })).toBeUndefined();
+  });
+});
+
+describe('headingNotRead', () => {
+  // the last line of the previous section: a short pause at 58.16, its last word, then the
+  // boundary pause and the body's first line at 60.52; the estimate on that last word
+  const pauses = [span(40, 41.3), span(55, 55.56), span(58.16, 58.38), span(58.93, 60.52), span(63, 63.3)];
+  const base = { pauses, estimate: 58.6, headingSeconds: 0.35, boundaryPause: 1.3, upperSeconds: 100, lowerSeconds: 45 };
+  it('moves the start past the boundary pause that follows within a heading of speech', () => {
+    expect(headingNotRead(base)).toBeCloseTo(60.52, 6);
+  });
+  it('leaves a start that follows a boundary pause already (the heading was said)', () => {
+    expect(headingNotRead({ ...base, pauses: [span(40, 41.3), span(57.2, 58.5), span(58.93, 60.52)] })).toBeUndefined();
+  });
+  it('leaves it when more than a heading of speech comes before the next long pause', () => {
+    expect(headingNotRead({ ...base, pauses: [span(40, 41.3), span(58.16, 58.38), span(59.9, 61.5)] })).toBeUndefined();
+  });
+  it('never passes the next section', () => {
+    expect(headingNotRead({ ...base, upperSeconds: 60 })).toBeUndefined();
+  });
+  it('takes the leading silence of a recording for no pause inside a line (the first heading said)', () => {
+    expect(headingNotRead({ ...base, pauses: [span(0, 0.78), span(1.1, 3.1)], estimate: 0.78, lowerSeconds: 0 })).toBeUndefined();
   });
 });
