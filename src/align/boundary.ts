@@ -1,6 +1,6 @@
 /**
- * What the pauses between sections look like in this recording, and a heading spoken
- * before a section's first attempt — evidence from timing alone (pause and speech
+ * What the pauses between sections look like in this recording, a burst said apart before
+ * a section's mark, a heading in the text that is not said — evidence from timing alone (pause and speech
  * lengths), not from how the voice sounds.
  */
 
@@ -26,40 +26,60 @@ export function typicalBoundaryPause(pauses: readonly Span[], marks: readonly nu
   return lengths[Math.floor(lengths.length / 2)];
 }
 
-export interface HeadingBeforeInput {
+export interface BurstBeforeInput {
   pauses: readonly Span[];
   /** The section's mark (s), at the start of speech after a pause. */
   mark: number;
-  /** The section's first sentence, a heading, at the recording's pace (s). */
-  headingSeconds: number;
+  /** The longest burst taken in (s): a word or a false start, or a heading said apart. */
+  maxBurstSeconds: number;
   /** No earlier than this (the previous section's least extent). */
   lowerSeconds: number;
   /** typicalBoundaryPause of the recording. */
   boundaryPause: number;
+  /**
+   * The section before in the text: null for the first; undefined when it was not read (the
+   * burst may be it, so nothing is taken in).
+   */
+  previous: { markSeconds: number; expectedSeconds: number } | null | undefined;
+}
+
+/** Speech seconds in [t0, t1): what the pauses leave of it. */
+function speechIn(pauses: readonly Span[], t0: number, t1: number): number {
+  let silent = 0;
+  for (const p of pauses) silent += Math.max(0, Math.min(t1, p.endSeconds) - Math.max(t0, p.startSeconds));
+  return Math.max(0, t1 - t0 - silent);
 }
 
 /**
- * A short heading ("II") said before a false start or a restart the mark was moved to, or
- * too short for the match to hold on: the speech from the mark to the next pause is longer
- * than the heading and than the burst before it (the mark is on the body's words), and right before the mark there is a burst about as long as the
- * heading, between a pause like those at section boundaries and the pause in front of the
- * mark. Returns where that burst starts (the heading), else undefined.
+ * A short burst said apart before the mark belongs to the section: a heading ("II", a
+ * pause, then the body), a first word and a breath, a false start too short to compare
+ * by sound. It lies between a pause like those at section boundaries (and about as long
+ * as the pause after the burst at least) and the pause in front of the mark, and the
+ * speech from the mark on runs longer than it (the mark is on the body's words). The
+ * section before must be read and hold about its own expected speech up to that pause —
+ * otherwise the burst may be it (a heading not found, or found elsewhere). Returns where
+ * the burst starts, else undefined.
  */
-export function spokenHeadingBefore(x: HeadingBeforeInput): number | undefined {
-  const { pauses, mark, headingSeconds: e } = x;
-  if (!(e > 0) || !Number.isFinite(x.boundaryPause)) return undefined;
+export function burstBefore(x: BurstBeforeInput): number | undefined {
+  const { pauses, mark } = x;
+  if (!Number.isFinite(x.boundaryPause)) return undefined;
   const i1 = pauses.findIndex((p) => p.endSeconds >= mark - 0.3 && p.endSeconds <= mark + 0.3);
   if (i1 < 1) return undefined;
   const p1 = pauses[i1];
   const p0 = pauses[i1 - 1];
   const burst = p1.startSeconds - p0.endSeconds;
-  if (burst < 0.1 || burst > 2 * e + 0.4) return undefined;
+  if (burst < 0.1 || burst > x.maxBurstSeconds) return undefined;
   const after = pauses[i1 + 1];
-  if (after !== undefined && after.startSeconds - mark < Math.max(burst, e) + 0.3) return undefined;
-  // the pause before the heading is the section's boundary: as long as those elsewhere, and
-  // about as long as the one after the heading at least
+  if (after !== undefined && after.startSeconds - mark < burst + 0.3) return undefined;
+  // the pause before the burst is the section's boundary: as long as those elsewhere, and
+  // about as long as the one after the burst at least
   const p0Length = p0.endSeconds - p0.startSeconds;
   if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause || p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
+  if (x.previous === undefined) return undefined;
+  if (x.previous !== null) {
+    const held = speechIn(pauses, x.previous.markSeconds, p0.startSeconds);
+    if (held < 0.6 * x.previous.expectedSeconds || held > 1.6 * x.previous.expectedSeconds + 1) return undefined;
+  }
   return p0.endSeconds;
 }
 

@@ -31,7 +31,7 @@ import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
-import { headingNotRead, spokenHeadingBefore, typicalBoundaryPause } from './boundary.js';
+import { burstBefore, headingNotRead, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
@@ -597,8 +597,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
   }
   await anchors.close();
-  // 8. a short heading said before the mark (a false start after it, or too short for the
-  // match to hold on) belongs to the section; one not said at all leaves the mark on the
+  // 8. a short burst said apart before the mark belongs to the section (a heading with a
+  // false start after it, a first word and a breath, a false start too short to compare by
+  // sound); one not said at all leaves the mark on the
   // previous section's last words — the section starts after the boundary pause
   {
     const readMarks = decision.choice.flatMap((c, q) => (decision.status[q] === 'read' && c >= 0 ? [startOf(q)] : []));
@@ -610,23 +611,24 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const last = k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length;
       const s0 = ref.sentences[first];
       const headingSeconds = (s0.endSeconds - s0.startSeconds) * coverage.pace;
-      if (last - first >= 2 && headingSeconds < P.spokenHeadingMaxSeconds) {
-        const mark = startOf(k);
-        const before = spokenHeadingBefore({ pauses: pauses.pauses, mark, headingSeconds, lowerSeconds: after(prev), boundaryPause });
-        let nextMark = durationSeconds;
-        for (let q = k + 1; q < K; q++) {
-          if (decision.status[q] === 'read' && decision.choice[q] >= 0) {
-            nextMark = startOf(q);
-            break;
-          }
+      const heading = last - first >= 2 && headingSeconds < P.spokenHeadingMaxSeconds;
+      const mark = startOf(k);
+      const maxBurstSeconds = Math.max(P.falseStartMinSeconds, heading ? 2 * headingSeconds + 0.4 : 0);
+      const previous = k === 0 ? null : decision.status[k - 1] === 'read' && decision.choice[k - 1] >= 0 ? { markSeconds: startOf(k - 1), expectedSeconds: refSpeech[k - 1] * rate } : undefined;
+      const before = burstBefore({ pauses: pauses.pauses, mark, maxBurstSeconds, lowerSeconds: after(prev), boundaryPause, previous });
+      let nextMark = durationSeconds;
+      for (let q = k + 1; q < K; q++) {
+        if (decision.status[q] === 'read' && decision.choice[q] >= 0) {
+          nextMark = startOf(q);
+          break;
         }
-        const notRead = before === undefined ? headingNotRead({ pauses: pauses.pauses, estimate: mark, headingSeconds, boundaryPause, upperSeconds: nextMark, lowerSeconds: after(prev) }) : undefined;
-        const at = before ?? notRead;
-        if (at !== undefined) {
-          cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
-          decision.choice[k] = cands[k].length - 1;
-          decision.reasons[k] += before !== undefined ? `; its heading is said before: ${at.toFixed(2)} s` : `; its heading is not said: the first words read at ${at.toFixed(2)} s`;
-        }
+      }
+      const notRead = heading && before === undefined ? headingNotRead({ pauses: pauses.pauses, estimate: mark, headingSeconds, boundaryPause, upperSeconds: nextMark, lowerSeconds: after(prev) }) : undefined;
+      const at = before ?? notRead;
+      if (at !== undefined) {
+        cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
+        decision.choice[k] = cands[k].length - 1;
+        decision.reasons[k] += before !== undefined ? `; a short burst said apart before it: ${at.toFixed(2)} s` : `; its heading is not said: the first words read at ${at.toFixed(2)} s`;
       }
       prev = k;
     }

@@ -69,8 +69,9 @@ export interface AlignParams {
   pastEndFactor: number;
   /**
    * A section's first sentence shorter than this at the recording's pace (s) is a heading
-   * that may be said apart from the body: a burst that long before the mark, after a
-   * section-boundary pause, starts the section.
+   * that may be said apart from the body (a burst up to twice its length before the mark,
+   * after a section-boundary pause, starts the section) or not said at all (a start on
+   * the previous section's last words moves past the boundary pause after them).
    */
   spokenHeadingMaxSeconds: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingNotRead, spokenHeadingBefore, typicalBoundaryPause } from '../../src/align/boundary.js';
+import { headingNotRead, burstBefore, typicalBoundaryPause } from '../../src/align/boundary.js';
 
 const span = (startSeconds: number, endSeconds: number) => ({ startSeconds, endSeconds });
 
@@ -13,28 +13,40 @@ describe('typicalBoundaryPause', () => {
   });
 });
 
-describe('spokenHeadingBefore', () => {
+describe('burstBefore', () => {
   // the previous section ends at 56.5; a boundary pause; "II" (0.37 s); a pause; the mark
   // on a broken-off first line (1.16 s); a pause; the line again
   const pauses = [span(40, 41.2), span(56.52, 57.8), span(58.17, 59.28), span(60.44, 60.91)];
-  const base = { pauses, mark: 59.28, headingSeconds: 0.35, lowerSeconds: 45, boundaryPause: 1.2 };
+  const base = { pauses, mark: 59.28, maxBurstSeconds: 1.1, lowerSeconds: 45, boundaryPause: 1.2, previous: { markSeconds: 41.2, expectedSeconds: 14 } };
   it('finds a heading-long burst between a boundary pause and the pause before the mark', () => {
-    expect(spokenHeadingBefore(base)).toBeCloseTo(57.8, 6);
+    expect(burstBefore(base)).toBeCloseTo(57.8, 6);
   });
   it('leaves the mark when the burst before it is longer than a heading (the previous line)', () => {
-    expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(55.0, 56.3), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
+    expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(55.0, 56.3), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
   });
-  it('leaves the mark when the mark is itself on a heading-long burst', () => {
-    expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(56.52, 57.8), span(58.17, 59.28), span(59.6, 60.9)] })).toBeUndefined();
+  it('leaves the mark when the speech at the mark is no longer than the burst', () => {
+    expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(56.52, 57.8), span(58.17, 59.28), span(59.6, 60.9)] })).toBeUndefined();
   });
   it('leaves the mark when the pause before the burst is a short one (inside a section)', () => {
-    expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(57.5, 57.8), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
+    expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(57.5, 57.8), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
   });
   it('leaves the mark when the pause before the burst is much shorter than the one after it (the end of a lead-in)', () => {
-    expect(spokenHeadingBefore({ ...base, pauses: [span(40, 41.2), span(57.4, 57.8), span(57.96, 59.28), span(60.44, 60.91)], boundaryPause: 0.55 })).toBeUndefined();
+    expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(57.4, 57.8), span(57.96, 59.28), span(60.44, 60.91)], boundaryPause: 0.55 })).toBeUndefined();
   });
   it('never reaches into the previous section', () => {
-    expect(spokenHeadingBefore({ ...base, lowerSeconds: 58 })).toBeUndefined();
+    expect(burstBefore({ ...base, lowerSeconds: 58 })).toBeUndefined();
+  });
+  it('takes nothing when the section before was not read (the burst may be it)', () => {
+    expect(burstBefore({ ...base, previous: undefined })).toBeUndefined();
+  });
+  it('takes nothing when the section before holds far more than its own speech up to the burst (it is misplaced)', () => {
+    expect(burstBefore({ ...base, previous: { markSeconds: 41.2, expectedSeconds: 0.4 } })).toBeUndefined();
+  });
+  it('takes the burst for the first section', () => {
+    expect(burstBefore({ ...base, previous: null, lowerSeconds: 0 })).toBeCloseTo(57.8, 6);
+  });
+  it('takes no burst longer than allowed (a heading-long one only where the text has a heading)', () => {
+    expect(burstBefore({ ...base, maxBurstSeconds: 0.3 })).toBeUndefined();
   });
 });
 
