@@ -125,3 +125,40 @@ export function headingNotRead(x: HeadingNotReadInput): number | undefined {
   }
   return undefined;
 }
+
+export interface RunStartInput {
+  pauses: readonly Span[];
+  /** The section's estimated start (s). */
+  estimate: number;
+  /** How far back the run of speech may start (s). */
+  maxBackSeconds: number;
+  lowerSeconds: number;
+  boundaryPause: number;
+  /** As in burstBefore. */
+  previous: { markSeconds: number; expectedSeconds: number } | null | undefined;
+}
+
+/**
+ * A start estimated in the middle of unbroken speech: sections begin after a pause, so when
+ * no pause at all lies between the estimate and a boundary-like pause up to
+ * `maxBackSeconds` before it, the section starts where that pause ends (its first words
+ * matched poorly: a rare word, a name said otherwise). The section before must be read and
+ * hold about its own expected speech up to that pause. Returns the new start, else
+ * undefined.
+ */
+export function runStart(x: RunStartInput): number | undefined {
+  const { pauses, estimate } = x;
+  if (!Number.isFinite(x.boundaryPause) || x.previous === undefined) return undefined;
+  let i = -1;
+  for (let k = 0; k < pauses.length && pauses[k].startSeconds < estimate + 0.2; k++) i = k;
+  if (i < 0) return undefined;
+  const p = pauses[i];
+  const back = estimate - p.endSeconds;
+  if (back <= 0.3 + 1e-9 || back > x.maxBackSeconds || p.endSeconds < x.lowerSeconds) return undefined;
+  if (p.endSeconds - p.startSeconds < 0.7 * x.boundaryPause) return undefined;
+  if (x.previous !== null) {
+    const held = speechIn(pauses, x.previous.markSeconds, p.startSeconds);
+    if (held < 0.6 * x.previous.expectedSeconds || held > 1.6 * x.previous.expectedSeconds + 1) return undefined;
+  }
+  return p.endSeconds;
+}

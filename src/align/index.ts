@@ -31,7 +31,7 @@ import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
-import { burstBefore, headingNotRead, typicalBoundaryPause } from './boundary.js';
+import { burstBefore, headingNotRead, runStart, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
@@ -624,11 +624,14 @@ export async function alignRecording(recording: string, sections: AlignSection[]
         }
       }
       const notRead = heading && before === undefined ? headingNotRead({ pauses: pauses.pauses, estimate: mark, headingSeconds, boundaryPause, upperSeconds: nextMark, lowerSeconds: after(prev) }) : undefined;
-      const at = before ?? notRead;
+      // (a start inside unbroken speech goes back to the boundary pause it runs on from)
+      const run = before === undefined && notRead === undefined ? runStart({ pauses: pauses.pauses, estimate: mark, maxBackSeconds: P.runBackSeconds, lowerSeconds: after(prev), boundaryPause, previous }) : undefined;
+      const at = before ?? notRead ?? run;
       if (at !== undefined) {
         cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
         decision.choice[k] = cands[k].length - 1;
-        decision.reasons[k] += before !== undefined ? `; a short burst said apart before it: ${at.toFixed(2)} s` : `; its heading is not said: the first words read at ${at.toFixed(2)} s`;
+        decision.reasons[k] +=
+          before !== undefined ? `; a short burst said apart before it: ${at.toFixed(2)} s` : notRead !== undefined ? `; its heading is not said: the first words read at ${at.toFixed(2)} s` : `; inside unbroken speech: back to the pause it runs on from, ${at.toFixed(2)} s`;
       }
       prev = k;
     }

@@ -74,6 +74,11 @@ export interface AlignParams {
    * the previous section's last words moves past the boundary pause after them).
    */
   spokenHeadingMaxSeconds: number;
+  /**
+   * A start estimated inside unbroken speech goes back to a boundary-like pause at most
+   * this far before it (s), when no pause at all lies between.
+   */
+  runBackSeconds: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
   /** The short opening also tried in a window that reaches the recording's end (s). */
@@ -166,6 +171,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   inProgressMinSeconds: 0.5,
   pastEndFactor: 1.3,
   spokenHeadingMaxSeconds: 1.5,
+  runBackSeconds: 3,
   tailOpeningSeconds: 2.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,

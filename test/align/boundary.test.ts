@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingNotRead, burstBefore, typicalBoundaryPause } from '../../src/align/boundary.js';
+import { burstBefore, headingNotRead, runStart, typicalBoundaryPause } from '../../src/align/boundary.js';
 
 const span = (startSeconds: number, endSeconds: number) => ({ startSeconds, endSeconds });
 
@@ -69,5 +69,28 @@ describe('headingNotRead', () => {
   });
   it('takes the leading silence of a recording for no pause inside a line (the first heading said)', () => {
     expect(headingNotRead({ ...base, pauses: [span(0, 0.78), span(1.1, 3.1)], estimate: 0.78, lowerSeconds: 0 })).toBeUndefined();
+  });
+});
+
+describe('runStart', () => {
+  // the section before ends at 27.05; a boundary pause; then 5 s of speech without a pause,
+  // the start estimated 2.1 s into it
+  const pauses = [span(10, 11.2), span(27.05, 28.29), span(33.4, 33.7)];
+  const base = { pauses, estimate: 30.42, maxBackSeconds: 3, lowerSeconds: 15, boundaryPause: 1.2, previous: { markSeconds: 11.2, expectedSeconds: 14 } };
+  it('goes back to the boundary pause the unbroken speech runs on from', () => {
+    expect(runStart(base)).toBeCloseTo(28.29, 6);
+  });
+  it('stays when any pause lies between (a phrase break the section may start at)', () => {
+    expect(runStart({ ...base, pauses: [span(10, 11.2), span(27.05, 28.29), span(29.5, 29.7), span(33.4, 33.7)] })).toBeUndefined();
+  });
+  it('stays when the pause is further back than allowed', () => {
+    expect(runStart({ ...base, maxBackSeconds: 2 })).toBeUndefined();
+  });
+  it('stays when that pause is short (inside a section)', () => {
+    expect(runStart({ ...base, boundaryPause: 2.5 })).toBeUndefined();
+  });
+  it('stays when the section before was not read or would be left too little of its speech', () => {
+    expect(runStart({ ...base, previous: undefined })).toBeUndefined();
+    expect(runStart({ ...base, previous: { markSeconds: 11.2, expectedSeconds: 30 } })).toBeUndefined();
   });
 });
