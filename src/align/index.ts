@@ -570,7 +570,11 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     // (or the first words are plainly there and not at the mark: twice as good)
     // (…and better than any other position of the search, the mark's surroundings included:
     // a weak match at the mark is no reason to move)
-    const plain = earlier !== undefined && earlier.goodness >= P.restartOverride * here && earlier.goodness >= r.found.reduce((g, f) => Math.max(g, f.goodness), 0);
+    // (…or the best of the search, where the whole-text path independently puts the section,
+    // away from the mark: the opening's match landed a phrase late)
+    const bestOfAll = earlier !== undefined && earlier.goodness >= r.found.reduce((g, f) => Math.max(g, f.goodness), 0);
+    const pathAgrees = earlier !== undefined && Math.abs(estimates[k] - earlier.frame * hop) <= P.restartPathSeconds && Math.abs(estimates[k] - t) > 2 * P.restartPathSeconds;
+    const plain = bestOfAll && (earlier.goodness >= P.restartOverride * here || pathAgrees);
     const restarted =
       earlier !== undefined &&
       earlier.goodness >= P.restartRatio * here &&
@@ -584,7 +588,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     if (start === undefined) continue;
     cands[k].push({ seconds: start, goodness: cands[k][c].goodness });
     decision.choice[k] = cands[k].length - 1;
-    decision.reasons[k] += `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
+    decision.reasons[k] += restarted && pathAgrees && !(earlier.goodness >= P.restartOverride * here) ? `; its first words best at ${start.toFixed(2)} s, where the whole-text path puts it` : `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
     // …and the heading before it, placed on the second attempt, goes where its own words
     // are heard before the first one
     if (heading >= 0 && startOf(heading) > start - 0.3) {

@@ -108,6 +108,11 @@ export interface AlignParams {
   restartSamePeak: number;
   /** …unless the first words match this many times better there than at the mark. */
   restartOverride: number;
+  /**
+   * …or it is the best of its search and the whole-text path puts the section within this
+   * many seconds of it, and more than twice as far from the mark.
+   */
+  restartPathSeconds: number;
   /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
   falseStartMinSeconds: number;
@@ -160,6 +165,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   restartSameRatio: 0.5,
   restartSamePeak: 0.7,
   restartOverride: 2,
+  restartPathSeconds: 1,
   falseStartMaxSeconds: 2.5,
   falseStartMinSeconds: 0.6,
   shortSectionSeconds: 3,
