@@ -24,6 +24,8 @@ export async function build(c: EvalCase, root = cacheRoot()): Promise<BuiltCase>
 export interface CaseRun {
   name: string;
   real: boolean;
+  /** Added after the aligner's rules were written and never looked at while developing them. */
+  fresh: boolean;
   split: 'tune' | 'heldout';
   voice: string;
   durationSeconds: number;
@@ -58,6 +60,7 @@ export async function runCase(c: EvalCase, built: BuiltCase, opts: { inProcess?:
   const base = {
     name: c.name,
     real: c.real === true,
+    fresh: c.fresh === true,
     split: c.split,
     voice: c.voice,
     durationSeconds: built.truth.durationSeconds,
@@ -265,7 +268,7 @@ export interface Overall {
 export const GAP_P95_SECONDS = 0.1;
 
 /**
- * The summary: ALL, TUNE, HELD-OUT, REAL SPEECH (each must pass on its own), and the gap
+ * The summary: ALL, TUNE, HELD-OUT, REAL SPEECH, FRESH (each must pass on its own), and the gap
  * between tune and held-out — the evaluation predicts what users see only if the held-out
  * figures are as good as the tuned ones.
  */
@@ -275,6 +278,7 @@ export function overall(runs: readonly CaseRun[]): Overall {
     ['TUNE', runs.filter((r) => r.split === 'tune')],
     ['HELD-OUT', runs.filter((r) => r.split === 'heldout')],
     ['REAL SPEECH', runs.filter((r) => r.real)],
+    ['FRESH', runs.filter((r) => r.fresh)],
   ];
   const parts = groups.filter(([, rs]) => rs.length > 0).map(([label, rs]) => partSummary(label, rs));
   const lines = parts.map(partLine);
