@@ -25,6 +25,7 @@ import {
   makeProject,
   narrateIssue,
   processesMentioning,
+  stageOf,
   stateOf,
 } from './helpers.js';
 
@@ -319,7 +320,7 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
       const w2 = await Watcher.start(dir2);
       expect(w2.events('resumed')).toHaveLength(1);
       const j = await w2.waitForJournal(
-        (j) => stateOf(j, 'an-992.wav') === 'published' && ['analyse', 'master'].includes(j.recordings.find((r) => r.name === 'an-993.wav')?.stage ?? ''),
+        (j) => stateOf(j, 'an-992.wav') === 'published' && ['analyse', 'master'].includes(stageOf(j, 'an-993.wav') ?? ''),
         90_000,
       );
       const workerPid = entry(j, 'an-993.wav').workerPid!;
