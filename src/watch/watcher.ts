@@ -27,7 +27,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/config.js';
 import { sha256File } from '../hash.js';
-import { isCandidateRecording, isIgnoredFile, listUnsupported, unsupportedReason } from '../intake/files.js';
+import { isCandidateRecording, isIgnoredFile, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';
 import { reviewReason } from '../publish/pipeline.js';
 import { publishEpisodes } from '../publish/protocol.js';
@@ -114,6 +114,8 @@ export class RecordingWatcher {
   private idle = true;
   /** Resolves when the initial scan is done and its files are settling. */
   private readyPromise: Promise<void> | undefined;
+  /** Recordings waiting from before this start (announced once the folder is watched). */
+  private resumedAtStart = 0;
 
   constructor(opts: WatcherOptions) {
     this.config = opts.config;
@@ -153,13 +155,7 @@ export class RecordingWatcher {
         } else if (entry.state === 'waiting') resumed++;
       }
       await this.journal.save();
-      this.emit(
-        'watching',
-        undefined,
-        `watching ${this.recordingsDir} (complete after ${this.settleSeconds} s unchanged; ${this.autoPublish ? 'publishing each build' : 'building; publish with `letterpod publish`'})`,
-        { dir: this.recordingsDir, settleSeconds: this.settleSeconds, autoPublish: this.autoPublish, pid: process.pid },
-      );
-      if (resumed) this.emit('resumed', undefined, `${resumed} recording${resumed === 1 ? '' : 's'} waiting from before: resuming`, { count: resumed });
+      this.resumedAtStart = resumed;
 
       this.readyPromise = new Promise<void>((resolveReady, reject) => {
         const dir = this.recordingsDir;
@@ -214,6 +210,10 @@ export class RecordingWatcher {
   /** After the initial scan: journal entries whose file is gone are dropped; the files found settle, by birth time. */
   private async initialScanDone(): Promise<void> {
     for (const path of await listUnsupported(this.recordingsDir)) await this.noteUnsupported(path);
+    // chokidar reads the folder before it starts watching it: a recording that arrived in
+    // between is in neither its scan nor its events, but it is in the folder now
+    const reported = new Set(this.initial.map((p) => basename(p)));
+    for (const path of await listRecordings(this.recordingsDir)) if (!reported.has(basename(path))) this.initial.push(path);
     const found: string[] = [];
     for (const path of this.initial) {
       const name = basename(path);
@@ -230,6 +230,16 @@ export class RecordingWatcher {
     for (const entry of this.journal.entries()) {
       if (!names.has(entry.name)) await this.forgetRecording(entry.name, join(this.recordingsDir, entry.name), 'is no longer in recordings/');
     }
+    // only now is a file dropped in seen as it arrives, in the order it arrives: say so now
+    // (a burst dropped before this goes by birth times, which can tie)
+    this.emit(
+      'watching',
+      undefined,
+      `watching ${this.recordingsDir} (complete after ${this.settleSeconds} s unchanged; ${this.autoPublish ? 'publishing each build' : 'building; publish with `letterpod publish`'})`,
+      { dir: this.recordingsDir, settleSeconds: this.settleSeconds, autoPublish: this.autoPublish, pid: process.pid },
+    );
+    const resumed = this.resumedAtStart;
+    if (resumed) this.emit('resumed', undefined, `${resumed} recording${resumed === 1 ? '' : 's'} waiting from before: resuming`, { count: resumed });
     this.ready = true;
     for (const path of found) this.seen(path, 'add');
   }
