@@ -247,6 +247,8 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
       const b = j.recordings.find((r) => r.name === 'an-996.wav');
       return a?.takes === 2 && a.state === 'published' && b?.takes === 2 && b.state === 'published';
     }, 90_000);
+    // the journal says published before the error note goes: the log line says when it went
+    await w.waitForLine((l) => l.event === 'sidecar-removed' && l.recording === 'an-996.wav', 10_000);
     expect(existsSync(join(rec, 'an-996.wav.letterpod-error.txt'))).toBe(false);
     expect(existsSync(join(rec, 'an-555.wav.letterpod-error.txt'))).toBe(true);
     expect(w.events('sidecar-removed', 'an-996.wav')).toHaveLength(1);
@@ -278,6 +280,8 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
     // the narrator takes the stray file out
     await rm(join(rec, 'an-555.wav'));
     await w.waitForJournal((j) => !j.recordings.some((r) => r.name === 'an-555.wav'), 30_000);
+    // the journal drops it before its error note goes: the log line comes after both
+    await w.waitForLine((l) => l.event === 'removed' && l.recording === 'an-555.wav', 10_000);
     expect(existsSync(join(rec, 'an-555.wav.letterpod-error.txt'))).toBe(false);
     expect(w.events('removed', 'an-555.wav')).toHaveLength(1);
     await rm(issueFile);
