@@ -44,7 +44,9 @@ export function dropStatus(journal: JournalView, report: StatusReport): DropStat
     // the watcher built it and `letterpod publish` published that build since
     if (e.state === 'built' && issue?.state === 'published') state = 'published';
     if (e.state === 'processing' && !journal.watcher) state = 'interrupted';
-    const reason = e.error ? `${e.error.problem} — ${e.error.fix}` : e.note;
+    // a failure, or one being retried (queued again, not yet run)
+    const error = e.state === 'failed' || e.state === 'waiting' ? e.error : undefined;
+    const reason = error ? `${error.problem} — ${error.fix}` : e.note;
     return { name: e.name, state, issue: e.issue, ...(reason ? { reason } : {}), ...(e.sidecar ? { sidecar: e.sidecar } : {}), updatedAt: e.updatedAt };
   });
 }

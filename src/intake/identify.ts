@@ -32,6 +32,7 @@ import { mapLimit } from '../async/map-limit.js';
 import { cepstra, MelExtractor, pool, type FeatureOptions, type FeatureVectors, type MelFeatures } from '../signal/mfcc.js';
 import { buildReference } from '../speech/reference.js';
 import { subsequenceDtw } from '../signal/dtw.js';
+import { findPauses, speechMask, type PauseOptions } from '../signal/pauses.js';
 import { countWords, splitSentences } from '../speech/sentences.js';
 import { together } from '../speech/together.js';
 
@@ -148,33 +149,25 @@ export function distinctiveOpening(candidates: readonly Candidate[], words: numb
 }
 
 /**
- * Speech blocks of a 10 ms energy track: above a threshold between the signal's floor
- * (5th percentile) and its speech level (90th), with silent runs shorter than 0.15 s
- * (stops, closures) counted as speech. Identification keeps this simple global mask: with
- * the aligner's pause detector (signal/pauses.ts, local floors) its scores shifted, and a
- * synthetic take was held as reading another issue (measured in test/watch/watch.test.ts).
+ * Identification's settings for the one pause detector (signal/pauses.ts): one global
+ * threshold between the signal's floor (5th percentile of every block, digital silence
+ * included) and its speech level (90th), exact levels, no blip removal; silent runs shorter
+ * than 0.15 s (stops, closures) count as speech. Not the aligner's settings: with its local
+ * floors and binned levels the scores shifted, and a synthetic take was held as reading
+ * another issue (measured in test/watch/watch.test.ts); MIN_SCORE and MIN_MARGIN were
+ * measured with these.
  */
+const SPEECH_PAUSES: Partial<PauseOptions> = {
+  minPauseSeconds: 0.15,
+  minSpeechSeconds: 0,
+  floorAboveDb: -Infinity,
+  localSeconds: 0,
+  levels: 'exact',
+};
+
+/** Speech blocks (1) and pauses (0) of a 10 ms energy track. */
 function speechBlocks(db: Float32Array, blockSeconds: number): Uint8Array {
-  const n = db.length;
-  const sorted = Float32Array.from(db).sort();
-  const at = (q: number) => (n ? sorted[Math.min(n - 1, Math.floor(q * n))] : 0);
-  const floor = at(0.05);
-  const speech = at(0.9);
-  const threshold = Math.max(floor + 6, Math.min(floor + 0.35 * (speech - floor), speech - 15), speech - 40);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = db[i] >= threshold ? 1 : 0;
-  const minPause = Math.round(0.15 / blockSeconds);
-  for (let i = 0; i < n; ) {
-    if (out[i]) {
-      i++;
-      continue;
-    }
-    let k = i;
-    while (k < n && !out[k]) k++;
-    if (k - i < minPause && i > 0 && k < n) out.fill(1, i, k);
-    i = k;
-  }
-  return out;
+  return speechMask(findPauses(db, blockSeconds, SPEECH_PAUSES).pauses, db.length, blockSeconds);
 }
 
 /** Seconds of speech in a signal. */

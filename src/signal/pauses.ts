@@ -1,8 +1,10 @@
 /**
  * Pauses: runs of low energy in the 10 ms energy track. The threshold adapts to the
  * recording (between its noise floor and its speech level), so digital silence and a
- * room's hiss both work. Also: where a section mark goes once DTW has an estimate —
- * the end of the pause right before the estimate, never a longer pause further away.
+ * room's hiss both work. The one pause detector: the aligner uses it with local floors,
+ * identification (intake/identify.ts) with one global threshold and exact levels, as a
+ * speech mask. Also: where a section mark goes once DTW has an estimate — the end of the
+ * pause right before the estimate, never a longer pause further away.
  */
 
 export interface Pause {
@@ -28,7 +30,7 @@ export interface PauseAnalysis {
 export interface PauseOptions {
   /** Shortest silence that counts as a pause. */
   minPauseSeconds: number;
-  /** Speech blips shorter than this inside silence (clicks, breaths) are ignored. */
+  /** Speech blips shorter than this inside silence (clicks, breaths) are ignored (0: none are). */
   minSpeechSeconds: number;
   /**
    * The noise floor is measured on blocks above this level (digital silence — spliced
@@ -39,15 +41,30 @@ export interface PauseOptions {
   localSeconds: number;
   /** Shortest run of sound that can open or close the speech (s). */
   extentMinSeconds: number;
+  /**
+   * How the floor and speech levels (percentiles of the track) are measured: `binned`, a
+   * 0.5 dB histogram (no sort, no copy; the aligner's), or `exact`, a sorted copy
+   * (identification's: its score thresholds were measured with exact levels).
+   */
+  levels: 'binned' | 'exact';
 }
 
-export const DEFAULT_PAUSES: PauseOptions = { minPauseSeconds: 0.15, minSpeechSeconds: 0.04, floorAboveDb: -100, localSeconds: 10, extentMinSeconds: 0.1 };
+export const DEFAULT_PAUSES: PauseOptions = {
+  minPauseSeconds: 0.15,
+  minSpeechSeconds: 0.04,
+  floorAboveDb: -100,
+  localSeconds: 10,
+  extentMinSeconds: 0.1,
+  levels: 'binned',
+};
 
 /**
- * Percentile of dB values via a 0.5 dB histogram (no sort, no copy). Values below `above`
- * are left out (when that leaves at least half of them).
+ * Percentile `q` of dB values. Values below `above` are left out (when that leaves at
+ * least half of them). `binned`: via a 0.5 dB histogram (no sort, no copy), the lower edge
+ * of the bin; `exact`: the value at rank ⌊q·n⌋ of the sorted values.
  */
-function percentileDb(db: Float32Array, q: number, above = -Infinity): number {
+function percentileDb(db: Float32Array, q: number, above = -Infinity, levels: PauseOptions['levels'] = 'binned'): number {
+  if (levels === 'exact') return exactPercentile(db, q, above);
   const min = -120;
   const bins = new Uint32Array(((20 - min) * 2) | 0);
   let counted = 0;
@@ -67,13 +84,25 @@ function percentileDb(db: Float32Array, q: number, above = -Infinity): number {
   return 20;
 }
 
+function exactPercentile(db: Float32Array, q: number, above: number): number {
+  let values = db;
+  if (above > -Infinity) {
+    const kept = db.filter((v) => v >= above);
+    if (kept.length >= db.length / 2) values = kept;
+  }
+  const n = values.length;
+  if (n === 0) return 0;
+  const sorted = Float32Array.from(values).sort();
+  return sorted[Math.min(n - 1, Math.floor(q * n))];
+}
+
 export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Partial<PauseOptions> = {}): PauseAnalysis {
   const o = { ...DEFAULT_PAUSES, ...opts };
   const n = blockDb.length;
   // the floor of the audible signal: digital silence (spliced-in gaps, a gate) is left
   // out, or a recording with some of it gets a threshold below its room noise
-  const floorDb = percentileDb(blockDb, 0.05, o.floorAboveDb);
-  const speechDb = percentileDb(blockDb, 0.9);
+  const floorDb = percentileDb(blockDb, 0.05, o.floorAboveDb, o.levels);
+  const speechDb = percentileDb(blockDb, 0.9, -Infinity, o.levels);
   const span = speechDb - floorDb;
   // between floor and speech; at least 6 dB above the floor, at most 40 dB below speech
   const thresholdDb = Math.max(floorDb + 6, Math.min(floorDb + 0.35 * span, speechDb - 15), speechDb - 40);
@@ -87,7 +116,7 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     for (let c0 = 0; c0 < n; c0 += chunk) {
       const a = Math.max(0, c0 - half);
       const b = Math.min(n, c0 + chunk + half);
-      const local = percentileDb(blockDb.subarray(a, b), 0.1, o.floorAboveDb);
+      const local = percentileDb(blockDb.subarray(a, b), 0.1, o.floorAboveDb, o.levels);
       const thr = Math.max(thresholdDb, Math.min(rule(local), speechDb - 12));
       for (let i = c0; i < Math.min(n, c0 + chunk); i++) silent[i] = blockDb[i] < thr ? 1 : 0;
     }
@@ -145,6 +174,21 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     speechEnd: lastSpeech < 0 ? NaN : (lastSpeech + 1) * blockSeconds,
     speechSeconds: speechBlocks * blockSeconds,
   };
+}
+
+/**
+ * The speech mask of a track of `blocks` blocks: 1 for every block outside the pauses
+ * `findPauses` found (so silences shorter than its `minPauseSeconds` inside speech count
+ * as speech), 0 inside them.
+ */
+export function speechMask(pauses: readonly Pause[], blocks: number, blockSeconds: number): Uint8Array {
+  const mask = new Uint8Array(blocks).fill(1);
+  for (const p of pauses) {
+    const a = Math.max(0, Math.round(p.startSeconds / blockSeconds));
+    const b = Math.min(blocks, Math.round(p.endSeconds / blockSeconds));
+    if (b > a) mask.fill(0, a, b);
+  }
+  return mask;
 }
 
 export interface SnapOptions {

@@ -1,6 +1,8 @@
 /** Run one recording's match + build in a worker process (worker.ts) that can be killed with everything it started. */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { processAlive } from '../process-alive.js';
 import type { EpisodeReport } from '../episode/report.js';
 import type { WorkerFailure, WorkerJob, WorkerMessage } from './worker.js';
 
@@ -18,6 +20,22 @@ export interface WorkerRun {
 }
 
 export const WORKER_FLAG = '--letterpod-watch-worker';
+
+/**
+ * Stop the worker `pid` of a watcher that was killed: a worker normally kills itself when
+ * its watcher goes; one that survived somehow is killed with its process group. A pid that
+ * is gone or now some other program's is left alone.
+ */
+export function killStaleWorker(pid: number | undefined): void {
+  if (!pid || !processAlive(pid)) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes(WORKER_FLAG)) return;
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // not ours, or gone
+  }
+}
 
 export function defaultWorkerPath(): string {
   return fileURLToPath(new URL('./worker.js', import.meta.url));

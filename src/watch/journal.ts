@@ -23,7 +23,9 @@
  *
  * States: `waiting` (complete, queued), `processing` (being matched, built or published;
  * `stage` says which), `built` (waits for `letterpod publish`), `published`, `failed`
- * (`error` says why; a sidecar beside the recording says the same).
+ * (`error` says why; a sidecar beside the recording says the same). Each state is its own
+ * type with the fields it has (JournalEntry); the moves between them are the typed
+ * functions of transitions.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -33,16 +35,43 @@ import { runningWatcher, type LockInfo } from './lock.js';
 
 export const JOURNAL_VERSION = 1;
 
-export type RecordingState = 'waiting' | 'processing' | 'built' | 'published' | 'failed';
+export type RecordingState = JournalEntry['state'];
 
 /** Where a recording failed: reading it, finding its issue, building, or publishing. */
 export type FailurePhase = 'probe' | 'match' | 'build' | 'publish' | 'internal';
 
-export interface JournalEntry {
+/** Why a take failed (the worker's failure, as the sidecar says it too). */
+export interface EntryError {
+  phase: FailurePhase;
+  problem: string;
+  fix: string;
+  file?: string;
+  message: string;
+}
+
+/** A take's build: its folder and MP3. */
+export interface EntryBuild {
+  dir: string;
+  audio: string;
+  audioBytes: number;
+  audioSha256: string;
+  reused: boolean;
+}
+
+/** A take's episode in the store. */
+export interface EntryEpisode {
+  guid: string;
+  slug: string;
+  audioUrl: string;
+  audioBytes: number;
+  firstPublish: boolean;
+}
+
+/** What every entry has, whatever its state: the take, where it came from and its history. */
+interface EntryBase {
   /** File name in recordings/ (unique: the folder is flat). */
   name: string;
   path: string;
-  state: RecordingState;
   /**
    * When this take arrived: the file's creation (birth) time, or for a file rewritten in
    * place, its first write seen. The queue and the journal are in this order.
@@ -56,32 +85,80 @@ export interface JournalEntry {
   ctimeMs: number;
   ino: number;
   sha256: string;
+  /** Once matched (by the worker, or a build of an earlier run). */
   issue?: number;
   issueTitle?: string;
   matchedBy?: 'name' | 'tags' | 'listening';
-  /** While processing: match, probe, analyse, master, artifacts, publish. */
-  stage?: string;
-  /** While processing: the build process (its own process group). */
-  workerPid?: number;
   /** Processing runs of this take (a run interrupted by a stop or kill counts). */
   attempts: number;
   /** Different contents seen under this name. */
   takes: number;
   firstSeenAt: string;
   queuedAt?: string;
+  /** When the last processing run started. */
   startedAt?: string;
-  builtAt?: string;
-  publishedAt?: string;
-  failedAt?: string;
   updatedAt: string;
-  build?: { dir: string; audio: string; audioBytes: number; audioSha256: string; reused: boolean };
-  episode?: { guid: string; slug: string; audioUrl: string; audioBytes: number; firstPublish: boolean };
-  error?: { phase: FailurePhase; problem: string; fix: string; file?: string; message: string };
-  /** The `<name>.letterpod-error.txt` written for a failure. */
+  /** The `<name>.letterpod-error.txt` of a failure: kept until the recording goes through. */
   sidecar?: string;
   /** For people: "waits for letterpod publish", "interrupted: resumes at the next start", … */
   note?: string;
 }
+
+/** Complete and queued. */
+export interface WaitingEntry extends EntryBase {
+  state: 'waiting';
+  /** A built take queued to be published keeps its build. */
+  builtAt?: string;
+  build?: EntryBuild;
+  /** A failed take queued again keeps its failure until it is processed. */
+  failedAt?: string;
+  error?: EntryError;
+}
+
+/** Being matched, built or published by this watcher (or by one that was killed). */
+export interface ProcessingEntry extends EntryBase {
+  state: 'processing';
+  /** start, then the worker's stages (match, probe, analyse, master, artifacts), then publish. */
+  stage: string;
+  startedAt: string;
+  /** While the worker runs: the build process (its own process group). */
+  workerPid?: number;
+  /** Once the worker built it (or a build queued to publish had it). */
+  builtAt?: string;
+  build?: EntryBuild;
+}
+
+/** Built; waits for `letterpod publish` (or for review, `note` says which). */
+export interface BuiltEntry extends EntryBase {
+  state: 'built';
+  issue: number;
+  issueTitle: string;
+  builtAt: string;
+  build: EntryBuild;
+}
+
+export interface PublishedEntry extends EntryBase {
+  state: 'published';
+  issue: number;
+  issueTitle: string;
+  builtAt: string;
+  build: EntryBuild;
+  publishedAt: string;
+  episode: EntryEpisode;
+}
+
+/** `error` says why; a sidecar beside the recording (`sidecar`, unless it could not be written) says the same. */
+export interface FailedEntry extends EntryBase {
+  state: 'failed';
+  failedAt: string;
+  error: EntryError;
+  /** A failed publish keeps its build. */
+  builtAt?: string;
+  build?: EntryBuild;
+}
+
+/** One recording in the journal, by state; watch/transitions.ts moves an entry between them. */
+export type JournalEntry = WaitingEntry | ProcessingEntry | BuiltEntry | PublishedEntry | FailedEntry;
 
 export interface JournalDocument {
   version: typeof JOURNAL_VERSION;

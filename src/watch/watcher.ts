@@ -16,27 +16,49 @@
  *   Starting again (also after a kill -9) re-queues `waiting` and `processing` entries
  *   and picks up every file that arrived or changed meanwhile.
  *
+ * The chokidar wiring is folders.ts, the arrival order arrivals.ts, the journal entry's
+ * moves between states transitions.ts; this file decides when each happens.
+ *
  * Recordings are only ever read.
  */
-import { watch, type FSWatcher } from 'chokidar';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import type { FSWatcher } from 'chokidar';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/config.js';
 import { sha256File } from '../hash.js';
-import { ISSUE_EXTENSIONS, isCandidateRecording, isIgnoredFile, listUnsupported, unsupportedReason } from '../intake/files.js';
+import { isCandidateRecording, isIgnoredFile, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';
 import { reviewReason } from '../publish/pipeline.js';
 import { publishEpisodes } from '../publish/protocol.js';
 import { openStore } from '../store/open.js';
+import { arrivalOf, Arrivals, type Arrival } from './arrivals.js';
+import { watchIssues, watchRecordings } from './folders.js';
 import { describeFailure, type WorkerFailure, type WorkerMessage } from './worker.js';
-import { startWorker, type WorkerRun } from './job.js';
-import { Journal, type FailurePhase, type JournalEntry } from './journal.js';
-import { acquireWatchLock, processAlive } from './lock.js';
+import { killStaleWorker, startWorker, type WorkerRun } from './job.js';
+import { Journal, type FailurePhase, type JournalEntry, type ProcessingEntry } from './journal.js';
+import { acquireWatchLock } from './lock.js';
 import type { LogFields, WatchLog } from './log.js';
 import { ArrivalQueue } from './queue.js';
 import { SettleDetector, sameSnapshot, snapshotOf, type FileSnapshot } from './settle.js';
 import { removeSidecar, writeSidecar } from './sidecar.js';
+import {
+  isoNow,
+  newTake,
+  toBuilt,
+  toFailed,
+  toProcessing,
+  toPublished,
+  touchedTake,
+  toWaiting,
+  updated,
+  withBuild,
+  withoutSidecar,
+  workerGone,
+  type BuiltProcessingEntry,
+  type ProcessingUpdate,
+  type QueueableEntry,
+} from './transitions.js';
 
 export interface WatcherOptions {
   config: LoadedConfig;
@@ -49,18 +71,6 @@ export interface WatcherOptions {
   workerPath?: string;
 }
 
-interface Arrival {
-  /** First event (ISO) and its clock time (ms). */
-  seenAt: string;
-  seenMs: number;
-  /** When the take arrived (see JournalEntry.arrivalMs). */
-  arrivalMs: number;
-  logged: boolean;
-}
-
-/** How long an earlier arrival still settling holds up a later one that is ready (beyond the settle window). */
-const HOLD_FOR_EARLIER_MS = 2000;
-
 interface Current {
   name: string;
   run: WorkerRun | undefined;
@@ -71,10 +81,6 @@ interface Current {
 
 /** Failure phases retried at start-up with the file unchanged (the cause may be outside the recording). */
 const RETRY_AT_START: ReadonlySet<FailurePhase> = new Set(['match', 'publish', 'internal']);
-
-function isoNow(): string {
-  return new Date().toISOString();
-}
 
 function mb(bytes: number): string {
   return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1000))} KB`;
@@ -92,9 +98,7 @@ export class RecordingWatcher {
   private readonly settle: SettleDetector;
   private readonly queue = new ArrivalQueue();
   /** Takes seen but not yet queued: when they were first seen, and when they arrived. */
-  private readonly arrivals = new Map<string, Arrival>();
-  /** The last live arrival time handed out (they strictly increase in event order). */
-  private lastArrivalMs = 0;
+  private readonly arrivals = new Arrivals();
   private recordingsWatcher: FSWatcher | undefined;
   private issuesWatcher: FSWatcher | undefined;
   private ready = false;
@@ -110,6 +114,8 @@ export class RecordingWatcher {
   private idle = true;
   /** Resolves when the initial scan is done and its files are settling. */
   private readyPromise: Promise<void> | undefined;
+  /** Recordings waiting from before this start (announced once the folder is watched). */
+  private resumedAtStart = 0;
 
   constructor(opts: WatcherOptions) {
     this.config = opts.config;
@@ -143,60 +149,33 @@ export class RecordingWatcher {
       let resumed = 0;
       for (const entry of this.journal.entries()) {
         if (entry.state === 'processing') {
-          this.killStaleWorker(entry.workerPid);
-          this.journal.set(this.toWaiting(entry, 'interrupted (the watcher stopped): resumed'));
+          killStaleWorker(entry.workerPid);
+          this.journal.set(toWaiting(entry, 'interrupted (the watcher stopped): resumed'));
           resumed++;
         } else if (entry.state === 'waiting') resumed++;
       }
       await this.journal.save();
-      this.emit(
-        'watching',
-        undefined,
-        `watching ${this.recordingsDir} (complete after ${this.settleSeconds} s unchanged; ${this.autoPublish ? 'publishing each build' : 'building; publish with `letterpod publish`'})`,
-        { dir: this.recordingsDir, settleSeconds: this.settleSeconds, autoPublish: this.autoPublish, pid: process.pid },
-      );
-      if (resumed) this.emit('resumed', undefined, `${resumed} recording${resumed === 1 ? '' : 's'} waiting from before: resuming`, { count: resumed });
+      this.resumedAtStart = resumed;
 
       this.readyPromise = new Promise<void>((resolveReady, reject) => {
         const dir = this.recordingsDir;
-        this.recordingsWatcher = watch(dir, {
-          depth: 0,
-          ignoreInitial: false,
-          // the folder itself, and candidate recordings in it; directories and everything else are ignored
-          ignored: (path, stats) => {
-            if (resolve(path) === dir) return false;
-            if (stats && !stats.isFile()) return true;
-            return !isCandidateRecording(basename(path));
+        this.recordingsWatcher = watchRecordings(dir, {
+          raw: (name) => {
+            // the kernel's order of events: the arrival order of a burst
+            if (!this.ready || this.stopping) return;
+            if (isCandidateRecording(name)) this.arrivals.note(name);
+            else void this.noteUnsupported(join(dir, name));
           },
-        });
-        this.recordingsWatcher.on('raw', (_event, evPath) => {
-          // the kernel's order of events: the arrival order of a burst
-          if (!this.ready || this.stopping || typeof evPath !== 'string' || !evPath) return;
-          const name = basename(evPath);
-          if (isCandidateRecording(name)) this.noteArrival(name);
-          else void this.noteUnsupported(join(dir, name));
-        });
-        this.recordingsWatcher.on('add', (path) => this.seen(path, 'add'));
-        this.recordingsWatcher.on('change', (path) => this.seen(path, 'change'));
-        this.recordingsWatcher.on('unlink', (path) => this.unlinked(path));
-        this.recordingsWatcher.on('error', (error) => this.emit('warning', undefined, `watching ${dir}: ${(error as Error).message}`));
-        this.recordingsWatcher.once('ready', () => {
-          void this.initialScanDone().then(resolveReady, reject);
+          add: (path) => this.seen(path, 'add'),
+          change: (path) => this.seen(path, 'change'),
+          unlink: (path) => this.unlinked(path),
+          ready: () => void this.initialScanDone().then(resolveReady, reject),
+          error: (error) => this.emit('warning', undefined, `watching ${dir}: ${error.message}`),
         });
       });
       await this.readyPromise;
 
       const issuesDir = this.config.resolved.newsletters;
-      this.issuesWatcher = watch(issuesDir, {
-        depth: 0,
-        ignoreInitial: true,
-        ignored: (path, stats) => {
-          if (resolve(path) === resolve(issuesDir)) return false;
-          if (stats && !stats.isFile()) return true;
-          const name = basename(path);
-          return name.startsWith('.') || !ISSUE_EXTENSIONS.has(name.slice(name.lastIndexOf('.')).toLowerCase());
-        },
-      });
       const issuesChanged = () => {
         if (this.issuesTimer) clearTimeout(this.issuesTimer);
         this.issuesTimer = setTimeout(() => {
@@ -204,8 +183,7 @@ export class RecordingWatcher {
           this.retryFailed('newsletters/ changed', new Set(['match', 'build', 'internal']));
         }, Math.max(1000, this.settleSeconds * 1000));
       };
-      this.issuesWatcher.on('add', issuesChanged).on('change', issuesChanged).on('unlink', issuesChanged);
-      this.issuesWatcher.on('error', (error) => this.emit('warning', undefined, `watching ${issuesDir}: ${(error as Error).message}`));
+      this.issuesWatcher = watchIssues(issuesDir, issuesChanged, (error) => this.emit('warning', undefined, `watching ${issuesDir}: ${error.message}`));
     } catch (error) {
       await this.closeWatchers();
       await this.releaseLock?.();
@@ -213,24 +191,7 @@ export class RecordingWatcher {
     }
   }
 
-  /** A worker of a watcher that was killed normally kills itself; one that survived somehow is stopped here. */
-  private killStaleWorker(pid: number | undefined): void {
-    if (!pid || !processAlive(pid)) return;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes('--letterpod-watch-worker')) return;
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // not ours, or gone
-    }
-  }
-
-  private toWaiting(entry: JournalEntry, note: string): JournalEntry {
-    const { stage: _stage, workerPid: _pid, ...rest } = entry;
-    return { ...rest, state: 'waiting', note, updatedAt: isoNow() };
-  }
-
-  /** After the initial scan: journal entries whose file is gone are dropped; the files found settle, by birth time. */
+  /** Files in recordings/ that are not recordings, already listed. */
   private readonly unsupportedSeen = new Set<string>();
 
   /** A file in recordings/ that is not a recording: listed once, never silently ignored. */
@@ -246,14 +207,19 @@ export class RecordingWatcher {
     this.emit('unsupported', name, `${name}: ${unsupportedReason(name)}`);
   }
 
+  /** After the initial scan: journal entries whose file is gone are dropped; the files found settle, by birth time. */
   private async initialScanDone(): Promise<void> {
     for (const path of await listUnsupported(this.recordingsDir)) await this.noteUnsupported(path);
+    // chokidar reads the folder before it starts watching it: a recording that arrived in
+    // between is in neither its scan nor its events, but it is in the folder now
+    const reported = new Set(this.initial.map((p) => basename(p)));
+    for (const path of await listRecordings(this.recordingsDir)) if (!reported.has(basename(path))) this.initial.push(path);
     const found: string[] = [];
     for (const path of this.initial) {
       const name = basename(path);
       try {
         const st = await stat(path);
-        this.arrivals.set(name, { seenAt: isoNow(), seenMs: Date.now(), arrivalMs: this.arrivalOf(name, st), logged: false });
+        this.arrivals.found(name, arrivalOf(this.journal.get(name), st));
         found.push(path);
       } catch {
         // gone meanwhile
@@ -264,6 +230,16 @@ export class RecordingWatcher {
     for (const entry of this.journal.entries()) {
       if (!names.has(entry.name)) await this.forgetRecording(entry.name, join(this.recordingsDir, entry.name), 'is no longer in recordings/');
     }
+    // only now is a file dropped in seen as it arrives, in the order it arrives: say so now
+    // (a burst dropped before this goes by birth times, which can tie)
+    this.emit(
+      'watching',
+      undefined,
+      `watching ${this.recordingsDir} (complete after ${this.settleSeconds} s unchanged; ${this.autoPublish ? 'publishing each build' : 'building; publish with `letterpod publish`'})`,
+      { dir: this.recordingsDir, settleSeconds: this.settleSeconds, autoPublish: this.autoPublish, pid: process.pid },
+    );
+    const resumed = this.resumedAtStart;
+    if (resumed) this.emit('resumed', undefined, `${resumed} recording${resumed === 1 ? '' : 's'} waiting from before: resuming`, { count: resumed });
     this.ready = true;
     for (const path of found) this.seen(path, 'add');
   }
@@ -281,7 +257,7 @@ export class RecordingWatcher {
       clearTimeout(pending);
       this.unlinkTimers.delete(name);
     }
-    const arrival = this.noteArrival(name);
+    const arrival = this.arrivals.note(name);
     if (kind === 'add' && !arrival.logged && !this.journal.get(name)) {
       arrival.logged = true;
       this.emit('seen', name, `${name} appeared: waiting until it is complete`);
@@ -289,34 +265,6 @@ export class RecordingWatcher {
     if (this.current?.name === name) void this.checkCurrentChanged(path);
     this.queue.remove(name);
     this.settle.touch(path);
-  }
-
-  /**
-   * Where a take goes in the queue, should its content turn out to be new. While watching,
-   * takes arrive in the order the kernel reports their first event (chokidar's `raw`
-   * events; its `add` events come in directory order, and birth times are too coarse to
-   * order files copied in one go); files found by the initial scan arrived while no
-   * watcher ran and go by their birth time (initialScanDone).
-   */
-  private noteArrival(name: string): Arrival {
-    let arrival = this.arrivals.get(name);
-    if (!arrival) {
-      const arrivalMs = Math.max(Date.now(), this.lastArrivalMs + 0.001);
-      this.lastArrivalMs = arrivalMs;
-      arrival = { seenAt: isoNow(), seenMs: Date.now(), arrivalMs, logged: false };
-      this.arrivals.set(name, arrival);
-    }
-    return arrival;
-  }
-
-  /**
-   * When a take found on disk arrived: a new file (or one renamed into place) by its birth
-   * time; a file rewritten in place by its mtime.
-   */
-  private arrivalOf(name: string, st: { ino: number; birthtimeMs: number; mtimeMs: number }): number {
-    const known = this.journal.get(name);
-    if (known && known.ino === st.ino) return st.mtimeMs;
-    return st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
   }
 
   /** The recording being processed was written to: when its content really changed, stop building the old one. */
@@ -414,29 +362,13 @@ export class RecordingWatcher {
     const now = isoNow();
     if (entry && entry.sha256 === sha256) {
       // touched, same content: keep its state, note the new times
-      const touched: JournalEntry = { ...entry, ...snapshot, mtime: new Date(snapshot.mtimeMs).toISOString(), updatedAt: now };
+      const touched = touchedTake(entry, snapshot, now);
       this.journal.set(touched);
       await this.journal.save();
       return this.resume(touched, true);
     }
-    const arrivalMs = arrival?.arrivalMs ?? this.arrivalOf(name, st);
-    const fresh: JournalEntry = {
-      name,
-      path,
-      state: 'waiting',
-      arrivedAt: new Date(arrivalMs).toISOString(),
-      arrivalMs,
-      ...snapshot,
-      mtime: new Date(snapshot.mtimeMs).toISOString(),
-      sha256,
-      attempts: 0,
-      takes: (entry?.takes ?? 0) + 1,
-      firstSeenAt: entry?.firstSeenAt ?? arrival?.seenAt ?? now,
-      queuedAt: now,
-      updatedAt: now,
-      ...(entry?.sidecar ? { sidecar: entry.sidecar } : {}),
-      ...(entry ? { note: `take ${(entry.takes ?? 0) + 1} (replaces a ${entry.state} take)` } : {}),
-    };
+    const arrivalMs = arrival?.arrivalMs ?? arrivalOf(this.journal.get(name), st);
+    const fresh = newTake({ name, path, snapshot, sha256, arrivalMs, seenAt: arrival?.seenAt, previous: entry, now });
     this.journal.set(fresh);
     await this.journal.save();
     const what = entry ? `a new take of ${name}` : name;
@@ -505,10 +437,10 @@ export class RecordingWatcher {
     }
   }
 
-  private enqueue(entry: JournalEntry): void {
+  private enqueue(entry: QueueableEntry): void {
     if (this.stopping) return;
     if (entry.state !== 'waiting') {
-      const waiting = this.toWaiting(entry, entry.note ?? 'queued');
+      const waiting = toWaiting(entry, entry.note ?? 'queued');
       this.journal.set(waiting);
       void this.journal.save();
     }
@@ -527,18 +459,10 @@ export class RecordingWatcher {
 
   /** An earlier arrival that is still settling (or being hashed) and will be ready soon: the queue waits for it. */
   private earlierArrivalPending(before: number): boolean {
-    const limit = this.settleSeconds * 1000 + HOLD_FOR_EARLIER_MS;
-    let pending = false;
-    for (const [name, a] of this.arrivals) {
-      if (this.queue.has(name)) continue;
-      const fresh = Date.now() - a.seenMs < limit;
-      if (!fresh && !this.settle.isSettling(join(this.recordingsDir, name)) && !this.completing.has(name)) {
-        this.arrivals.delete(name); // an event that led nowhere
-        continue;
-      }
-      if (fresh && a.arrivalMs < before) pending = true;
-    }
-    return pending;
+    return this.arrivals.earlierPending(before, this.settleSeconds * 1000, {
+      queued: (name) => this.queue.has(name),
+      onTheWay: (name) => this.settle.isSettling(join(this.recordingsDir, name)) || this.completing.has(name),
+    });
   }
 
   private pump(): void {
@@ -576,19 +500,21 @@ export class RecordingWatcher {
     }
     const current: Current = { name, run: undefined, phase: 'build', changed: false };
     this.current = current;
-    const { error: _error, failedAt: _failedAt, note: _note, ...rest } = entry;
-    let live: JournalEntry = { ...rest, state: 'processing', stage: 'start', attempts: entry.attempts + 1, startedAt: isoNow(), updatedAt: isoNow() };
+    let live: ProcessingEntry = toProcessing(entry);
     /** Whether the journal still holds this take (not a newer one, and not removed). */
     const mine = () => {
       const e = this.journal.get(name);
       return e !== undefined && e.takes === entry.takes && e.sha256 === entry.sha256;
     };
-    const update = async (changes: Partial<JournalEntry>) => {
-      live = { ...live, ...changes, updatedAt: isoNow() };
+    const write = async (next: JournalEntry) => {
       if (mine()) {
-        this.journal.set(live);
+        this.journal.set(next);
         await this.journal.save();
       }
+    };
+    const update = async (changes: ProcessingUpdate) => {
+      live = updated(live, changes);
+      await write(live);
     };
     await update({});
     this.emit('processing', name, `${name}: processing (attempt ${live.attempts})`, { arrivedAt: live.arrivedAt, attempt: live.attempts });
@@ -609,7 +535,7 @@ export class RecordingWatcher {
       }
     };
     if (this.stopping) {
-      this.journal.set(this.toWaiting(live, 'interrupted by the stop: resumes at the next start'));
+      this.journal.set(toWaiting(live, 'interrupted by the stop: resumes at the next start'));
       await this.journal.save();
       return;
     }
@@ -618,13 +544,12 @@ export class RecordingWatcher {
     await update({ workerPid: run.pid });
     const outcome = await run.result;
     current.run = undefined;
-    const { workerPid: _w, ...withoutPid } = live;
-    live = withoutPid;
+    live = workerGone(live);
 
     if (outcome.kind === 'aborted' || (current.changed && outcome.kind !== 'done')) {
       if (!mine()) return; // removed, or a newer take is queued
       const why = this.stopping ? 'interrupted by the stop: resumes at the next start' : 'the file changed while it was built';
-      this.journal.set(this.toWaiting(live, why));
+      this.journal.set(toWaiting(live, why));
       await this.journal.save();
       if (this.stopping) this.emit('interrupted', name, `${name}: build stopped; it resumes when letterpod watch starts again`);
       return;
@@ -638,7 +563,7 @@ export class RecordingWatcher {
     if (report.source.sha256 !== entry.sha256) {
       // the recording was replaced during the build: this build is of another take
       if (mine()) {
-        this.journal.set(this.toWaiting(live, 'the file changed while it was built'));
+        this.journal.set(toWaiting(live, 'the file changed while it was built'));
         await this.journal.save();
       }
       this.emit('interrupted', name, `${name} changed during its build: starting over`);
@@ -646,12 +571,14 @@ export class RecordingWatcher {
       return;
     }
     const now2 = isoNow();
-    await update({
+    let built: BuiltProcessingEntry = withBuild(live, {
       issue: report.issue.number,
       issueTitle: report.issue.title,
       builtAt: reused ? (report.builtAt ?? now2) : now2,
       build: { dir: outcome.buildDir, audio: report.files.audio, audioBytes: report.audio.bytes, audioSha256: report.audio.sha256 ?? '', reused },
     });
+    live = built;
+    await write(built);
     this.emit(reused ? 'reused' : 'built', name, `${name}: ${reused ? 'build is current' : 'built'} #${report.issue.number} (${mb(report.audio.bytes)} MP3, ${report.chapters.length} chapters)`, {
       issue: report.issue.number,
       audioBytes: report.audio.bytes,
@@ -661,30 +588,28 @@ export class RecordingWatcher {
     for (const w of report.warnings) this.emit('warning', name, `${name}: warning #${report.issue.number}: ${w}`, { issue: report.issue.number });
     const review = reviewReason(this.config, report);
     if (this.autoPublish && review && !(await isApproved(this.config.root, report.issue.number, report.source.sha256, report.source.issueSha256))) {
-      const { stage: _s, ...built } = live;
-      live = { ...built, state: 'built', note: `held for review (${review}): letterpod approve ${report.issue.number}, then letterpod publish` };
+      const held = toBuilt(built, `held for review (${review}): letterpod approve ${report.issue.number}, then letterpod publish`);
       this.emit('held', name, `${name}: #${report.issue.number} held for review (${review}): listen to ${report.files.audio}, then letterpod approve ${report.issue.number} and letterpod publish`, { issue: report.issue.number });
       if (mine()) {
-        this.journal.set({ ...live, updatedAt: isoNow() });
-        await this.journal.save();
-        await this.succeeded(name, live);
+        await write(held);
+        await this.succeeded(name, held);
       }
       return;
     }
 
     if (!this.autoPublish) {
-      const { stage: _s, ...built } = live;
-      live = { ...built, state: 'built', note: 'waits for `letterpod publish`' };
+      const waits = toBuilt(built, 'waits for `letterpod publish`');
       if (mine()) {
-        this.journal.set({ ...live, updatedAt: isoNow() });
-        await this.journal.save();
-        await this.succeeded(name, live);
+        await write(waits);
+        await this.succeeded(name, waits);
       }
       return;
     }
 
     current.phase = 'publish';
-    await update({ stage: 'publish' });
+    built = updated(built, { stage: 'publish' });
+    live = built;
+    await write(built);
     this.emit('stage', name, `${name}: publish`, { stage: 'publish' });
     let episode;
     try {
@@ -692,16 +617,16 @@ export class RecordingWatcher {
       episode = result.episodes.find((e) => e.number === report.issue.number);
       if (!episode) throw new Error(`the publish did not report issue #${report.issue.number}`);
     } catch (error) {
-      if (mine()) await this.fail(name, live, describeFailure(error, 'publish', entry.path));
+      if (mine()) await this.fail(name, built, describeFailure(error, 'publish', entry.path));
       return;
     }
-    const { stage: _s, ...published } = live;
-    live = {
-      ...published,
-      state: 'published',
-      publishedAt: isoNow(),
-      episode: { guid: episode.guid, slug: episode.slug, audioUrl: episode.audioUrl, audioBytes: report.audio.bytes, firstPublish: episode.isNew },
-    };
+    const published = toPublished(built, {
+      guid: episode.guid,
+      slug: episode.slug,
+      audioUrl: episode.audioUrl,
+      audioBytes: report.audio.bytes,
+      firstPublish: episode.isNew,
+    });
     this.emit(
       'published',
       name,
@@ -709,9 +634,9 @@ export class RecordingWatcher {
       { issue: episode.number, guid: episode.guid, audioUrl: episode.audioUrl, audioBytes: report.audio.bytes, firstPublish: episode.isNew },
     );
     if (!mine()) return; // a newer take is queued: it is published next
-    this.journal.set({ ...live, updatedAt: isoNow() });
+    this.journal.set(published);
     await this.journal.save();
-    await this.succeeded(name, live);
+    await this.succeeded(name, published);
   }
 
   private async succeeded(name: string, entry: JournalEntry): Promise<void> {
@@ -722,20 +647,18 @@ export class RecordingWatcher {
       this.emit('warning', name, `could not remove the error note of ${name}: ${(error as Error).message}`);
     }
     if (entry.sidecar || removed) {
-      const { sidecar: _sidecar, ...rest } = entry;
       if (this.journal.get(name)) {
-        this.journal.set({ ...rest, updatedAt: isoNow() });
+        this.journal.set(withoutSidecar(entry));
         await this.journal.save();
       }
       if (removed) this.emit('sidecar-removed', name, `${name} went through: removed its error note`);
     }
   }
 
-  private async fail(name: string, live: JournalEntry, failure: WorkerFailure): Promise<void> {
+  private async fail(name: string, live: ProcessingEntry, failure: WorkerFailure): Promise<void> {
     if (!this.journal.get(name)) return;
     const at = new Date();
-    const { stage: _s, workerPid: _w, ...rest } = live;
-    let entry: JournalEntry = { ...rest, state: 'failed', failedAt: at.toISOString(), updatedAt: at.toISOString(), error: { ...failure } };
+    let entry = toFailed(live, failure, at);
     try {
       entry = { ...entry, sidecar: await writeSidecar(live.path, failure, at, this.autoPublish) };
     } catch (error) {

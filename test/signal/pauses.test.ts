@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPauses, SECTION_SNAP, snapToPause, type Pause } from '../../src/signal/pauses.js';
+import { findPauses, SECTION_SNAP, snapToPause, speechMask, type Pause } from '../../src/signal/pauses.js';
 
 /** 10 ms energy track: speech (−20 dB) except in the given silent spans (−70 dB noise). */
 function track(seconds: number, silent: [number, number][]): Float32Array {
@@ -29,6 +29,34 @@ describe('findPauses', () => {
     ]);
     expect(p.thresholdDb).toBeGreaterThan(-65);
     expect(p.thresholdDb).toBeLessThan(-25);
+  });
+
+  it('as identification uses it: exact levels over every block, no blip removal, a speech mask', () => {
+    const db = track(20, [
+      [0, 1],
+      [5, 5.08], // shorter than 0.15 s: speech
+      [8, 9.5],
+      [9.52, 11], // a 20 ms blip at 9.5: kept (no blip removal)
+      [19, 20],
+    ]);
+    for (let i = 300; i < 400; i++) db[i] = -120; // digital silence, counted in the floor
+    const opts = { minPauseSeconds: 0.15, minSpeechSeconds: 0, floorAboveDb: -Infinity, localSeconds: 0, levels: 'exact' } as const;
+    const p = findPauses(db, 0.01, opts);
+    const sorted = Float32Array.from(db).sort();
+    expect(p.floorDb).toBe(sorted[Math.floor(0.05 * db.length)]);
+    expect(p.speechDb).toBe(sorted[Math.floor(0.9 * db.length)]);
+    const mask = speechMask(p.pauses, db.length, 0.01);
+    const spans: [number, number][] = [];
+    for (let i = 0; i < mask.length; i++) if (mask[i] && (i === 0 || !mask[i - 1])) spans.push([i, i]);
+    for (const s of spans) while (s[1] < mask.length && mask[s[1]]) s[1]++;
+    expect(spans).toEqual([
+      [100, 300],
+      [400, 800],
+      [950, 952],
+      [1100, 1900],
+    ]);
+    // the aligner's settings remove that blip
+    expect(findPauses(db, 0.01).pauses.some((x) => x.startSeconds <= 9.5 && x.endSeconds >= 9.52)).toBe(true);
   });
 });
 

@@ -14,7 +14,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { narrate } from '../../src/demo/narrate.js';
 import { readIssue } from '../../src/newsletter/index.js';
-import { readJournal, type JournalEntry, type JournalView } from '../../src/watch/journal.js';
+import {
+  readJournal,
+  type FailedEntry,
+  type JournalEntry,
+  type JournalView,
+  type ProcessingEntry,
+  type PublishedEntry,
+  type WaitingEntry,
+} from '../../src/watch/journal.js';
 import { projectRoot } from '../helpers/shared.js';
 import { SHOW } from '../publish/project.js';
 
@@ -169,17 +177,26 @@ export async function waitForJournal(
       // not written yet
     }
     if (Date.now() > until) {
-      const states = last?.recordings.map((e) => `${e.name}:${e.state}${e.stage ? `/${e.stage}` : ''}`).join(', ');
+      const states = last?.recordings.map((e) => `${e.name}:${e.state}${e.state === 'processing' ? `/${e.stage}` : ''}`).join(', ');
       throw new Error(`timed out waiting for the journal (${states}); ${context}`);
     }
     await sleep(100);
   }
 }
 
-export function entry(j: JournalView, name: string): JournalEntry {
+/** A journal entry whose fields of every state can be read (undefined where its state has none), for assertions. */
+export type AnyEntry = JournalEntry & Partial<Omit<WaitingEntry & ProcessingEntry & PublishedEntry & FailedEntry, 'state'>>;
+
+export function entry(j: JournalView, name: string): AnyEntry {
   const e = j.recordings.find((r) => r.name === name);
   if (!e) throw new Error(`${name} is not in the journal (${j.recordings.map((r) => r.name).join(', ')})`);
-  return e;
+  return e as AnyEntry;
+}
+
+/** The stage of a recording being processed. */
+export function stageOf(j: JournalView, name: string): string | undefined {
+  const e = j.recordings.find((r) => r.name === name);
+  return e?.state === 'processing' ? e.stage : undefined;
 }
 
 export function stateOf(j: JournalView, name: string): string | undefined {

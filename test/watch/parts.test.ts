@@ -1,7 +1,7 @@
 /**
- * The watcher's parts on real files: the completeness rule, the arrival queue, the
- * journal's atomic writes, the sidecar note, the watch lock and which names count as
- * recordings.
+ * The watcher's parts on real files: the completeness rule, the arrival queue and the
+ * arrival order, the journal's atomic writes and its entries' moves between states, the
+ * sidecar note, the watch lock and which names count as recordings.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,11 +12,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LetterpodError } from '../../src/errors.js';
 import { isCandidateRecording } from '../../src/intake/files.js';
-import { Journal, journalPath, readJournal, type JournalEntry } from '../../src/watch/journal.js';
+import { arrivalOf, Arrivals } from '../../src/watch/arrivals.js';
+import { Journal, journalPath, readJournal, type JournalEntry, type WaitingEntry } from '../../src/watch/journal.js';
 import { acquireWatchLock, lockPath } from '../../src/watch/lock.js';
 import { ArrivalQueue } from '../../src/watch/queue.js';
 import { SettleDetector, type FileSnapshot } from '../../src/watch/settle.js';
 import { removeSidecar, sidecarPath, sidecarText, writeSidecar } from '../../src/watch/sidecar.js';
+import { newTake, toBuilt, toFailed, toProcessing, toPublished, toWaiting, updated, withBuild, workerGone } from '../../src/watch/transitions.js';
 import { scratch } from '../helpers/tmp.js';
 
 let base: string;
@@ -120,6 +122,42 @@ describe('arrival queue', () => {
   });
 });
 
+describe('arrival order', () => {
+  it('live takes arrive in the order they are noted, strictly increasing; a noted take keeps its arrival', () => {
+    const a = new Arrivals();
+    const first = a.note('an-992.wav');
+    const second = a.note('an-991.wav');
+    expect(second.arrivalMs).toBeGreaterThan(first.arrivalMs);
+    expect(a.note('an-992.wav')).toBe(first);
+  });
+
+  it('a take found on disk arrived at its birth time, or at its mtime when it was rewritten in place', () => {
+    const st = { ino: 7, birthtimeMs: 1000, mtimeMs: 5000 };
+    expect(arrivalOf(undefined, st)).toBe(1000);
+    expect(arrivalOf({ ino: 8 }, st)).toBe(1000); // replaced by another file
+    expect(arrivalOf({ ino: 7 }, st)).toBe(5000);
+    expect(arrivalOf(undefined, { ...st, birthtimeMs: 0 })).toBe(5000);
+  });
+
+  it('an earlier take still on its way holds up a later one; one whose window passed with nothing coming is forgotten', () => {
+    const a = new Arrivals();
+    const early = a.note('an-991.wav');
+    const onTheWay = new Set(['an-991.wav']);
+    const take = { queued: () => false, onTheWay: (name: string) => onTheWay.has(name) };
+    expect(a.earlierPending(early.arrivalMs + 1, 1000, take)).toBe(true);
+    expect(a.earlierPending(early.arrivalMs, 1000, take)).toBe(false); // not earlier than itself
+    expect(a.earlierPending(early.arrivalMs + 1, 1000, { ...take, queued: (name) => name === 'an-991.wav' })).toBe(false);
+    // seen too long ago and not on its way: forgotten
+    early.seenMs -= 10_000;
+    onTheWay.clear();
+    expect(a.earlierPending(early.arrivalMs + 1, 1000, take)).toBe(false);
+    expect(a.get('an-991.wav')).toBeUndefined();
+    // found by the initial scan: it arrived at its birth time, and holds up later ones while it settles
+    a.found('old.wav', Date.now() - 60_000);
+    expect(a.earlierPending(Date.now() - 30_000, 1000, take)).toBe(true);
+  });
+});
+
 function sampleEntry(name: string, arrivalMs: number): JournalEntry {
   const now = new Date().toISOString();
   return {
@@ -198,6 +236,56 @@ describe('journal', () => {
     expect(error).toBeInstanceOf(LetterpodError);
     expect((error as LetterpodError).file).toBe(journalPath(root));
     expect((error as LetterpodError).fix).toMatch(/Delete it/);
+  });
+});
+
+describe('journal transitions', () => {
+  const snapshot = { size: 10, mtimeMs: 2000, ctimeMs: 2000, ino: 3 };
+  const take = (previous?: JournalEntry): WaitingEntry =>
+    newTake({ name: 'an-991.wav', path: '/x/recordings/an-991.wav', snapshot, sha256: 'b'.repeat(64), arrivalMs: 1000, seenAt: undefined, previous, now: 'T0' });
+
+  it('a new take is waiting with no attempts; a second take under the name counts, keeps the sidecar and says what it replaces', () => {
+    const first = take();
+    expect(first).toMatchObject({ state: 'waiting', attempts: 0, takes: 1, firstSeenAt: 'T0', queuedAt: 'T0', arrivedAt: new Date(1000).toISOString(), mtime: new Date(2000).toISOString() });
+    expect(first.note).toBeUndefined();
+    const failed = toFailed(toProcessing(first, 'T1'), { phase: 'match', problem: 'p', fix: 'f', message: 'm' }, new Date(3000));
+    const second = take({ ...failed, firstSeenAt: 'T-1', sidecar: '/x/recordings/an-991.wav.letterpod-error.txt' });
+    expect(second).toMatchObject({ state: 'waiting', attempts: 0, takes: 2, firstSeenAt: 'T-1', sidecar: '/x/recordings/an-991.wav.letterpod-error.txt' });
+    expect(second.note).toBe('take 2 (replaces a failed take)');
+    expect(second).not.toHaveProperty('error');
+  });
+
+  it('a run: processing with a stage and a worker, built, then published; each state has only its fields', () => {
+    let live = toProcessing({ ...take(), note: 'queued', error: { phase: 'match', problem: 'p', fix: 'f', message: 'm' }, failedAt: 'T' }, 'T1');
+    expect(live).toMatchObject({ state: 'processing', stage: 'start', attempts: 1, startedAt: 'T1' });
+    expect(live).not.toHaveProperty('error');
+    expect(live).not.toHaveProperty('failedAt');
+    expect(live).not.toHaveProperty('note');
+    live = updated(live, { stage: 'analyse', workerPid: 42, issue: 991, issueTitle: 'T', matchedBy: 'name' });
+    live = workerGone(live);
+    expect(live).not.toHaveProperty('workerPid');
+    const build = { dir: '/b', audio: '/b/a.mp3', audioBytes: 5, audioSha256: 'c', reused: false };
+    const built = withBuild(live, { issue: 991, issueTitle: 'T', builtAt: 'T2', build });
+    const waits = toBuilt(built, 'waits for `letterpod publish`', 'T3');
+    expect(waits).toMatchObject({ state: 'built', issue: 991, builtAt: 'T2', build, note: 'waits for `letterpod publish`', updatedAt: 'T3' });
+    expect(waits).not.toHaveProperty('stage');
+    const episode = { guid: 'g', slug: 's', audioUrl: 'u', audioBytes: 5, firstPublish: true };
+    const published = toPublished(updated(built, { stage: 'publish' }), episode, 'T4');
+    expect(published).toMatchObject({ state: 'published', publishedAt: 'T4', episode, build });
+    expect(published).not.toHaveProperty('stage');
+  });
+
+  it('back to waiting: an interrupted run loses its stage and worker; a failure to retry keeps its error until it runs', () => {
+    const live = updated(toProcessing(take(), 'T1'), { stage: 'master', workerPid: 42 });
+    const interrupted = toWaiting(live, 'interrupted', 'T2');
+    expect(interrupted).toMatchObject({ state: 'waiting', note: 'interrupted', attempts: 1, updatedAt: 'T2' });
+    expect(interrupted).not.toHaveProperty('stage');
+    expect(interrupted).not.toHaveProperty('workerPid');
+    const failed = toFailed(live, { phase: 'build', problem: 'p', fix: 'f', message: 'm' }, new Date(5000));
+    expect(failed).toMatchObject({ state: 'failed', failedAt: new Date(5000).toISOString(), error: { phase: 'build' } });
+    expect(failed).not.toHaveProperty('workerPid');
+    const retry = toWaiting(failed, 'queued');
+    expect(retry).toMatchObject({ state: 'waiting', error: { phase: 'build' } });
   });
 });
 

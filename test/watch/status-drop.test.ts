@@ -6,7 +6,8 @@ import type { JournalEntry, JournalView } from '../../src/watch/journal.js';
 
 function entry(name: string, state: JournalEntry['state'], more: Partial<JournalEntry> = {}): JournalEntry {
   const t = '2026-11-26T12:00:00.000Z';
-  return { name, path: `/p/recordings/${name}`, state, arrivedAt: t, arrivalMs: 0, size: 1, mtime: t, mtimeMs: 0, ctimeMs: 0, ino: 1, sha256: 'x', attempts: 1, takes: 1, firstSeenAt: t, updatedAt: t, ...more };
+  // only what the drop-folder status reads: not every field its state has
+  return { name, path: `/p/recordings/${name}`, state, arrivedAt: t, arrivalMs: 0, size: 1, mtime: t, mtimeMs: 0, ctimeMs: 0, ino: 1, sha256: 'x', attempts: 1, takes: 1, firstSeenAt: t, updatedAt: t, ...more } as JournalEntry;
 }
 
 const report = {

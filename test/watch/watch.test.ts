@@ -25,6 +25,7 @@ import {
   makeProject,
   narrateIssue,
   processesMentioning,
+  stageOf,
   stateOf,
 } from './helpers.js';
 
@@ -246,6 +247,8 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
       const b = j.recordings.find((r) => r.name === 'an-996.wav');
       return a?.takes === 2 && a.state === 'published' && b?.takes === 2 && b.state === 'published';
     }, 90_000);
+    // the journal says published before the error note goes: the log line says when it went
+    await w.waitForLine((l) => l.event === 'sidecar-removed' && l.recording === 'an-996.wav', 10_000);
     expect(existsSync(join(rec, 'an-996.wav.letterpod-error.txt'))).toBe(false);
     expect(existsSync(join(rec, 'an-555.wav.letterpod-error.txt'))).toBe(true);
     expect(w.events('sidecar-removed', 'an-996.wav')).toHaveLength(1);
@@ -277,6 +280,8 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
     // the narrator takes the stray file out
     await rm(join(rec, 'an-555.wav'));
     await w.waitForJournal((j) => !j.recordings.some((r) => r.name === 'an-555.wav'), 30_000);
+    // the journal drops it before its error note goes: the log line comes after both
+    await w.waitForLine((l) => l.event === 'removed' && l.recording === 'an-555.wav', 10_000);
     expect(existsSync(join(rec, 'an-555.wav.letterpod-error.txt'))).toBe(false);
     expect(w.events('removed', 'an-555.wav')).toHaveLength(1);
     await rm(issueFile);
@@ -319,7 +324,7 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
       const w2 = await Watcher.start(dir2);
       expect(w2.events('resumed')).toHaveLength(1);
       const j = await w2.waitForJournal(
-        (j) => stateOf(j, 'an-992.wav') === 'published' && ['analyse', 'master'].includes(j.recordings.find((r) => r.name === 'an-993.wav')?.stage ?? ''),
+        (j) => stateOf(j, 'an-992.wav') === 'published' && ['analyse', 'master'].includes(stageOf(j, 'an-993.wav') ?? ''),
         90_000,
       );
       const workerPid = entry(j, 'an-993.wav').workerPid!;
