@@ -24,6 +24,7 @@ import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
+import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
 import { checkTake, confirmByListening, HeldError, matchTake, takeContext, type Take } from './take.js';
@@ -253,6 +254,9 @@ export async function publishAll(
       let built = false;
       if (state.state === 'current') {
         report = state.report;
+        // a new or changed corrections file: the chapters, transcript, notes and ID3 tag are
+        // rewritten, the audio is reused as it is (no re-master)
+        if (!opts.dryRun && !(await correctionsCurrent(report, take.issue))) report = await reapplyCorrections(p.buildDir, take.issue);
         result.reused.push(recording);
       } else {
         const issueSha = (await sha256File(take.issue.source)).sha256;
@@ -280,14 +284,14 @@ export async function publishAll(
       const published = loaded?.manifest.episodes.find((e) => e.number === issueNumber);
       const alreadyOut = published !== undefined && published.audio.sha256 === report.audio.sha256;
       const why = alreadyOut ? undefined : reviewReason(config, report);
-      const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256));
+      const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256, appliedCorrections(report)));
       if (why && !approved) {
         result.recordings.push({
           recording,
           status: 'held',
           issue: issueNumber,
           problem: `#${issueNumber} waits for review (${why})`,
-          fix: `Listen to ${report.files.audio} (chapters in ${report.files.chapters}), then: letterpod approve ${issueNumber}`,
+          fix: `Review it (letterpod review ${issueNumber}) or listen to ${report.files.audio} (chapters in ${report.files.chapters}), then: letterpod approve ${issueNumber}`,
           warnings: report.warnings,
         });
         continue;
