@@ -42,7 +42,7 @@ export function resolveEpisode(analysis: EpisodeAnalysis, issue: Issue, loaded: 
     );
     return plain;
   }
-  const fixed = correctEpisode(analysis, issue, loaded.corrections);
+  const fixed = correctEpisode(analysis, issue, loaded.corrections, loaded.file);
   return {
     chapters: fixed.chapters,
     skipped: fixed.skipped,

@@ -12,7 +12,7 @@ import type { Issue } from '../newsletter/types.js';
 import { splitSentences } from '../speech/sentences.js';
 import type { EpisodeAnalysis, SectionCue } from './analysis.js';
 import { chapterSections } from './chapters.js';
-import type { Corrections } from './corrections.js';
+import { correctionsPath, type Corrections } from './corrections.js';
 import type { ChapterReport } from './report.js';
 import { hms } from './timecode.js';
 
@@ -61,8 +61,8 @@ function spread(section: { id: string; text: string }, from: number, to: number)
   return out;
 }
 
-export function correctEpisode(analysis: EpisodeAnalysis, issue: Issue, corrections: Corrections): CorrectedEpisode {
-  const file = `${issue.source} corrections`;
+/** `file` is named in the errors: the corrections file (by default the one beside the issue text). */
+export function correctEpisode(analysis: EpisodeAnalysis, issue: Issue, corrections: Corrections, file = correctionsPath(issue.source)): CorrectedEpisode {
   const episodeSeconds = analysis.episodeSeconds;
   const sections = new Map(chapterSections(issue).map((s) => [s.id, s]));
   const old = analysis.automatic.chapters.map((c) => ({ ...c }));
