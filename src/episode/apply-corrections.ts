@@ -31,10 +31,13 @@ export interface ResolvedEpisode {
   corrections?: EpisodeReport['corrections'];
 }
 
+/** Cues that last (a transcript has no empty cue). */
+const timed = (cues: SectionCue[]): SectionCue[] => cues.filter((c) => c.endSeconds > c.startSeconds);
+
 /** The episode as the producer corrected it (or as the aligner left it, when no corrections apply). */
 export function resolveEpisode(analysis: EpisodeAnalysis, issue: Issue, loaded: LoadedCorrections | undefined): ResolvedEpisode {
   const auto = analysis.automatic;
-  const plain: ResolvedEpisode = { chapters: auto.chapters.map((c) => ({ ...c })), skipped: auto.skipped, cues: analysis.cues, warnings: [...auto.warnings] };
+  const plain: ResolvedEpisode = { chapters: auto.chapters.map((c) => ({ ...c })), skipped: auto.skipped, cues: timed(analysis.cues), warnings: [...auto.warnings] };
   if (!loaded) return plain;
   if (loaded.corrections.recordingSha256 !== analysis.recordingSha256) {
     plain.warnings.push(
@@ -46,7 +49,7 @@ export function resolveEpisode(analysis: EpisodeAnalysis, issue: Issue, loaded: 
   return {
     chapters: fixed.chapters,
     skipped: fixed.skipped,
-    cues: fixed.cues,
+    cues: timed(fixed.cues),
     warnings: plain.warnings,
     corrections: { file: loaded.file, sha256: loaded.sha256, applied: fixed.applied },
   };
@@ -62,7 +65,7 @@ async function writeAtomic(file: string, content: string): Promise<void> {
 
 /** chapters.json, notes.html, transcript.vtt and .srt of a resolved episode. */
 export async function writeTextArtifacts(files: EpisodeReport['files'], issue: Issue, episode: ResolvedEpisode): Promise<void> {
-  const cues = episode.cues.filter((c) => c.endSeconds > c.startSeconds);
+  const cues = episode.cues;
   await writeAtomic(files.chapters, renderJsonChapters(episode.chapters));
   await writeAtomic(files.notes, renderNotes(issue, episode.chapters));
   if (files.transcriptVtt) await writeAtomic(files.transcriptVtt, renderVtt(cues));

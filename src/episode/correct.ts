@@ -1,11 +1,12 @@
 /**
  * Applying the producer's corrections (corrections.ts) to the automatic result of a build
  * (analysis.ts): pure, no I/O. Chapters move, appear (a summary found not read gets one
- * where the producer says), disappear, or get a shorter title; the transcript follows:
- * each chapter's cues are those of its sections, mapped linearly from the chapter's old
- * span onto its new one (a chapter whose span did not change keeps its cues exactly), a
- * summary that newly has a chapter gets its sentences spread over its span by length,
- * and a section declared not read loses its cues.
+ * where the producer says), disappear, or get a shorter title; the transcript follows,
+ * locally: the sentences around a moved mark are stretched so the chapter starts with its
+ * first sentence, the rest keep their times (the audio does not change); a summary that
+ * newly has a chapter gets its sentences spread over its span by length (the chapter it
+ * was cut from fits its sentences from the one under or before the mark on into the time
+ * before the mark), and a section declared not read loses its cues.
  */
 import { LetterpodError } from '../errors.js';
 import type { Issue } from '../newsletter/types.js';
@@ -33,6 +34,28 @@ function withEnds(chapters: ChapterReport[], episodeSeconds: number): ChapterRep
     c.endSeconds = i + 1 < chapters.length ? chapters[i + 1]!.startSeconds : r3(episodeSeconds);
   });
   return chapters;
+}
+
+/**
+ * A monotone piecewise-linear map through `knots` (source → target), the identity outside
+ * them; a knot that would make it run backwards is dropped.
+ */
+function piecewise(knots: [number, number][]): (t: number) => number {
+  const sorted = [...knots].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const kept: [number, number][] = [];
+  for (const k of sorted) {
+    const last = kept.at(-1);
+    if (!last || (k[0] > last[0] && k[1] > last[1])) kept.push(k);
+  }
+  if (kept.length < 2) return (t) => t;
+  return (t) => {
+    if (t <= kept[0]![0] || t >= kept.at(-1)![0]) return t;
+    let i = 1;
+    while (kept[i]![0] < t) i++;
+    const [x0, y0] = kept[i - 1]!;
+    const [x1, y1] = kept[i]!;
+    return y0 + ((t - x0) * (y1 - y0)) / (x1 - x0);
+  };
 }
 
 /** Which chapter each section's seconds belong to: its own, else the last one before it in reading order. */
@@ -127,26 +150,60 @@ export function correctEpisode(analysis: EpisodeAnalysis, issue: Issue, correcti
     }
   }
 
-  // the transcript: every chapter's cues from its old span onto its new one
-  const oldOwner = owners(issue, old);
-  const newOwner = owners(issue, list);
+  // the transcript: the audio is unchanged, so the sentences stay where they are spoken,
+  // except around a correction: the sentences next to a moved mark stretch or shrink so the
+  // chapter's first sentence starts at the new mark; a chapter split by a summary that now
+  // has one gives up the time after the new mark (its sentences from the one under the mark
+  // on are fitted before it); the sentences further away keep their times exactly
   const newById = new Map(list.map((c) => [c.id, c]));
-  const cues: SectionCue[] = [];
-  for (const cue of analysis.cues) {
-    if (notRead.has(cue.sectionId) || fresh.has(cue.sectionId)) continue;
-    const to = newById.get(newOwner.get(cue.sectionId) ?? '');
-    const from = oldById.get(oldOwner.get(cue.sectionId) ?? '');
-    if (!to || !from || from.endSeconds <= from.startSeconds) {
-      cues.push(cue);
-      continue;
+  const sectionCues = analysis.cues.filter((c) => !notRead.has(c.sectionId) && !fresh.has(c.sectionId));
+  const moved = (id: string) => oldById.get(id)!.startSeconds !== newById.get(id)!.startSeconds;
+  const neighbours = (chapters: readonly ChapterReport[], id: string) => {
+    const i = chapters.findIndex((c) => c.id === id);
+    return [chapters[i - 1]?.startSeconds ?? 0, chapters[i + 1]?.startSeconds ?? episodeSeconds] as const;
+  };
+  const knots: [number, number][] = [];
+  for (const c of list) {
+    if (!oldById.has(c.id) || !moved(c.id)) continue;
+    const from = oldById.get(c.id)!.startSeconds;
+    const to = c.startSeconds;
+    const [oldPrev, oldNext] = neighbours(old, c.id);
+    const [newPrev, newNext] = neighbours(list, c.id);
+    const lo = Math.min(from, to);
+    const hi = Math.max(from, to);
+    // from the start of the sentence before the stretch to the end of the one after it
+    let p = Math.max(oldPrev, newPrev);
+    let n = Math.min(oldNext, newNext);
+    for (const cue of sectionCues) {
+      if (cue.startSeconds < lo - 1e-3 && cue.startSeconds > p) p = cue.startSeconds;
+      if (cue.endSeconds > hi + 1e-3 && cue.endSeconds < n) n = cue.endSeconds;
     }
-    // the old span of everything the new chapter owns that had a chapter before
-    const owned = [...newOwner].filter(([, c]) => c === to.id).map(([s]) => oldById.get(oldOwner.get(s) ?? '')).filter((c): c is ChapterReport => c !== undefined);
-    const oldStart = Math.min(...owned.map((c) => c.startSeconds));
-    const oldEnd = Math.max(...owned.map((c) => c.endSeconds));
-    const scale = (to.endSeconds - to.startSeconds) / Math.max(1e-6, oldEnd - oldStart);
-    const map = (t: number) => r3(Math.min(to.endSeconds, Math.max(to.startSeconds, to.startSeconds + (t - oldStart) * scale)));
-    cues.push({ ...cue, startSeconds: map(cue.startSeconds), endSeconds: map(cue.endSeconds) });
+    knots.push([p, p], [from, to], [n, n]);
+  }
+  const shift = piecewise(knots);
+  // chapters that lost their end to a summary given a chapter inside them
+  const splits = new Map<string, { from: number; at: number; end: number }>();
+  const oldOwner = owners(issue, old);
+  for (const id of fresh) {
+    const at = newById.get(id)!.startSeconds;
+    const host = old.find((c) => c.startSeconds <= at && at < c.endSeconds);
+    if (!host) continue;
+    // from the start of the sentence under the mark, or of the last one before it
+    const before = sectionCues.filter((x) => oldOwner.get(x.sectionId) === host.id && x.startSeconds < at);
+    splits.set(host.id, { from: Math.min(at, before.at(-1)?.startSeconds ?? at), at, end: host.endSeconds });
+  }
+  const cues: SectionCue[] = [];
+  for (const cue of sectionCues) {
+    let { startSeconds: a, endSeconds: b } = cue;
+    const split = splits.get(oldOwner.get(cue.sectionId) ?? '');
+    if (split && b > split.from) {
+      // [that sentence … the chapter's old end] fitted into [that sentence … the mark]
+      const { from, at, end } = split;
+      const fit = (t: number) => (t <= from ? t : from + ((t - from) * (at - from)) / Math.max(1e-6, end - from));
+      a = fit(a);
+      b = fit(b);
+    }
+    cues.push({ ...cue, startSeconds: r3(shift(a)), endSeconds: r3(shift(b)) });
   }
   for (const id of fresh) {
     const c = newById.get(id)!;
