@@ -231,6 +231,8 @@
     edits = JSON.parse(JSON.stringify(view.corrections.sections || {}));
     dirty = false;
     selected = Math.max(0, marks.findIndex((m) => m.id === id));
+    currentCue = -1;
+    drawCues();
     const src = `/audio/${number}.mp3?v=${view.audio.sha256.slice(0, 12)}`;
     if (audio && audio.getAttribute('src') !== src) {
       const t = audio.currentTime;
@@ -373,9 +375,14 @@
         ),
       );
     const others = view.warnings.filter((w) => !view.notRead.some((s) => w.includes(`"${s.title}"`)));
+    // a warning about a section the producer has since given a chapter or moved says so
+    const corrected = (w) => marks.find((m) => m.corrected && w.includes(`"${sectionTitle(m.id)}"`));
     notReadList.replaceChildren(
       ...items,
-      ...others.map((w) => h('li', { class: 'warning' }, w)),
+      ...others.map((w) => {
+        const m = corrected(w);
+        return h('li', { class: m ? 'warning corrected' : 'warning' }, w, m ? h('span', { class: 'reason' }, `corrected: its chapter starts at ${hms(m.start)}`) : null);
+      }),
       ...(view.corrections.problem ? [h('li', { class: 'warning' }, view.corrections.problem)] : []),
     );
     if (!notReadList.children.length) notReadList.append(h('li', {}, 'Nothing: every section was found in the recording.'));
