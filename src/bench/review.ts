@@ -61,13 +61,13 @@ const sets: { what: string; sections: Corrections['sections'] }[] = [
   { what: '1 mark moved', sections: { [pick(5).id]: { startSeconds: pick(5).startSeconds + 1.2 } } },
   {
     what: '1 moved, 1 title',
-    sections: { [pick(5).id]: { startSeconds: pick(5).startSeconds + 1.2 }, [pick(3).id]: { title: pick(3).title.slice(0, 30).trim() || 'Short' } },
+    sections: { [pick(5).id]: { startSeconds: pick(5).startSeconds + 1.2 }, [pick(3).id]: { title: `${pick(3).title.split(' ').slice(0, 3).join(' ')} (short)` } },
   },
   {
     what: '1 moved, 1 title, 1 removed, 1 not read',
     sections: {
       [pick(5).id]: { startSeconds: pick(5).startSeconds + 1.2 },
-      [pick(3).id]: { title: pick(3).title.slice(0, 30).trim() || 'Short' },
+      [pick(3).id]: { title: `${pick(3).title.split(' ').slice(0, 3).join(' ')} (short)` },
       [pick(7).id]: 'no-chapter',
       [pick(9).id]: 'not-read',
     },

@@ -68,6 +68,9 @@ export interface EpisodeView extends EpisodeSummary {
   };
 }
 
+/** The episode asked for has no issue text or no build: the server answers 404. */
+export class EpisodeNotFound extends LetterpodError {}
+
 export class ReviewEpisodes {
   constructor(
     readonly config: LoadedConfig,
@@ -79,7 +82,12 @@ export class ReviewEpisodes {
   }
 
   private async issue(number: number): Promise<Issue> {
-    return issueText(this.config, number);
+    try {
+      return await issueText(this.config, number);
+    } catch (e) {
+      if (e instanceof LetterpodError) throw new EpisodeNotFound({ problem: e.problem, fix: e.fix });
+      throw e;
+    }
   }
 
   private async publishedAudio(): Promise<Map<number, string>> {
@@ -114,7 +122,7 @@ export class ReviewEpisodes {
     const buildDir = this.buildDir(issue);
     const report = await readBuildReport(buildDir);
     if (!report) {
-      throw new LetterpodError({ file: buildDir, problem: `issue #${issue.number} is not built`, fix: `Run letterpod review ${issue.number} (it builds what is needed)` });
+      throw new EpisodeNotFound({ file: buildDir, problem: `issue #${issue.number} is not built`, fix: `Run letterpod review ${issue.number} (it builds what is needed)` });
     }
     const analysis = await readAnalysis(buildDir);
     if (!analysis || analysis.recordingSha256 !== report.source.sha256) {

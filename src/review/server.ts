@@ -15,7 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { LetterpodError } from '../errors.js';
 import { contentRange, parseRange } from '../serve/ranges.js';
-import type { ReviewEpisodes } from './episodes.js';
+import { EpisodeNotFound, type ReviewEpisodes } from './episodes.js';
 
 /** The page's own files, shipped beside dist/ (../../assets/review from src/review and dist/review alike). */
 export const ASSETS_DIR = fileURLToPath(new URL('../../assets/review/', import.meta.url));
@@ -216,6 +216,7 @@ export function createReviewServer(opts: ReviewServerOptions): Server {
         return;
       }
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof EpisodeNotFound) return sendJson(res, 404, { error: error.message, problem: error.problem, fix: error.fix });
       if (error instanceof LetterpodError) return sendJson(res, 400, { error: error.message, problem: error.problem, fix: error.fix, file: error.file });
       sendJson(res, 500, { error: (error as Error)?.message ?? String(error) });
     });
