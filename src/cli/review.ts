@@ -47,7 +47,7 @@ export function registerReview(program: Command): void {
     .description('build what is needed and serve the review page: waveform, chapter marks, transcript and notes of each episode, with corrections and Approve')
     .argument('[issue|recording]', 'the episode to open (an issue number or a recording); default: the index of episodes')
     .option('--port <port>', 'TCP port (0: any free port)', '0')
-    .option('--host <address>', 'address to listen on (default: loopback only)', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (another than loopback lets others on the network see the page)', '127.0.0.1')
     .option('--open', 'open the page in a browser (where there is one)')
     .option('-q, --quiet', 'no build progress')
     .action(async (arg: string | undefined, flags: { port: string; host: string; open?: boolean; quiet?: boolean }, cmd: Command) => {
