@@ -60,6 +60,7 @@ const layers = [
   ['feed'],
   ['check', 'publish'],
   ['watch', 'serve'],
+  ['review'],
   ['cli'],
   ['demo'],
   ['devkit'],

@@ -3,7 +3,9 @@
 #   scripts/setup.sh          ffmpeg (with ffprobe) and espeak-ng: enough to build and publish
 #   scripts/setup.sh --test   also what the test suite uses: flite, sox, GNU time, and for the
 #                             S3 tests a throwaway Ceph (radosgw, ceph-mon, ceph-osd, ceph-common)
-#                             plus Debian's awscli (bench:s3)
+#                             plus Debian's awscli (bench:s3), and Debian's chromium for the
+#                             review page's browser test (playwright-core drives it; no
+#                             browser is downloaded)
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -26,6 +28,8 @@ if [ "${1:-}" = "--test" ]; then
   have ceph && have monmaptool || need+=(ceph-common)
   # Debian's own awscli (not whatever "aws" a Python environment may put first on PATH).
   [ -x /usr/bin/aws ] || need+=(awscli)
+  # the review page's test runs in the system's headless Chromium (test/review/review-page.test.ts)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -121,6 +121,19 @@ function syncsafe(n: number): Buffer {
   return Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
 }
 
+/** CTOC frames and one CHAP per chapter (nothing when there are no chapters). */
+function chapterFrames(chapters: readonly Id3Chapter[]): Buffer[] {
+  if (!chapters.length) return [];
+  const ids = chapters.map((_, i) => `chp${i}`);
+  return [...tocFrames(ids), ...chapters.map((c, i) => chapterFrame(ids[i] as string, c))];
+}
+
+function tagOf(frames: Buffer[], padding: number): Buffer {
+  const body = Buffer.concat([...frames, Buffer.alloc(padding)]);
+  const header = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([3, 0, 0]), syncsafe(body.length)]);
+  return Buffer.concat([header, body]);
+}
+
 export function renderId3(tag: Id3Tag, padding = 1024): Buffer {
   const frames: Buffer[] = [];
   if (tag.title) frames.push(textFrame('TIT2', tag.title));
@@ -130,15 +143,57 @@ export function renderId3(tag: Id3Tag, padding = 1024): Buffer {
   if (tag.year) frames.push(textFrame('TYER', tag.year));
   if (tag.comment) frames.push(commentFrame(tag.comment));
   if (tag.cover) frames.push(pictureFrame(tag.cover));
-  const chapters = tag.chapters ?? [];
-  if (chapters.length) {
-    const ids = chapters.map((_, i) => `chp${i}`);
-    frames.push(...tocFrames(ids));
-    chapters.forEach((c, i) => frames.push(chapterFrame(ids[i] as string, c)));
+  frames.push(...chapterFrames(tag.chapters ?? []));
+  return tagOf(frames, padding);
+}
+
+/**
+ * The frames of an ID3v2.3 tag as written by renderId3 (no unsynchronisation, no extended
+ * header), up to the padding. Anything else is refused: it is not our tag.
+ */
+export function id3Frames(tag: Buffer): { id: string; bytes: Buffer }[] {
+  if (tag.toString('latin1', 0, 3) !== 'ID3' || tag[3] !== 3 || (tag[5]! & 0xc0) !== 0) {
+    throw new Error('not an ID3v2.3 tag written by letterpod');
   }
-  const body = Buffer.concat([...frames, Buffer.alloc(padding)]);
-  const header = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([3, 0, 0]), syncsafe(body.length)]);
-  return Buffer.concat([header, body]);
+  const end = id3Length(tag);
+  const frames: { id: string; bytes: Buffer }[] = [];
+  let at = 10;
+  while (at + 10 <= end && tag[at] !== 0) {
+    const size = tag.readUInt32BE(at + 4);
+    if (at + 10 + size > end) throw new Error('an ID3 frame runs past the end of its tag');
+    frames.push({ id: tag.toString('latin1', at, at + 4), bytes: tag.subarray(at, at + 10 + size) });
+    at += 10 + size;
+  }
+  return frames;
+}
+
+/**
+ * Replace only the chapters (CTOC and CHAP frames) of an MP3 we tagged: every other frame
+ * is kept byte for byte, and so are the audio frames after the tag (copied, never decoded
+ * or encoded). The result goes to `output` (a temp file beside it, then renamed); `output`
+ * may be `mp3` itself.
+ */
+export async function replaceChapters(mp3: string, chapters: readonly Id3Chapter[], output = mp3): Promise<void> {
+  const src = await open(mp3, 'r');
+  let tag: Buffer;
+  try {
+    const head = Buffer.alloc(10);
+    await src.read(head, 0, 10, 0);
+    tag = Buffer.alloc(id3Length(head));
+    await src.read(tag, 0, tag.length, 0);
+  } finally {
+    await src.close();
+  }
+  const kept = id3Frames(tag).filter((f) => f.id !== 'CTOC' && f.id !== 'CHAP').map((f) => f.bytes);
+  const tmp = tempName(output, 'id3');
+  try {
+    await writeFile(tmp, tagOf([...kept, ...chapterFrames(chapters)], 1024));
+    await pipeline(createReadStream(mp3, { start: tag.length }), createWriteStream(tmp, { flags: 'a' }));
+    await rename(tmp, output);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw withPath(e, output);
+  }
 }
 
 /** Length of an ID3v2 tag at the start of `head` (header + body + footer), 0 if none. */

@@ -12,6 +12,7 @@ import { registerInit } from './init.js';
 import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
 import { registerServe } from './serve.js';
+import { registerReview } from './review.js';
 import { registerStatus } from './status.js';
 import { registerWatch } from './watch.js';
 
@@ -44,6 +45,7 @@ registerServe(program);
 registerStatus(program);
 registerWatch(program);
 registerApprove(program);
+registerReview(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

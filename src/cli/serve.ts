@@ -28,7 +28,7 @@ function storeFolder(config: LoadedConfig): string {
   return config.resolved.store;
 }
 
-function parsePort(value: string): number {
+export function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a TCP port number (0–65535, 0 for any free port), not ${JSON.stringify(value)}`);
   return Number(value);
 }
@@ -40,7 +40,7 @@ async function assertFolder(path: string): Promise<void> {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {
       const what = `${host}:${port}`;
@@ -62,7 +62,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
-function untilStopped(): Promise<string> {
+export function untilStopped(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', stop);
@@ -74,7 +74,7 @@ function untilStopped(): Promise<string> {
   });
 }
 
-async function shutdown(server: Server): Promise<void> {
+export async function shutdown(server: Server): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

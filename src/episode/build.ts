@@ -21,12 +21,12 @@ import { removeStaleTemps } from '../files/temp.js';
 import type { Issue } from '../newsletter/types.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { alignIssue } from './align-issue.js';
+import { AnalysisTap, analysisPath, episodeLoudness, episodePeaks, PEAKS_PER_SECOND, LOUDNESS_PER_SECOND, shortTermCurve, type EpisodeAnalysis } from './analysis.js';
+import { resolveEpisode, writeTextArtifacts } from './apply-corrections.js';
+import { readCorrections } from './corrections.js';
 import { layoutChapters } from './chapters.js';
 import { episodeTitle } from './title.js';
-import { renderJsonChapters } from './chapters-json.js';
-import { renderNotes } from './notes.js';
 import type { EpisodeReport } from './report.js';
-import { renderSrt, renderVtt } from './transcript.js';
 
 /** Shorter recordings cannot be measured reliably (EBU R128's integrating window). */
 export const MIN_RECORDING_SECONDS = 3;
@@ -61,7 +61,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 2;
+const BUILD_FORMAT = 3;
 
 export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
@@ -101,9 +101,17 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   // one decode of the recording: the aligner's 16 kHz mono stream and, in the same ffmpeg
   // process, the loudness measurement of the cleaned signal; synthesis runs meanwhile
   let measured: LoudnessMeasurement | undefined;
+  // the review page's waveform, pauses and loudness curve come from the same pass
+  let tap: AnalysisTap | undefined;
+  let curve: ReturnType<typeof shortTermCurve> = [];
   const [aligned, sourceHash] = await stages.run('analyse', async (step) => {
     const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
-      const { stderr } = await streamPcm(recording, rate, onSamples, {
+      const t = (tap = new AnalysisTap(rate));
+      const both = (x: Float32Array) => {
+        t.push(x);
+        onSamples(x);
+      };
+      const { stderr } = await streamPcm(recording, rate, both, {
         signal,
         filters: cleanupChain,
         measure: MEASURE_FILTER,
@@ -111,6 +119,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         onProgress: step.seconds(info.durationSeconds),
       });
       measured = parseEbur128Measurement(stderr);
+      curve = shortTermCurve(stderr);
       // a silent or almost silent recording stops here, before the alignment proper
       refuseUnmeasurable(recording, measured);
     };
@@ -135,7 +144,32 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const offset = program?.speechOffsetSeconds ?? 0;
   const episodeSeconds = program ? program.episodeSeconds(speechSeconds) : speechSeconds;
   const clock = episodeClock(trim, offset, episodeSeconds);
-  const chapters = layoutChapters(aligned.chapters, clock, intro ? offset : 0, episodeSeconds);
+  const automatic = layoutChapters(aligned.chapters, clock, intro ? offset : 0, episodeSeconds);
+  const cues = aligned.sentences
+    .map((s) => ({ sectionId: s.sectionId, startSeconds: clock(s.startSeconds), endSeconds: clock(s.endSeconds), text: s.text }))
+    .filter((c) => c.endSeconds > c.startSeconds);
+  // the inverse of the clock inside the kept speech (undefined over the music and the cut edges)
+  const toRecording = (t: number) => {
+    const r = t - offset + trim.startSeconds;
+    return t < offset || r < trim.startSeconds || r > trim.endSeconds ? undefined : r;
+  };
+  const pauses = (tap?.recordingPauses() ?? [])
+    .filter(([a, b]) => b > trim.startSeconds && a < trim.endSeconds)
+    .map(([a, b]): [number, number] => [clock(a), clock(b)]);
+  const analysis: Omit<EpisodeAnalysis, 'loudness'> & { loudness?: EpisodeAnalysis['loudness'] } = {
+    version: 1,
+    recordingSha256: sourceHash,
+    episodeSeconds,
+    peaks: episodePeaks(tap?.recordingPeaks() ?? [], episodeSeconds, toRecording),
+    peaksPerSecond: PEAKS_PER_SECOND,
+    pauses,
+    automatic: { chapters: automatic, skipped: aligned.skipped, warnings: aligned.warnings },
+    cues,
+  };
+  // the producer's corrections (beside the issue text) when they are for this recording
+  const episode = resolveEpisode({ ...analysis, loudness: { perSecond: LOUDNESS_PER_SECOND, shortTermLufs: [], targetLufs: target.targetLufs } }, issue, await readCorrections(issue.source));
+  const chapters = episode.chapters;
+  warnings.splice(warnings.length - aligned.warnings.length, aligned.warnings.length, ...episode.warnings);
 
   await makeDirectory(outDir);
   const slug = episodeSlug(issue);
@@ -172,14 +206,14 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   }));
   warnings.push(...mastered.warnings);
 
-  const cues = aligned.sentences
-    .map((s) => ({ startSeconds: clock(s.startSeconds), endSeconds: clock(s.endSeconds), text: s.text }))
-    .filter((c) => c.endSeconds > c.startSeconds);
   return stages.run('artifacts', async () => {
-  await writeAtomic(files.chapters, renderJsonChapters(chapters));
-  await writeAtomic(files.notes, renderNotes(issue, chapters));
-  await writeAtomic(files.transcriptVtt, renderVtt(cues));
-  await writeAtomic(files.transcriptSrt, renderSrt(cues));
+  await writeTextArtifacts(files, issue, episode);
+  const gainDb = mastered.plan.gainDb;
+  const full: EpisodeAnalysis = {
+    ...analysis,
+    loudness: { perSecond: LOUDNESS_PER_SECOND, shortTermLufs: episodeLoudness(curve, gainDb, episodeSeconds, toRecording), targetLufs: target.targetLufs },
+  };
+  await writeAtomic(analysisPath(outDir), JSON.stringify(full) + '\n');
   const [audioStat, audioHash, outInfo] = await Promise.all([stat(files.audio), sha256File(files.audio).then((h) => h.sha256), probeAudio(files.audio)]);
   const report: EpisodeReport = {
     issue: { number: issue.number, title: issue.title, published: issue.published, url: issue.url },
@@ -216,11 +250,12 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       episodeSeconds: outInfo.durationSeconds,
     },
     chapters,
-    skipped: aligned.skipped,
+    skipped: episode.skipped,
     files,
     warnings,
     source: { bytes: info.bytes, sha256: sourceHash, issueSha256: (await sha256File(issue.source)).sha256, settings: buildSettings(config) },
     builtAt: new Date().toISOString(),
+    ...(episode.corrections ? { corrections: episode.corrections } : {}),
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
   return report;

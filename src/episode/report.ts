@@ -17,6 +17,8 @@ export interface ChapterReport {
   /** 0–1: how sure the aligner is of this start. */
   confidence: number;
   url?: string;
+  /** Placed or renamed by the producer (the corrections file), not by the aligner. */
+  corrected?: boolean;
 }
 
 export interface EpisodeReport {
@@ -76,4 +78,6 @@ export interface EpisodeReport {
   /** What the build was made from, so a changed take, text or setting triggers a rebuild. */
   source: { bytes: number; sha256: string; issueSha256: string; settings: string };
   builtAt: string;
+  /** The corrections file applied (corrections.ts), with what it changed; absent when none was. */
+  corrections?: { file: string; sha256: string; applied: string[] };
 }

@@ -6,8 +6,9 @@
  *   not by listening, not among other issues — so a nameless take published as #85 stays
  *   #85 when #86's text arrives. (The store's manifest records the same for published
  *   episodes: `source.sha256`; both are read.)
- * - `approvals.json`: per issue, the recording and issue-text hashes the producer approved
- *   with `letterpod approve <issue>`; a new take or an edited text needs a new approval.
+ * - `approvals.json`: per issue, the recording, issue-text and corrections hashes the
+ *   producer approved (`letterpod approve <issue>` or the review page's Approve); a new
+ *   take, an edited text or a new correction needs a new approval.
  *
  * Both are small JSON files written atomically (temp + rename).
  */
@@ -26,6 +27,10 @@ export interface Pin {
 export interface Approval {
   recordingSha256: string;
   issueSha256: string;
+  /** The corrections file (newsletters/<issue>.review.json) approved with them; '' or absent: none. */
+  correctionsSha256?: string;
+  /** The episode's MP3 as it was approved (its chapters are in its tag), when it was built. */
+  audioSha256?: string;
   recording: string;
   approvedAt: string;
 }
@@ -75,9 +80,15 @@ export async function readApprovals(root: string): Promise<Record<string, Approv
   return readJson<Record<string, Approval>>(approvalsPath(root), {});
 }
 
-export async function isApproved(root: string, issue: number, recordingSha256: string, issueSha256: string): Promise<boolean> {
+/**
+ * Whether the producer approved this take with this issue text — and, when
+ * `correctionsSha256` is given, with these corrections ('' for none): a correction made
+ * after the approval needs a new one.
+ */
+export async function isApproved(root: string, issue: number, recordingSha256: string, issueSha256: string, correctionsSha256?: string): Promise<boolean> {
   const a = (await readApprovals(root))[String(issue)];
-  return a !== undefined && a.recordingSha256 === recordingSha256 && a.issueSha256 === issueSha256;
+  if (a === undefined || a.recordingSha256 !== recordingSha256 || a.issueSha256 !== issueSha256) return false;
+  return correctionsSha256 === undefined || (a.correctionsSha256 ?? '') === correctionsSha256;
 }
 
 export async function recordApproval(root: string, issue: number, approval: Approval): Promise<void> {

@@ -5,7 +5,7 @@
  * or held take is named with its fix (publishAll).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { checkConfigFiles, type LoadedConfig } from '../config/config.js';
 import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
 import { sha256File } from '../hash.js';
@@ -24,6 +24,7 @@ import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
+import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
 import { checkTake, confirmByListening, HeldError, matchTake, takeContext, type Take } from './take.js';
@@ -196,7 +197,15 @@ async function indexIssuesEach(dir: string): Promise<{ index: IssueIndex; proble
  */
 export async function publishAll(
   config: LoadedConfig,
-  opts: { dryRun?: boolean; onEvent?: StageListener; store?: ObjectStore } = {},
+  opts: {
+    dryRun?: boolean;
+    onEvent?: StageListener;
+    store?: ObjectStore;
+    /** Match, check and build (or reuse) and decide who is held, but publish nothing (`letterpod review`). */
+    buildOnly?: boolean;
+    /** Only this issue's take, or only this recording (the others are left as they are, unlisted). */
+    only?: { issue?: number; recording?: string };
+  } = {},
 ): Promise<PublishAllResult> {
   await checkConfigFiles(config);
   const store = opts.store ?? openStore(config);
@@ -204,7 +213,8 @@ export async function publishAll(
   if (!opts.dryRun && store instanceof LocalStore) await store.removeStaleTemps();
   // Read the store before building: wrong credentials or a missing bucket should not wait for minutes of mastering.
   const loaded = await readManifest(store);
-  const recordings = await listRecordings(config.resolved.recordings);
+  const onlyRecording = opts.only?.recording === undefined ? undefined : resolve(opts.only.recording);
+  const recordings = (await listRecordings(config.resolved.recordings)).filter((r) => onlyRecording === undefined || resolve(r) === onlyRecording);
   const unsupported = (await listUnsupported(config.resolved.recordings)).map((file) => ({ file, problem: unsupportedReason(basename(file)) }));
   const { index, problems: issueProblems } = await indexIssuesEach(config.resolved.newsletters);
   const ctx = await takeContext(config, index, loaded?.manifest);
@@ -236,6 +246,7 @@ export async function publishAll(
     try {
       const take = await stages.run('match', () => matchTake(recording, ctx));
       issueNumber = take.issue.number;
+      if (opts.only?.issue !== undefined && issueNumber !== opts.only.issue) continue;
       const other = byIssue.get(issueNumber);
       if (other) {
         throw new LetterpodError({
@@ -253,6 +264,9 @@ export async function publishAll(
       let built = false;
       if (state.state === 'current') {
         report = state.report;
+        // a new or changed corrections file: the chapters, transcript, notes and ID3 tag are
+        // rewritten, the audio is reused as it is (no re-master)
+        if (!opts.dryRun && !(await correctionsCurrent(report, take.issue))) report = await reapplyCorrections(p.buildDir, take.issue);
         result.reused.push(recording);
       } else {
         const issueSha = (await sha256File(take.issue.source)).sha256;
@@ -280,14 +294,14 @@ export async function publishAll(
       const published = loaded?.manifest.episodes.find((e) => e.number === issueNumber);
       const alreadyOut = published !== undefined && published.audio.sha256 === report.audio.sha256;
       const why = alreadyOut ? undefined : reviewReason(config, report);
-      const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256));
+      const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256, appliedCorrections(report)));
       if (why && !approved) {
         result.recordings.push({
           recording,
           status: 'held',
           issue: issueNumber,
           problem: `#${issueNumber} waits for review (${why})`,
-          fix: `Listen to ${report.files.audio} (chapters in ${report.files.chapters}), then: letterpod approve ${issueNumber}`,
+          fix: `Review it (letterpod review ${issueNumber}) or listen to ${report.files.audio} (chapters in ${report.files.chapters}), then: letterpod approve ${issueNumber}`,
           warnings: report.warnings,
         });
         continue;
@@ -306,6 +320,7 @@ export async function publishAll(
   result.held = result.recordings.filter((r) => r.status === 'held').length;
   // nothing good and something bad: the store is left alone
   const anyGood = result.recordings.some((r) => r.status === 'ready' || r.status === 'would-build');
+  if (opts.buildOnly) return result;
   if (anyGood || result.recordings.length === 0) {
     const pending = result.wouldBuild.map((w) => w.issue);
     result.publish = await stageRunner({ subject: store.description, onEvent: opts.onEvent }).run('publish', () =>

@@ -27,6 +27,7 @@ import { FEED_KEY } from '../store/keys.js';
 import { readManifest, type Manifest, type ManifestEpisode } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
+import { appliedCorrections } from '../episode/apply-corrections.js';
 import { isApproved } from './ledger.js';
 import { buildState, readBuildReport, reviewReason } from './pipeline.js';
 
@@ -378,7 +379,7 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     };
     if (report && build.state === 'current') {
       const why = reviewReason(config, report);
-      if (why && !(await isApproved(config.root, number, report.source.sha256, report.source.issueSha256))) base.review = why;
+      if (why && !(await isApproved(config.root, number, report.source.sha256, report.source.issueSha256, appliedCorrections(report)))) base.review = why;
     }
     out.push({ ...base, ...summarize(base) });
   }

@@ -139,7 +139,7 @@ describe('name and content must agree; review holds until approved', () => {
     await copyFile(readings[101]!, join(dir, 'recordings', 'an-101.wav'));
     const held = await letterpod(['publish'], dir);
     expect(held.code).toBe(1);
-    expect(lines(held)[0]).toMatch(/^letterpod: held: recordings\/an-101\.wav \(#101\): #101 waits for review \(review\.required is "always"\)\. Listen to .*an-101\.mp3 .*letterpod approve 101$/);
+    expect(lines(held)[0]).toMatch(/^letterpod: held: recordings\/an-101\.wav \(#101\): #101 waits for review \(review\.required is "always"\)\. Review it \(letterpod review 101\) or listen to .*an-101\.mp3 .*letterpod approve 101$/);
     const status = await letterpod(['status', '--json'], dir);
     const issue101 = (JSON.parse(status.stdout) as { issues: { number: number; state: string; warnings?: string[] }[] }).issues.find((i) => i.number === 101);
     expect(issue101?.state).toBe('held for review');

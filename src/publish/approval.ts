@@ -1,0 +1,77 @@
+/**
+ * Approving an episode as it is: its take (the recording named, tagged or pinned for the
+ * issue), the issue text, the corrections file when it is for this take, and the MP3 of a
+ * current build. Recorded in .letterpod/approvals.json (ledger.ts); shared by
+ * `letterpod approve` and the review page's Approve button.
+ */
+import { basename, join } from 'node:path';
+import type { LoadedConfig } from '../config/config.js';
+import { readCorrections } from '../episode/corrections.js';
+import { episodeSlug } from '../episode/build.js';
+import { LetterpodError } from '../errors.js';
+import { sha256File } from '../hash.js';
+import { listRecordings } from '../intake/files.js';
+import { indexIssues, recordingIssueNumber } from '../intake/match.js';
+import { probeAudio } from '../media/probe.js';
+import type { Issue } from '../newsletter/types.js';
+import { buildState } from './pipeline.js';
+import { readPins, recordApproval, type Approval } from './ledger.js';
+
+/** The one take of issue `number` in recordings/ (named or tagged for it, or pinned to it). */
+export async function takeOf(config: LoadedConfig, number: number): Promise<{ path: string; sha256: string }> {
+  const pins = await readPins(config.root);
+  const found: { path: string; sha256: string }[] = [];
+  for (const path of await listRecordings(config.resolved.recordings)) {
+    let info;
+    try {
+      info = await probeAudio(path);
+    } catch {
+      continue;
+    }
+    const { sha256 } = await sha256File(path);
+    const named = recordingIssueNumber(path, info);
+    if (named?.number === number || (!named && pins[sha256]?.issue === number)) found.push({ path, sha256 });
+  }
+  if (found.length === 0) {
+    throw new LetterpodError({
+      problem: `no recording for issue #${number} in ${config.resolved.recordings}`,
+      fix: 'Run letterpod publish first: it lists the held episodes and their recordings',
+    });
+  }
+  if (found.length > 1) {
+    throw new LetterpodError({
+      problem: `issue #${number} has ${found.length} recordings (${found.map((f) => basename(f.path)).join(', ')})`,
+      fix: 'Keep one take per issue in recordings/, then approve it',
+    });
+  }
+  return found[0]!;
+}
+
+export async function issueText(config: LoadedConfig, number: number): Promise<Issue> {
+  const index = await indexIssues(config.resolved.newsletters);
+  const issue = index.byNumber.get(number);
+  if (!issue) {
+    throw new LetterpodError({ problem: `no text for issue #${number} in ${config.resolved.newsletters}`, fix: 'Check the number (letterpod status lists the issues)' });
+  }
+  return issue;
+}
+
+/** Approve issue `number` as it is now; returns what was recorded, with the take's path. */
+export async function approveIssue(config: LoadedConfig, number: number, issue?: Issue): Promise<Approval & { issue: number; recordingPath: string; issueFile: string }> {
+  const text = issue ?? (await issueText(config, number));
+  const take = await takeOf(config, number);
+  const issueSha256 = (await sha256File(text.source)).sha256;
+  const corrections = await readCorrections(text.source);
+  const correctionsSha256 = corrections && corrections.corrections.recordingSha256 === take.sha256 ? corrections.sha256 : '';
+  const build = await buildState({ recording: take.path, issue: text, buildDir: join(config.resolved.build, episodeSlug(text)) }, config);
+  const approval: Approval = {
+    recordingSha256: take.sha256,
+    issueSha256,
+    correctionsSha256,
+    ...(build.state === 'current' && (build.report.corrections?.sha256 ?? '') === correctionsSha256 ? { audioSha256: build.report.audio.sha256 } : {}),
+    recording: basename(take.path),
+    approvedAt: new Date().toISOString(),
+  };
+  await recordApproval(config.root, number, approval);
+  return { issue: number, ...approval, recordingPath: take.path, issueFile: text.source };
+}
