@@ -83,7 +83,8 @@
   let selected = -1; // index into marks
   let placing = null; // id of a not-read summary waiting for its pause
   let stopAt = null; // play-around-the-mark end
-  let audio, wave, waveWrap, marksLayer, playhead, statusEl, chaptersBody, cueList, notReadList;
+  let audio, wave, waveWrap, marksLayer, playhead, statusEl, chaptersBody, cueList, notReadList, notesFrame;
+  const notesDoc = () => `<!doctype html><meta charset="utf-8"><base target="_blank"><body style="font:14px/1.45 system-ui,sans-serif;margin:10px">${view.notesHtml}</body>`;
 
   function setStatus(text, error) {
     statusEl.textContent = text;
@@ -233,6 +234,8 @@
     selected = Math.max(0, marks.findIndex((m) => m.id === id));
     currentCue = -1;
     drawCues();
+    // the show notes as they will appear now (their timestamps follow the corrections)
+    if (notesFrame && notesFrame.srcdoc !== notesDoc()) notesFrame.srcdoc = notesDoc();
     const src = `/audio/${number}.mp3?v=${view.audio.sha256.slice(0, 12)}`;
     if (audio && audio.getAttribute('src') !== src) {
       const t = audio.currentTime;
@@ -520,7 +523,8 @@
     cueList = h('ul', { id: 'cues', class: 'plain' });
     notReadList = h('ul', { id: 'not-read', class: 'plain' });
     const notes = h('iframe', { class: 'notes', title: 'show notes', sandbox: 'allow-popups allow-popups-to-escape-sandbox' });
-    notes.srcdoc = `<!doctype html><meta charset="utf-8"><base target="_blank"><body style="font:14px/1.45 system-ui,sans-serif;margin:10px">${view.notesHtml}</body>`;
+    notes.srcdoc = notesDoc();
+    notesFrame = notes;
     app.replaceChildren(
       h('p', {}, h('a', { href: withToken('/') }, '← All episodes')),
       h('header', { class: 'episode' },

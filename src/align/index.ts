@@ -631,7 +631,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       // (a start inside unbroken speech goes back to the boundary pause it runs on from)
       const run = before === undefined && notRead === undefined ? runStart({ pauses: pauses.pauses, estimate: mark, maxBackSeconds: P.runBackSeconds, lowerSeconds: after(prev), boundaryPause, previous }) : undefined;
       const at = before ?? notRead ?? run;
-      if (at !== undefined) {
+      if (at !== undefined && Math.abs(at - mark) > 0.3) {
         cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });
         decision.choice[k] = cands[k].length - 1;
         decision.reasons[k] +=

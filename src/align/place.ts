@@ -189,7 +189,7 @@ export function placeSections(input: PlaceSectionsInput): PlacedSection[] {
     }
     // the best other position (≥ 1.5 s away), found or not
     let second = -Infinity;
-    for (let x = 0; x < cands[k].length; x++) if (x !== c) second = Math.max(second, cands[k][x].goodness);
+    for (let x = 0; x < cands[k].length; x++) if (x !== c && Math.abs(cands[k][x].seconds - estimate) >= 1.5) second = Math.max(second, cands[k][x].goodness);
     const clearness = clamp01(chosen.goodness / G);
     const margin = Number.isFinite(second) ? clamp01((chosen.goodness - second) / (0.5 * G)) : 1;
     const pauseLength = snap.pause ? snap.pause.endSeconds - snap.pause.startSeconds : 0;

@@ -259,6 +259,10 @@ describeBrowser(`letterpod review in a browser${hasChromium ? '' : ` (skipped: n
       const shown = await page.$$eval('#cues li', (els) => els.map((e) => e.lastChild?.textContent ?? ''));
       expect(shown.length).toBe(correctedVtt.match(/-->/g)!.length);
       expect(shown).toContain('How does the cost of oversight grow with model size?');
+      // the show notes as they will appear: the new chapter with its timestamp
+      const stamp = new Date(Math.floor(given) * 1000).toISOString().slice(11, 19);
+      const notesDoc = await page.$eval('iframe.notes', (f) => (f as HTMLIFrameElement).srcdoc);
+      expect(notesDoc).toMatch(new RegExp(`${stamp}[^]{0,200}${TITLES[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 
       await page.click('#approve');
       await page.waitForFunction(() => document.getElementById('state')?.textContent === 'approved');
