@@ -672,6 +672,22 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
   }
   const sentences = placeSentences({ reference: ref, map: (t) => mapTime(path2, hop2, t), pauses, hopSeconds: hop }, placed);
+  // a recording that stops inside the text's last section: nothing after it is missing,
+  // but its last sentences have no room — squeezed into the end, they take well under the
+  // time their words need at the recording's pace (timing only)
+  const lastK = K - 1;
+  if (!ending && !placed[lastK].skipped) {
+    const own = sentences.filter((x) => x.section === lastK).slice(-2);
+    const squeeze = Math.min(...own.map((x) => (x.endSeconds - x.startSeconds) / Math.max(1e-6, (countWords(x.text) * 60) / wpm)));
+    if (own.length === 2 && squeeze < P.lastSentencesBelow) {
+      ending = {
+        sectionId: sections[lastK].id,
+        secondsIntoSection: r3(Math.max(0, pauses.speechEnd - placed[lastK].startSeconds)),
+        expectedSeconds: r3(refSpeech[lastK] * rate),
+        notInRecording: [],
+      };
+    }
+  }
   progress(1);
   opts.debug?.({
     wordsPerMinute: wpm,

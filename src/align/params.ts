@@ -79,6 +79,12 @@ export interface AlignParams {
    * this far before it (s), when no pause at all lies between.
    */
   runBackSeconds: number;
+  /**
+   * The text's last section read with either of its last two sentences placed in less
+   * than this fraction of the time their words take at the recording's pace: the
+   * recording stops inside it (fitted on the tune split: cut 0.20–0.45, full ≥ 0.59).
+   */
+  lastSentencesBelow: number;
   /** The section a recording stops in needs at least this much speech left for it (s). */
   inProgressMinSeconds: number;
   /** The short opening also tried in a window that reaches the recording's end (s). */
@@ -178,6 +184,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   pastEndFactor: 1.3,
   spokenHeadingMaxSeconds: 1.5,
   runBackSeconds: 3,
+  lastSentencesBelow: 0.52,
   tailOpeningSeconds: 2.5,
   uncertainBelow: 0.5,
   partFloor: 0.1,

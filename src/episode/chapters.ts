@@ -77,7 +77,12 @@ export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: 
     const s = byId.get(alignment.ending.sectionId);
     const missing = chapterSections(issue).filter((x) => afterEnd.has(x.id));
     const into = alignment.ending.secondsIntoSection;
-    const what = missing.length === 1 ? `"${missing[0].title}" after it is` : `${missing.length} ${missing.length === 1 ? 'section' : 'sections'} after it are`;
+    const what =
+      missing.length === 0
+        ? 'it is the text\'s last section, and its last sentences are'
+        : missing.length === 1
+          ? `"${missing[0].title}" after it is`
+          : `${missing.length} sections after it are`;
     warnings.push(
       `the recording ends ${hms(into).replace(/^00:/, '')} into "${s?.title ?? alignment.ending.sectionId}" (which takes about ${hms(alignment.ending.expectedSeconds).replace(/^00:/, '')} to read); ${what} not in it${missing.length > 1 ? `: ${missing.map((x) => `"${x.title}"`).join(', ')}` : ''} — check that the whole recording was exported`,
     );

@@ -88,6 +88,52 @@ describeShared('a real reading with a spoken lead-in that stops partway (shared)
   });
 });
 
+describeShared('a real reading that stops inside the text\'s last section, and one that does not (shared)', () => {
+  const cache = () => process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval');
+  let text: Awaited<ReturnType<typeof sonnetSection>>[];
+  const reading = (cut: number | undefined) => ({
+    seed: 78,
+    sections: text,
+    segments: [
+      { kind: 'pause' as const, seconds: 0.6 },
+      { kind: 'section' as const, id: 'sonnet-1', parts: [{ file: 'speech/sonnet-p001.mp3' }] },
+      { kind: 'pause' as const, seconds: 1.2 },
+      { kind: 'section' as const, id: 'sonnet-2', parts: [{ file: 'speech/sonnet-p002.mp3' }] },
+      { kind: 'pause' as const, seconds: 1.4 },
+      { kind: 'section' as const, id: 'sonnet-3', parts: [{ file: 'speech/sonnet-p003.mp3' }] },
+      { kind: 'pause' as const, seconds: 0.8 },
+    ],
+    ...(cut === undefined ? {} : { cut: { section: 'sonnet-3', fraction: cut } }),
+  });
+  const align = async (name: string, cut: number | undefined) => {
+    const built = await buildCase(name, reading(cut), cache());
+    const sections = JSON.parse(await readFile(built.sectionsFile, 'utf8')) as AlignSection[];
+    return { a: await alignRecording(built.audio, sections), built };
+  };
+  beforeAll(async () => {
+    text = await Promise.all([1, 2, 3].map(sonnetSection));
+  });
+
+  it('cut 60 % into the last sonnet: its chapter stays, and the report says the recording ends inside it', async () => {
+    const { a, built } = await align('test-sonnets-cut-in-last', 0.6);
+    expect(a.sections.map((s) => s.status)).toEqual(['read', 'read', 'read']);
+    expect(a.ending?.sectionId).toBe('sonnet-3');
+    expect(a.ending?.notInRecording).toEqual([]);
+    // where it ends: from the sonnet's first word to the cut (the truth), within a second
+    const start = built.truth.sections.find((x) => x.id === 'sonnet-3')!.startSeconds!;
+    expect(Math.abs(a.ending!.secondsIntoSection - (built.truth.ending!.cutSeconds! - start))).toBeLessThan(1);
+    const issue = { number: 1, title: 'Sonnets', format: 'markdown', source: '', sections: text.map((s) => ({ id: s.id, kind: 'summary', title: s.title, text: s.text, links: [] })) } as unknown as Issue;
+    const warnings = alignmentWarnings(issue, a, chaptersFrom(issue, a, a.durationSeconds));
+    expect(warnings.join('\n')).toMatch(/the recording ends .* into "Sonnet III" .*it is the text's last section, and its last sentences are not in it/);
+  });
+
+  it('read to the end: no ending reported', async () => {
+    const { a } = await align('test-sonnets-whole', undefined);
+    expect(a.sections.map((s) => s.status)).toEqual(['read', 'read', 'read']);
+    expect(a.ending).toBeNull();
+  });
+});
+
 it('picks the espeak-ng voice from the text language', () => {
   const real = espeakLanguages();
   expect(espeakVoiceFor('de', real)).toBe('de');
