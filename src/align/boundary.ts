@@ -155,7 +155,8 @@ export function runStart(x: RunStartInput): number | undefined {
   const p = pauses[i];
   const back = estimate - p.endSeconds;
   if (back <= 0.3 + 1e-9 || back > x.maxBackSeconds || p.endSeconds < x.lowerSeconds) return undefined;
-  if (p.endSeconds - p.startSeconds < 0.7 * x.boundaryPause) return undefined;
+  // (the recording's leading silence is a boundary whatever its length)
+  if (p.startSeconds > 0.05 && p.endSeconds - p.startSeconds < 0.7 * x.boundaryPause) return undefined;
   if (x.previous !== null) {
     const held = speechIn(pauses, x.previous.markSeconds, p.startSeconds);
     if (held < 0.6 * x.previous.expectedSeconds || held > 1.6 * x.previous.expectedSeconds + 1) return undefined;

@@ -629,7 +629,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       }
       const notRead = heading && before === undefined ? headingNotRead({ pauses: pauses.pauses, estimate: mark, headingSeconds, boundaryPause, upperSeconds: nextMark, lowerSeconds: after(prev) }) : undefined;
       // (a start inside unbroken speech goes back to the boundary pause it runs on from)
-      const run = before === undefined && notRead === undefined ? runStart({ pauses: pauses.pauses, estimate: mark, maxBackSeconds: P.runBackSeconds, lowerSeconds: after(prev), boundaryPause, previous }) : undefined;
+      // (with no section read before it, nothing before it can be the run's start but a lead-in, which ends at a pause)
+      const run = before === undefined && notRead === undefined ? runStart({ pauses: pauses.pauses, estimate: mark, maxBackSeconds: P.runBackSeconds, lowerSeconds: after(prev), boundaryPause, previous: prev < 0 ? null : previous }) : undefined;
       const at = before ?? notRead ?? run;
       if (at !== undefined && Math.abs(at - mark) > 0.3) {
         cands[k].push({ seconds: at, goodness: cands[k][decision.choice[k]].goodness });

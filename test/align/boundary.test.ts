@@ -89,6 +89,11 @@ describe('runStart', () => {
   it('stays when that pause is short (inside a section)', () => {
     expect(runStart({ ...base, boundaryPause: 2.5 })).toBeUndefined();
   });
+  it('takes the recording\'s leading silence for a boundary whatever its length (the first section read)', () => {
+    const lead = { ...base, pauses: [span(0, 0.68), span(5.2, 5.6)], estimate: 2.82, lowerSeconds: 0, previous: null };
+    expect(runStart(lead)).toBeCloseTo(0.68, 6);
+    expect(runStart({ ...lead, pauses: [span(0.2, 0.68), span(5.2, 5.6)] })).toBeUndefined();
+  });
   it('stays when the section before was not read or would be left too little of its speech', () => {
     expect(runStart({ ...base, previous: undefined })).toBeUndefined();
     expect(runStart({ ...base, previous: { markSeconds: 11.2, expectedSeconds: 30 } })).toBeUndefined();
