@@ -55,6 +55,8 @@ export interface DecideInput {
   speechBetween: (t0: number, t1: number) => number;
   /** Last second of speech in the recording. */
   speechEndSeconds: number;
+  /** Where the whole-text path puts section k (s). */
+  pathEstimate: (k: number) => number;
   /** The recording's pauses (s), in order. */
   pauses: readonly { startSeconds: number; endSeconds: number }[];
   durationSeconds: number;
@@ -132,8 +134,14 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       }
       // read: at the chosen candidate when it lies in the window, else where the heard part puts it
       const c = choice[q];
-      const inWindow = c >= 0 && at(q) >= lower - 0.5 && at(q) < to;
-      if (!inWindow) {
+      // (…unless its opening is heard elsewhere in the window, where the whole-text path
+      // puts it too: two independent places agree against a weak candidate)
+      const agreed = ev.openingRatio >= P.partMatchRatio && Math.abs(ev.openingStartSeconds - x.pathEstimate(q)) <= P.restartPathSeconds && ev.openingStartSeconds >= lower && ev.openingStartSeconds < to;
+      const inWindow = c >= 0 && at(q) >= lower - 0.5 && at(q) < to && !(agreed && Math.abs(at(q) - ev.openingStartSeconds) > 2);
+      if (!inWindow && agreed) {
+        x.cands[q].push({ seconds: ev.openingStartSeconds, goodness: ev.goodness });
+        choice[q] = x.cands[q].length - 1;
+      } else if (!inWindow) {
         const from = inProgress && !(room >= P.notReadMaxRoom) ? ev.openingStartSeconds : ev.startSeconds;
         const est = Number.isFinite(from) ? Math.min(to - 0.5, Math.max(lower, from)) : lower;
         x.cands[q].push({ seconds: est, goodness: ev.goodness });

@@ -490,6 +490,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     speechBetween: (a, b) => speechBetween(pauses.pauses, a, b),
     speechEndSeconds: pauses.speechEnd,
     pauses: pauses.pauses,
+    pathEstimate: (k) => estimates[k],
     durationSeconds,
     hear,
     params: P,

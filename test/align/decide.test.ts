@@ -119,4 +119,17 @@ describe('decideSections', () => {
       expect(d.status).toEqual(['read', 'read', 'after-end', 'after-end']);
     });
   });
+
+  it('moves a weak in-window candidate to where its opening is heard when the whole-text path agrees', async () => {
+    // s0 at 0, s1 at 60 (clear); s2 weakly matched at 70 (inside s1) but its opening is
+    // heard at 80, where the whole-text path puts it too
+    const ev: PartEvidence = { ratio: 2.5, startSeconds: 80, part: 'opening', goodness: 0.04, openingRatio: 2.5, openingStartSeconds: 80 };
+    const x = input([[strong(0)], [strong(60)], [weak(70)]], [0, 0, 0], [50, 18, 12], { 2: ev }, 96);
+    const agreeing = await decideSections({ ...x, pathEstimate: (k) => (k === 2 ? 80.3 : NaN) });
+    expect(agreeing.status[2]).toBe('read');
+    expect(x.cands[2][agreeing.choice[2]].seconds).toBe(80);
+    const y = input([[strong(0)], [strong(60)], [weak(70)]], [0, 0, 0], [50, 18, 12], { 2: ev }, 96);
+    const elsewhere = await decideSections({ ...y, pathEstimate: (k) => (k === 2 ? 90 : NaN) });
+    expect(y.cands[2][elsewhere.choice[2]].seconds).toBe(70);
+  });
 });
