@@ -51,6 +51,19 @@ function speechIn(pauses: readonly Span[], t0: number, t1: number): number {
 }
 
 /**
+ * The section before (read, at its mark) holds about its own expected speech up to
+ * `until`: the speech between is neither too little for it nor far more (then it is
+ * misplaced, or something unscripted follows it). True for no section before (null);
+ * false when it was not read (undefined).
+ */
+function holdsItsOwn(pauses: readonly Span[], previous: { markSeconds: number; expectedSeconds: number } | null | undefined, until: number): boolean {
+  if (previous === null) return true;
+  if (previous === undefined) return false;
+  const held = speechIn(pauses, previous.markSeconds, until);
+  return held >= 0.6 * previous.expectedSeconds && held <= 1.6 * previous.expectedSeconds + 1;
+}
+
+/**
  * A short burst said apart before the mark belongs to the section: a heading ("II", a
  * pause, then the body), a first word and a breath, a false start too short to compare
  * by sound. It lies between a pause like those at section boundaries (and about as long
@@ -75,12 +88,7 @@ export function burstBefore(x: BurstBeforeInput): number | undefined {
   // about as long as the one after the burst at least
   const p0Length = p0.endSeconds - p0.startSeconds;
   if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause || p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
-  if (x.previous === undefined) return undefined;
-  if (x.previous !== null) {
-    const held = speechIn(pauses, x.previous.markSeconds, p0.startSeconds);
-    if (held < 0.6 * x.previous.expectedSeconds || held > 1.6 * x.previous.expectedSeconds + 1) return undefined;
-  }
-  return p0.endSeconds;
+  return holdsItsOwn(pauses, x.previous, p0.startSeconds) ? p0.endSeconds : undefined;
 }
 
 export interface HeadingNotReadInput {
@@ -148,7 +156,7 @@ export interface RunStartInput {
  */
 export function runStart(x: RunStartInput): number | undefined {
   const { pauses, estimate } = x;
-  if (!Number.isFinite(x.boundaryPause) || x.previous === undefined) return undefined;
+  if (!Number.isFinite(x.boundaryPause)) return undefined;
   let i = -1;
   for (let k = 0; k < pauses.length && pauses[k].startSeconds < estimate + 0.2; k++) i = k;
   if (i < 0) return undefined;
@@ -157,9 +165,5 @@ export function runStart(x: RunStartInput): number | undefined {
   if (back <= 0.3 + 1e-9 || back > x.maxBackSeconds || p.endSeconds < x.lowerSeconds) return undefined;
   // (the recording's leading silence is a boundary whatever its length)
   if (p.startSeconds > 0.05 && p.endSeconds - p.startSeconds < 0.7 * x.boundaryPause) return undefined;
-  if (x.previous !== null) {
-    const held = speechIn(pauses, x.previous.markSeconds, p.startSeconds);
-    if (held < 0.6 * x.previous.expectedSeconds || held > 1.6 * x.previous.expectedSeconds + 1) return undefined;
-  }
-  return p.endSeconds;
+  return holdsItsOwn(pauses, x.previous, p.startSeconds) ? p.endSeconds : undefined;
 }

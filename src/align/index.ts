@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { LetterpodError } from '../errors.js';
 import { streamPcm } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
-import { AnchorPool } from './anchor-pool.js';
+import { AnchorPool, type AnchorResult, type AnchorTask } from './anchor-pool.js';
 import { falseStart, sameWords } from './restart.js';
 import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
@@ -313,16 +313,28 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   const matchInfo: { background: number; best: number; windows: [number, number][] }[] = [];
   let localCells = 0;
   const anchors = AnchorPool.create({ ref: refV, rec: recV, recPause, refPause });
+  /** One anchor search on the pool (its cells counted; the pool closed when it fails). */
+  const anchor = async (task: AnchorTask): Promise<AnchorResult> => {
+    try {
+      const r = await anchors.run(task);
+      localCells += r.cells;
+      return r;
+    } catch (e) {
+      await anchors.close();
+      throw e;
+    }
+  };
+  /** How far a match stands out from the other positions of its search (never below the floor). */
+  const peakRatio = (goodness: number, others: readonly { goodness: number }[]): number => {
+    const rest = others.map((c) => Math.max(0, c.goodness));
+    return goodness / Math.max(Math.max(1e-3, P.partFloor * typicalGoodness), rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0);
+  };
   const search = async (k: number, from: number, to: number) => {
     const iMark = Math.round(ref.sectionStarts[k] / hop);
     const i1 = Math.max(iMark + 1, Math.min(speechEndRow, iMark + excerpt));
     const last = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const sectionEnd = Math.round(last.endSeconds / hop);
-    const r = await anchors.run({ start: iMark - lead, mark: iMark, end: i1, from, to, sectionEnd, separation: sep }).catch(async (e: unknown) => {
-      await anchors.close();
-      throw e;
-    });
-    localCells += r.cells;
+    const r = await anchor({ start: iMark - lead, mark: iMark, end: i1, from, to, sectionEnd, separation: sep });
     const found = r.found.map((c) => ({ seconds: c.frame * hop, goodness: c.goodness }));
     return { r, found };
   };
@@ -422,17 +434,11 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     for (const [part, i0, rows] of parts) {
       const i1 = Math.min(iEnd, i0 + rows);
       if (to - from < 3 || i1 <= i0) continue;
-      const r = await anchors.run({ start: i0, mark: i0, end: i1, from: sFrom, to: sTo, sectionEnd: i1, separation: sep, max: 8 }).catch(async (e: unknown) => {
-        await anchors.close();
-        throw e;
-      });
-      localCells += r.cells;
+      const r = await anchor({ start: i0, mark: i0, end: i1, from: sFrom, to: sTo, sectionEnd: i1, separation: sep, max: 8 });
       const inside = r.found.findIndex((c) => c.frame >= from && c.frame < to);
       if (inside < 0 || !(r.found[inside].goodness > 0)) continue;
       const hit = r.found[inside];
-      const others = r.found.filter((_, x) => x !== inside).map((c) => Math.max(0, c.goodness));
-      const floor = Math.max(1e-3, P.partFloor * typicalGoodness);
-      const ratio = hit.goodness / Math.max(floor, others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0);
+      const ratio = peakRatio(hit.goodness, r.found.filter((_, x) => x !== inside));
       const startSeconds = hit.frame * hop - (i0 - iMark) * hop * coverage.pace;
       if (part === 'opening' && ratio > openingRatio) {
         openingRatio = ratio;
@@ -464,15 +470,10 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const from = Math.round((s + minGap(k)) / hop);
       const to = Math.min(recV.frames, Math.round((s + 1.6 * expected + P.partSeconds) / hop));
       if (iEnd - rows <= iMark || to - from < rows) continue;
-      const r = await anchors.run({ start: iEnd - rows, mark: iEnd - rows, end: iEnd, from, to, sectionEnd: iEnd, separation: sep, max: 8 }).catch(async (e: unknown) => {
-        await anchors.close();
-        throw e;
-      });
-      localCells += r.cells;
+      const r = await anchor({ start: iEnd - rows, mark: iEnd - rows, end: iEnd, from, to, sectionEnd: iEnd, separation: sep, max: 8 });
       const [hit, ...others] = r.found;
       if (!hit || !(hit.goodness > 0)) continue;
-      const rest = others.map((c) => Math.max(0, c.goodness));
-      const ratio = hit.goodness / Math.max(Math.max(1e-3, P.partFloor * typicalGoodness), rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0);
+      const ratio = peakRatio(hit.goodness, others);
       // where its last words end: the match's start plus their length at the recording's pace
       const endsAt = hit.frame * hop + P.partSeconds * coverage.pace * 0.8;
       endInfo[k] = { next, nextStart, ratio: Math.round(ratio * 100) / 100, endsAt: Math.round(endsAt * 100) / 100 };
@@ -506,11 +507,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const lastSentence = ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1];
     const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
     if (iEnd - iMark < 3 || to - from < iEnd - iMark) return undefined;
-    const r = await anchors.run({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 4, noReread: true }).catch(async (e: unknown) => {
-      await anchors.close();
-      throw e;
-    });
-    localCells += r.cells;
+    const r = await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 4, noReread: true });
     const best = r.found.filter((f) => f.frame >= from && f.frame < to && f.goodness > 0).sort((a, b) => b.goodness - a.goodness)[0];
     return best === undefined ? undefined : best.frame * hop;
   };
@@ -554,13 +551,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
     if (iEnd - iMark < Math.round(1.5 / hop)) continue;
-    const r = await anchors
-      .run({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true })
-      .catch(async (e: unknown) => {
-        await anchors.close();
-        throw e;
-      });
-    localCells += r.cells;
+    const r = await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true });
     restartInfo[k] = { t, lower: Math.round(lower * 100) / 100, pz: pauses.pauses.filter((p) => p.endSeconds > t - 5 && p.startSeconds < t + 0.5).map((p) => [p.startSeconds, p.endSeconds]), from: Math.round(from * hop * 100) / 100, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
     const here = Math.max(1e-6, r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), 0));
     // the best earlier position, as good as the mark's and clearly the best before it
