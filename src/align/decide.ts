@@ -125,11 +125,15 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
       // (some speech must be left after what the sections before it need)
       // (or its opening is heard very clearly: the expected speech of the ones before is an estimate)
       const inProgress = n === K && ev.openingRatio >= P.partMatchRatio && (avail > P.inProgressMinSeconds || ev.openingRatio >= 2 * P.partMatchRatio);
-      const keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (heardClearly(ev, P) && room >= 0.5 * P.notReadMaxRoom);
+      let keep = (heard && (room >= P.notReadMaxRoom || inProgress)) || (heardClearly(ev, P) && room >= 0.5 * P.notReadMaxRoom);
+      // (a section that does not fit whole gives way to a later one in the run that would
+      // fit only without it and whose text stands out more: the room goes to the clearer one)
+      const rival = keep && room < 1 && !inProgress ? await clearerRival(x, q, n, lower, to, avail, ev) : undefined;
+      if (rival !== undefined) keep = false;
       if (!keep) {
         choice[q] = -1;
         status[q] = n < K ? 'not-read' : 'after-end';
-        reasons[q] = `${room < P.notReadMaxRoom ? `no room (${Math.max(0, room).toFixed(2)} of its expected speech)` : 'room'}; ${heard ? 'text heard' : 'no part of its text heard'} (peak ${ev.ratio.toFixed(2)})`;
+        reasons[q] = rival !== undefined ? `room ${room.toFixed(2)} goes to section ${rival + 1} (its text stands out more: peak ${ev.ratio.toFixed(2)} here)` : `${room < P.notReadMaxRoom ? `no room (${Math.max(0, room).toFixed(2)} of its expected speech)` : 'room'}; ${heard ? 'text heard' : 'no part of its text heard'} (peak ${ev.ratio.toFixed(2)})`;
         continue;
       }
       // read: at the chosen candidate when it lies in the window, else where the heard part puts it
@@ -171,6 +175,22 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
   }
   for (let q = 0; q < tail; q++) if (status[q] === 'after-end') status[q] = 'not-read';
   return { status, choice, uncertain, reasons };
+}
+
+/**
+ * A later section r of the run (q < r < n) whose text is heard more clearly than q's and
+ * that has room only if q is not read: returns its index. Timing and peak ratios only.
+ */
+async function clearerRival(x: DecideInput, q: number, n: number, lower: number, to: number, avail: number, ev: PartEvidence): Promise<number | undefined> {
+  const P = x.params;
+  const left = avail - x.expectedSpeech[q];
+  for (let r = q + 1; r < n && r < x.cands.length; r++) {
+    const need = Math.max(1e-6, x.expectedSpeech[r]);
+    if (avail / need < P.notReadMaxRoom || left / need >= P.notReadMaxRoom) continue;
+    const evR = await x.hear(r, lower, to);
+    if (evR.ratio >= P.partMatchRatio && evR.ratio > ev.ratio) return r;
+  }
+  return undefined;
 }
 
 /**

@@ -73,6 +73,20 @@ describe('decideSections', () => {
     expect(d.reasons[1]).toMatch(/no room/);
   });
 
+  it('gives the room to the later section of a run whose text stands out more, when only one of them fits', async () => {
+    // s1 (20 s) at 0, s4 at 30: 10 s left after s1 — 0.4 of s2's 25 s, all of s3's 2 s;
+    // s2's end barely heard (ratio 2.01), s3's opening clearly (2.75)
+    const cands = () => [[strong(0)], [weak(14)], [weak(27)], [strong(30)]];
+    const x = input(cands(), [0, 0, 0, 0], [20, 25, 2, 20], { 1: heard(14, 2.01), 2: { ...heard(27.5, 2.75), part: 'opening' } });
+    const d = await decideSections(x);
+    expect(d.status).toEqual(['read', 'not-read', 'read', 'read']);
+    expect(d.reasons[1]).toMatch(/goes to section 3/);
+    expect(x.cands[2][d.choice[2]].seconds).toBe(27);
+    // …not when the earlier one stands out more: it keeps the room
+    const y = input(cands(), [0, 0, 0, 0], [20, 25, 2, 20], { 1: heard(14, 3), 2: { ...heard(27.5, 2.75), part: 'opening' } });
+    expect((await decideSections(y)).status).toEqual(['read', 'read', 'not-read', 'read']);
+  });
+
   it('keeps a section heard very clearly with half the room (a false "not read" is worse), but not with none', async () => {
     // s1 needs 60 s; 14 s are left before s3: a quarter of s2's 60 s
     const short = input([[strong(0)], [weak(62)], [strong(74)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
