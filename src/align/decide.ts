@@ -151,6 +151,15 @@ export async function decideSections(x: DecideInput): Promise<Decision> {
         x.cands[q].push({ seconds: est, goodness: ev.goodness });
         choice[q] = x.cands[q].length - 1;
       }
+      // (where it was heard must leave it room before the next found section too: heard
+      // only a third of its time before the next one starts, it is a phrase alike, not it)
+      const placedRoom = x.speechBetween(at(q), to) / need;
+      if (n < K && placedRoom < P.notReadMaxRoom && !heardClearly(ev, P)) {
+        choice[q] = -1;
+        status[q] = 'not-read';
+        reasons[q] = `where its text is heard (${ev.part}, peak ${ev.ratio.toFixed(2)}) leaves it ${Math.max(0, placedRoom).toFixed(2)} of its expected speech before the next section`;
+        continue;
+      }
       uncertain[q] = x.cands[q][choice[q]].goodness < P.uncertainBelow * G;
       if (inProgress && !(room >= P.notReadMaxRoom) && !heardClearly(ev, P)) stopped = true;
       reasons[q] = `kept: room ${room.toFixed(2)}, ${ev.part} heard (peak ${ev.ratio.toFixed(2)})`;

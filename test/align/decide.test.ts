@@ -87,6 +87,20 @@ describe('decideSections', () => {
     expect((await decideSections(y)).status).toEqual(['read', 'read', 'not-read', 'read']);
   });
 
+  it('declares not read a section whose text is heard only where too little time is left before the next one', async () => {
+    // room overall (48 s of speech, s1 needs 20: 28 s for s2's 25), but s2's opening is
+    // heard at 40 s — 8 s before s3, a third of its time: a phrase alike, not s2
+    const late = input([[strong(0)], [weak(40)], [strong(48)]], [0, 0, 0], [20, 25, 20], { 1: { ...heard(40, 2.1), part: 'opening' } });
+    const d = await decideSections(late);
+    expect(d.status).toEqual(['read', 'not-read', 'read']);
+    expect(d.reasons[1]).toMatch(/leaves it 0\.32 of its expected speech/);
+    // heard where it has its time, or heard very clearly, it is kept
+    const early = input([[strong(0)], [weak(22)], [strong(48)]], [0, 0, 0], [20, 25, 20], { 1: { ...heard(22, 2.1), part: 'opening' } });
+    expect((await decideSections(early)).status[1]).toBe('read');
+    const clear = input([[strong(0)], [weak(40)], [strong(48)]], [0, 0, 0], [20, 25, 20], { 1: { ...heard(40, 2 * P.partMatchRatio + 0.1), part: 'opening' } });
+    expect((await decideSections(clear)).status[1]).toBe('read');
+  });
+
   it('keeps a section heard very clearly with half the room (a false "not read" is worse), but not with none', async () => {
     // s1 needs 60 s; 14 s are left before s3: a quarter of s2's 60 s
     const short = input([[strong(0)], [weak(62)], [strong(74)]], [0, 0, 0], [60, 60, 60], { 1: heard(62, 2 * P.partMatchRatio + 0.5) });
