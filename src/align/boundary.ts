@@ -115,9 +115,10 @@ export interface HeadingNotReadInput {
 export function headingNotRead(x: HeadingNotReadInput): number | undefined {
   const { pauses, estimate, headingSeconds: e, boundaryPause: b } = x;
   if (!(e > 0) || !Number.isFinite(b)) return undefined;
-  // the pause in front of the estimate (ending at most 0.3 s before it, or holding it)
+  // the pause in front of the estimate (ending at most 0.3 s — or the heading's length: its
+  // frames land on whatever is said before — before it, or holding it)
   let i1 = -1;
-  for (let i = 0; i < pauses.length && pauses[i].startSeconds <= estimate; i++) if (pauses[i].endSeconds >= estimate - 0.3) i1 = i;
+  for (let i = 0; i < pauses.length && pauses[i].startSeconds <= estimate; i++) if (pauses[i].endSeconds >= estimate - Math.max(0.3, e)) i1 = i;
   if (i1 < 0) return undefined;
   const p1 = pauses[i1];
   // (speech before it — the recording's leading silence is no pause inside a line)

@@ -753,6 +753,12 @@ const tuneRereads: EvalCase[] = [
     ({ es, sonnets: f }) => [P(0.5), unscripted('Spanish lead-in', span(es, 0, 1)), P(1.1), section('sonnet-1', span(f[0], 0, 1), { pause: 0.4 }, span(f[0], 1, 14)), P(1.4), section('sonnet-3', span(f[2], 0, 14)), P(0.9)],
     { effects: { tempo: 0.96 } },
   ),
+  composed(
+    { name: 'real-sonnets-skip-mid-reread', description: 'sonnets: German fragments as a ~7 s lead-in, I in full, II not read, III without its heading and its sixth line said twice; atempo 0.95, pink noise −49 dBFS (~2.2 min)', seed: 707, split: 'tune' },
+    'sonnets',
+    ({ de, sonnets: f }) => [P(0.5), unscripted('German lead-in', span(de, 6, 8)), P(1.2), section('sonnet-1', span(f[0], 0, 14)), P(1.3), section('sonnet-3', span(f[2], 1, 6), { pause: 0.6 }, span(f[2], 6, 14)), P(0.9)],
+    { effects: { tempo: 0.95, noise: { dbfs: -49, color: 'pink' } } },
+  ),
 ];
 
 const fresh: EvalCase[] = [

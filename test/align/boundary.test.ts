@@ -64,6 +64,11 @@ describe('headingNotRead', () => {
   it('leaves it when more than a heading of speech comes before the next long pause', () => {
     expect(headingNotRead({ ...base, pauses: [span(40, 41.3), span(58.16, 58.38), span(59.9, 61.5)] })).toBeUndefined();
   });
+  it('takes an estimate up to the heading\'s length into the last word (its frames land on what is said before)', () => {
+    // the estimate 0.34 s after the short pause: within a 0.39 s heading, not within 0.3 s
+    expect(headingNotRead({ ...base, estimate: 58.72, headingSeconds: 0.39 })).toBeCloseTo(60.52, 6);
+    expect(headingNotRead({ ...base, estimate: 58.72, headingSeconds: 0.2 })).toBeUndefined();
+  });
   it('never passes the next section', () => {
     expect(headingNotRead({ ...base, upperSeconds: 60 })).toBeUndefined();
   });
