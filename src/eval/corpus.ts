@@ -759,6 +759,12 @@ const tuneRereads: EvalCase[] = [
     ({ de, sonnets: f }) => [P(0.5), unscripted('German lead-in', span(de, 6, 8)), P(1.2), section('sonnet-1', span(f[0], 0, 14)), P(1.3), section('sonnet-3', span(f[2], 1, 6), { pause: 0.6 }, span(f[2], 6, 14)), P(0.9)],
     { effects: { tempo: 0.95, noise: { dbfs: -49, color: 'pink' } } },
   ),
+  composed(
+    { name: 'real-sonnets-jfk-skip-noise', description: 'sonnets: JFK as the lead-in, I without its heading, II not read, III in full; atempo 0.93, white noise −50 dBFS (~2.2 min)', seed: 708, split: 'tune' },
+    'sonnets',
+    ({ sonnets: f }) => [P(0.5), jfk(), P(1.2), section('sonnet-1', span(f[0], 1, 14)), P(1.3), section('sonnet-3', span(f[2], 0, 14)), P(0.9)],
+    { effects: { tempo: 0.93, noise: { dbfs: -50 } } },
+  ),
 ];
 
 const fresh: EvalCase[] = [
