@@ -80,4 +80,23 @@ export interface EpisodeReport {
   builtAt: string;
   /** The corrections file applied (corrections.ts), with what it changed; absent when none was. */
   corrections?: { file: string; sha256: string; applied: string[] };
+  /**
+   * The recordings the episode was made from when it is more than one (takes joined in the
+   * order found by listening, pickups spliced in): each with its sha256 and where its kept
+   * part went. `recording` is then the joined file the build mastered.
+   */
+  pieces?: EpisodePiece[];
+}
+
+export interface EpisodePiece {
+  file: string;
+  sha256: string;
+  role: 'take' | 'pickup';
+  /** The sections it reads (ids). */
+  sections: string[];
+  /** The part of it used (s in the file) and where that part starts in the recording mastered (s). */
+  sourceStartSeconds: number;
+  sourceEndSeconds: number;
+  offsetSeconds: number;
+  gainDb: number;
 }
