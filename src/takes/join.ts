@@ -126,7 +126,9 @@ export async function joinTakes(takes: readonly JoinInput[], out: string, sample
       const a = i === 0 ? 0 : Math.max(0, t.speechStartSeconds - pad);
       const b = i === takes.length - 1 ? len : Math.min(len, t.speechEndSeconds + pad);
       const gainDb = gains[i];
-      const seg = scaled(x.subarray(Math.round(a * sampleRate), Math.round(b * sampleRate)), gainDb);
+      const from = Math.round(a * sampleRate);
+      const to = Math.round(b * sampleRate);
+      const seg = scaled(x.subarray(from, to), gainDb);
       // the room tone at the joins is the narrator's: digital silence there is filled with it
       let filled = 0;
       const tone = roomTone(seg, sampleRate);
@@ -156,8 +158,9 @@ export async function joinTakes(takes: readonly JoinInput[], out: string, sample
       }
       pieces.push({
         file: t.file,
-        sourceStartSeconds: Math.round(a * 1e6) / 1e6,
-        sourceEndSeconds: Math.round(b * 1e6) / 1e6,
+        // the samples' own times: the map from take to joined time is exact to the sample
+        sourceStartSeconds: from / sampleRate,
+        sourceEndSeconds: to / sampleRate,
         offsetSeconds: offset / sampleRate,
         loudnessLufs: Math.round(loudness[i] * 100) / 100,
         gainDb: Math.round(gainDb * 100) / 100,
