@@ -6,6 +6,7 @@ import { loadConfigOrExample } from './project.js';
 import { collectPieces } from '../intake/takes.js';
 import { indexIssues } from '../intake/match.js';
 import { buildFromTakes } from '../takes/build.js';
+import { describeReplacement } from '../takes/pickup.js';
 import { LetterpodError } from '../errors.js';
 import { buildEpisode, episodeSlug } from '../episode/build.js';
 import { findIssueFor } from '../publish/find-issue.js';
@@ -27,7 +28,7 @@ export function registerBuild(program: Command): void {
   program
     .command('build')
     .description('master one recording, or an issue\'s takes, into an episode (MP3 with chapters, chapters.json, transcripts, notes, episode.json)')
-    .argument('<recordings...>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…), or its takes: a folder (recordings/an-102/) or several files (an-102-part1.wav an-102-part2.wav …), ordered by listening')
+    .argument('<recordings...>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…), or its takes: a folder (recordings/an-102/) or several files (an-102-part1.wav an-102-part2.wav …), ordered by listening; add pickups (an-102-pickup.wav, "an-102 fix 3.wav") to splice them in where they belong')
     .option('--issue <file>', "the issue text (default: matched by the recording's name, tags, or by listening)")
     .option('--out <dir>', 'output folder (default: <build dir>/<slug>)')
     .option('--json', 'print the episode report as JSON on stdout')
@@ -85,7 +86,8 @@ function printReport(report: EpisodeReport, flags: BuildFlags): void {
   }
   const o = report.loudness.output;
   console.log(`${report.audio.path}: ${hms(report.audio.durationSeconds)}, ${o.integratedLufs} LUFS, true peak ${o.truePeakDbtp} dBTP`);
-  for (const p of report.pieces ?? []) console.log(`  take ${p.file}: ${p.sections[0]}…${p.sections[p.sections.length - 1]}, gain ${p.gainDb} dB`);
+  for (const p of report.pieces ?? []) console.log(`  ${p.role} ${p.file}: ${p.sections[0]}…${p.sections[p.sections.length - 1]}, gain ${p.gainDb} dB`);
+  for (const r of report.replaced ?? []) console.log(`  replaced: ${describeReplacement(r)}`);
   for (const c of report.chapters) console.log(`  ${hms(c.startSeconds)}  ${c.title}  (confidence ${c.confidence})`);
   for (const w of report.warnings) console.log(`warning: ${w}`);
 }

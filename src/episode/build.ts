@@ -51,6 +51,8 @@ export interface BuildOptions {
   align?: (decode: NonNullable<AlignOptions['decode']>, signal: AbortSignal) => Promise<IssueAlignment>;
   /** What the recording was made from (takes, pickups), for episode.json. */
   pieces?: EpisodeReport['pieces'];
+  /** What pickups replaced, for episode.json. */
+  replaced?: EpisodeReport['replaced'];
 }
 
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
@@ -268,6 +270,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     builtAt: new Date().toISOString(),
     ...(episode.corrections ? { corrections: episode.corrections } : {}),
     ...(opts.pieces ? { pieces: opts.pieces } : {}),
+    ...(opts.replaced ? { replaced: opts.replaced } : {}),
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
   return report;

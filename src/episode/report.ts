@@ -86,6 +86,8 @@ export interface EpisodeReport {
    * part went. `recording` is then the joined file the build mastered.
    */
   pieces?: EpisodePiece[];
+  /** What each pickup replaced (times in the recording mastered before and after it). */
+  replaced?: EpisodeReplacement[];
 }
 
 export interface EpisodePiece {
@@ -99,4 +101,20 @@ export interface EpisodePiece {
   sourceEndSeconds: number;
   offsetSeconds: number;
   gainDb: number;
+}
+
+/** A span of the text re-read by a pickup (see takes/pickup.ts `Replacement`). */
+export interface EpisodeReplacement {
+  file: string;
+  sections: string[];
+  firstSentence: number;
+  lastSentence: number;
+  text: string;
+  score: number;
+  old: { startSeconds: number; endSeconds: number; durationSeconds: number };
+  new: { startSeconds: number; endSeconds: number; durationSeconds: number };
+  cut: { startSeconds: number; endSeconds: number };
+  seams: [number, number];
+  gainDb: number;
+  samples: { rate: number; cutStart: number; cutEnd: number; shift: number };
 }

@@ -2,8 +2,10 @@
  * One episode from several takes: which run of the text each take reads (by listening),
  * each take aligned with its run, the takes joined with their room tone at matched
  * loudness, then the usual build (one two-pass master of the whole) with the chapters the
- * takes' alignments placed. The takes are only read; the joined recording is written into
- * the build folder (`<slug>-takes.wav`) and listed with every take's sha256 in episode.json.
+ * takes' alignments placed. Pickups are then spliced into that recording (pickup.ts). The
+ * takes and pickups are only read; the joined and spliced recordings are written into the
+ * build folder (`<slug>-takes.wav`, `<slug>-pickup<n>.wav`) and every piece is listed with
+ * its sha256 in episode.json.
  */
 import { basename, join } from 'node:path';
 import { mapLimit } from '../async/map-limit.js';
@@ -18,8 +20,10 @@ import { probeAudio } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
 import type { Pause } from '../signal/pauses.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
-import { afterHeading, alignedSections, alignTake, issueAlignment, mergeAlignments } from './alignment.js';
+import { afterHeading, alignedSections, alignTake, issueAlignment, mergeAlignments, type TakeAlignment } from './alignment.js';
 import { joinTakes } from './join.js';
+import { applyPickup, type Replacement } from './pickup.js';
+import { alignIssue, type IssueAlignment } from '../episode/align-issue.js';
 import { recordingFeatures, textFeatures } from './listen.js';
 import { decideOrder, QUERY_SECONDS, scoreSections, type TakeOrder } from './order.js';
 
@@ -34,7 +38,8 @@ export interface TakesBuildOptions {
 
 export interface TakesBuild {
   report: EpisodeReport;
-  order: TakeOrder;
+  /** Which run of the text each take reads (several takes). */
+  order?: TakeOrder;
 }
 
 /** Which run of the text each take reads, in the text's order (with each take's pauses). */
@@ -48,68 +53,132 @@ export async function orderTakes(files: readonly string[], issue: Issue, languag
   return { ...order, pauses: new Map(takes.map((t) => [t.file, t.features.pauses])) };
 }
 
+/** Takes joined in the order found by listening, with their merged alignment (joined time). */
+export interface PreparedTakes {
+  recording: string;
+  alignment: IssueAlignment;
+  pieces: EpisodePiece[];
+  order?: TakeOrder;
+  warnings: string[];
+  sampleRate: number;
+}
+
+async function prepareTakes(files: readonly string[], issue: Issue, language: string | undefined, outDir: string, signal?: AbortSignal): Promise<PreparedTakes> {
+  const sections = alignedSections(issue);
+  const order = await orderTakes(files, issue, language, signal);
+  const kinds = new Map(issue.sections.map((s) => [s.id, s.kind as string]));
+  const aligned: TakeAlignment[] = [];
+  for (const t of order.takes) {
+    const a = await alignTake(t.file, sections.slice(t.first, t.last + 1), language, signal);
+    aligned.push(afterHeading(a, kinds, order.pauses.get(t.file) ?? []));
+  }
+  const infos = await Promise.all(order.takes.map((t) => probeAudio(t.file)));
+  const rate = Math.min(48000, Math.max(...infos.map((i) => i.sampleRate)));
+  const joined = await joinTakes(
+    aligned.map((a) => ({ file: a.file, speechStartSeconds: a.alignment.speech.startSeconds, speechEndSeconds: a.alignment.speech.endSeconds })),
+    join(outDir, `${episodeSlug(issue)}-takes.wav`),
+    rate,
+    signal,
+  );
+  const hashes = await Promise.all(order.takes.map((t) => sha256File(t.file).then((h) => h.sha256)));
+  const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds);
+  return {
+    recording: joined.file,
+    alignment: issueAlignment(issue, merged.alignment, merged.warnings),
+    pieces: joined.pieces.map((p, i) => ({
+      file: p.file,
+      sha256: hashes[i],
+      role: 'take' as const,
+      sections: aligned[i].sectionIds,
+      sourceStartSeconds: p.sourceStartSeconds,
+      sourceEndSeconds: p.sourceEndSeconds,
+      offsetSeconds: p.offsetSeconds,
+      gainDb: p.gainDb,
+    })),
+    order,
+    warnings: joined.warnings,
+    sampleRate: rate,
+  };
+}
+
+/** One recording as the base of pickups: itself, aligned as a whole. */
+async function prepareSingle(file: string, issue: Issue, language: string | undefined, signal?: AbortSignal): Promise<PreparedTakes> {
+  const info = await probeAudio(file);
+  const alignment = await alignIssue(file, issue, info.durationSeconds, { language, signal });
+  const { sha256 } = await sha256File(file);
+  return {
+    recording: file,
+    alignment,
+    pieces: [{ file, sha256, role: 'take', sections: alignedSections(issue).map((s) => s.id), sourceStartSeconds: 0, sourceEndSeconds: info.durationSeconds, offsetSeconds: 0, gainDb: 0 }],
+    warnings: [],
+    sampleRate: Math.min(48000, info.sampleRate),
+  };
+}
+
+/**
+ * An episode from its pieces: one recording or several takes, then any pickups spliced in
+ * (in name order, each on the result of the ones before). The recordings are only read.
+ */
 export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuild> {
   const { issue, config } = opts;
+  const takes = opts.takes.filter((t) => t.role === 'take');
   const pickups = opts.takes.filter((t) => t.role === 'pickup');
-  if (pickups.length > 0) {
+  if (takes.length === 0) {
     throw new LetterpodError({
       file: pickups.map((p) => basename(p.file)).join(', '),
-      problem: 'named as a pickup, which re-reads part of an episode rather than being one of its takes',
-      fix: 'Build the episode from its takes first, then apply the pickup with `letterpod pickup <pickup> --episode <build folder>`',
+      problem: 'only pickups: a pickup re-reads part of an episode, and there is no recording of the episode here',
+      fix: 'Give the episode\'s recording (or its takes) with the pickup',
     });
   }
-  const files = opts.takes.map((t) => t.file);
+  const files = takes.map((t) => t.file);
   const language = issue.language ?? config.show.language;
   const subject = files.length === 1 ? files[0] : `${basename(files[0])} (+${files.length - 1} takes)`;
   const stages = stageRunner({ subject, onEvent: opts.onEvent, signal: opts.signal });
   await makeDirectory(opts.outDir);
-  const joinedFile = join(opts.outDir, `${episodeSlug(issue)}-takes.wav`);
-  const sections = alignedSections(issue);
+  if (files.length === 1 && pickups.length === 0) {
+    // one recording: the plain build (aligned once, inside it)
+    return { report: await buildEpisode({ recording: files[0], issue, outDir: opts.outDir, config, onEvent: opts.onEvent, signal: opts.signal }) };
+  }
 
-  const { order, aligned, joined, hashes } = await stages.run('match', async () => {
-    const order = await orderTakes(files, issue, language, opts.signal);
-    const kinds = new Map(issue.sections.map((s) => [s.id, s.kind as string]));
-    const aligned = [];
-    for (const t of order.takes) {
-      const a = await alignTake(t.file, sections.slice(t.first, t.last + 1), language, opts.signal);
-      aligned.push(afterHeading(a, kinds, order.pauses.get(t.file) ?? []));
+  const prepared = await stages.run('match', async () => {
+    let base = files.length > 1 ? await prepareTakes(files, issue, language, opts.outDir, opts.signal) : await prepareSingle(files[0], issue, language, opts.signal);
+    const replaced: Replacement[] = [];
+    const pieces = [...base.pieces];
+    const sorted = [...pickups].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+    for (const [k, p] of sorted.entries()) {
+      const applied = await applyPickup({
+        recording: base.recording,
+        alignment: base.alignment,
+        pickup: p.file,
+        issue,
+        language,
+        out: join(opts.outDir, `${episodeSlug(issue)}-pickup${k + 1}.wav`),
+        sampleRate: base.sampleRate,
+        signal: opts.signal,
+      });
+      replaced.push(applied.replacement);
+      const { sha256 } = await sha256File(p.file);
+      const r = applied.replacement;
+      pieces.push({ file: p.file, sha256, role: 'pickup', sections: r.sections, sourceStartSeconds: applied.splice.pickupStartSeconds, sourceEndSeconds: applied.splice.pickupEndSeconds, offsetSeconds: r.new.startSeconds, gainDb: r.gainDb });
+      base = { ...base, recording: applied.recording, alignment: applied.alignment };
     }
-    const infos = await Promise.all(order.takes.map((t) => probeAudio(t.file)));
-    const rate = Math.min(48000, Math.max(...infos.map((i) => i.sampleRate)));
-    const joined = await joinTakes(
-      aligned.map((a) => ({ file: a.file, speechStartSeconds: a.alignment.speech.startSeconds, speechEndSeconds: a.alignment.speech.endSeconds })),
-      joinedFile,
-      rate,
-      opts.signal,
-    );
-    const hashes = await Promise.all(order.takes.map((t) => sha256File(t.file).then((h) => h.sha256)));
-    return { order, aligned, joined, hashes };
+    return { base, replaced, pieces };
   });
-  const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds);
-  const result = issueAlignment(issue, merged.alignment, merged.warnings);
-  const pieces: EpisodePiece[] = joined.pieces.map((p, i) => ({
-    file: p.file,
-    sha256: hashes[i],
-    role: 'take',
-    sections: aligned[i].sectionIds,
-    sourceStartSeconds: p.sourceStartSeconds,
-    sourceEndSeconds: p.sourceEndSeconds,
-    offsetSeconds: p.offsetSeconds,
-    gainDb: p.gainDb,
-  }));
+  const { base, replaced, pieces } = prepared;
   const report = await buildEpisode({
-    recording: joinedFile,
+    recording: base.recording,
     issue,
     outDir: opts.outDir,
     config,
     onEvent: opts.onEvent,
     signal: opts.signal,
-    warnings: joined.warnings,
+    warnings: base.warnings,
     pieces,
+    ...(replaced.length ? { replaced } : {}),
     align: async (decode, signal) => {
       await decode(16000, () => undefined, signal);
-      return result;
+      return base.alignment;
     },
   });
-  return { report, order };
+  return { report, ...(base.order ? { order: base.order } : {}) };
 }

@@ -51,12 +51,19 @@ export function speechFeatures(mel: MelFeatures, maxSeconds = Infinity): SpeechF
 }
 
 /** A recording's speech features (decoded at 16 kHz mono), and its pauses (the aligner's detector settings). */
-export async function recordingFeatures(file: string, signal?: AbortSignal): Promise<SpeechFeatures & { pauses: Pause[] }> {
+export interface RecordingFeatures extends SpeechFeatures {
+  pauses: Pause[];
+  /** The 10 ms energy track (dB) the pauses were found in. */
+  blockDb: Float32Array;
+  blockSeconds: number;
+}
+
+export async function recordingFeatures(file: string, signal?: AbortSignal): Promise<RecordingFeatures> {
   const x = new MelExtractor(RATE, FEATURES);
   await streamPcm(file, RATE, (s) => x.push(s), { signal });
   const mel = x.finish();
   const f = speechFeatures(mel);
-  return { ...f, durationSeconds: mel.samples / RATE, pauses: findPauses(mel.blockDb, mel.blockSeconds).pauses };
+  return { ...f, durationSeconds: mel.samples / RATE, pauses: findPauses(mel.blockDb, mel.blockSeconds).pauses, blockDb: mel.blockDb, blockSeconds: mel.blockSeconds };
 }
 
 /** espeak-ng's reading of a text, as speech features (at most `maxSeconds` of speech). */
