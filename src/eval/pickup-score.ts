@@ -29,7 +29,8 @@ function maxJump(x: Float32Array, from: number, to: number): number {
 
 export async function scorePickup(opts: {
   withPickup: EpisodeReport;
-  without: EpisodeReport;
+  /** The build without the pickup, for the MP3 comparison (NaN figures without it). */
+  without?: EpisodeReport;
   /** The recording without the pickup (what the build without it mastered). */
   baseRecording: string;
   truth: { startSeconds: number; endSeconds: number };
@@ -49,10 +50,11 @@ export async function scorePickup(opts: {
   for (let i = cutB; i < a.length && i + shift < b.length; i++) if (a[i] !== b[i + shift]) differing++;
   // 2. the final MP3s, same comparison (the episode clock: both trimmed alike at the head),
   // at the recording's rate (the MP3 is resampled back to it)
-  const [ma, mb] = await Promise.all([decodePcm(opts.without.audio.path, rate), decodePcm(opts.withPickup.audio.path, rate)]);
-  const head = Math.round(opts.without.quality.trimmedHeadSeconds * rate);
+  const mb = await decodePcm(opts.withPickup.audio.path, rate);
+  const ma = opts.without ? await decodePcm(opts.without.audio.path, rate) : new Float32Array(0);
+  const head = Math.round((opts.without?.quality.trimmedHeadSeconds ?? 0) * rate);
   const headB = Math.round(opts.withPickup.quality.trimmedHeadSeconds * rate);
-  let maxDiff = 0;
+  let maxDiff = opts.without ? 0 : Number.NaN;
   for (let i = 0; i < cutA - head - rate; i++) maxDiff = Math.max(maxDiff, Math.abs(ma[i] - mb[i + head - headB]));
   for (let i = cutB - head + rate; i < ma.length - rate && i + shift + head - headB < mb.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ma[i] - mb[i + shift + head - headB]));
   // 3. seams on the final MP3 (episode time = recording time − head)
@@ -68,7 +70,7 @@ export async function scorePickup(opts: {
     endError: r3(r.old.endSeconds - opts.truth.endSeconds),
     recordingDiffering: differing,
     mp3MaxDiffDb: Math.round(20 * Math.log10(maxDiff + 1e-12) * 10) / 10,
-    gainDifferenceDb: Math.round((opts.withPickup.loudness.gainDb - opts.without.loudness.gainDb) * 100) / 100,
+    gainDifferenceDb: opts.without ? Math.round((opts.withPickup.loudness.gainDb - opts.without.loudness.gainDb) * 100) / 100 : Number.NaN,
     seams: seams.map((s) => ({ jump: r3(s.jump), around: r3(s.around) })),
   };
 }

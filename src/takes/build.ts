@@ -22,7 +22,8 @@ import type { Pause } from '../signal/pauses.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { afterHeading, alignedSections, alignTake, issueAlignment, mergeAlignments, type TakeAlignment } from './alignment.js';
 import { joinTakes } from './join.js';
-import { applyPickup, type Replacement } from './pickup.js';
+import { applyPickup, findPickupPlace, type Replacement } from './pickup.js';
+import { textReference } from './pickup-find.js';
 import { alignIssue, type IssueAlignment } from '../episode/align-issue.js';
 import { recordingFeatures, textFeatures } from './listen.js';
 import { decideOrder, QUERY_SECONDS, scoreSections, type TakeOrder } from './order.js';
@@ -141,10 +142,14 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
   }
 
   const prepared = await stages.run('match', async () => {
+    // where each pickup goes, first: a pickup that fits nowhere stops the build before minutes of work
+    const sorted = [...pickups].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+    const ref = sorted.length ? await textReference(alignedSections(issue), language, opts.signal) : undefined;
+    const places = [];
+    for (const p of sorted) places.push(await findPickupPlace(p.file, issue, language, ref, opts.signal));
     let base = files.length > 1 ? await prepareTakes(files, issue, language, opts.outDir, opts.signal) : await prepareSingle(files[0], issue, language, opts.signal);
     const replaced: Replacement[] = [];
     const pieces = [...base.pieces];
-    const sorted = [...pickups].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
     for (const [k, p] of sorted.entries()) {
       const applied = await applyPickup({
         recording: base.recording,
@@ -154,6 +159,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
         language,
         out: join(opts.outDir, `${episodeSlug(issue)}-pickup${k + 1}.wav`),
         sampleRate: base.sampleRate,
+        found: places[k],
         signal: opts.signal,
       });
       replaced.push(applied.replacement);

@@ -149,9 +149,11 @@ export async function applyPickup(opts: {
   out: string;
   sampleRate: number;
   ref?: TextReference;
+  /** The pickup's place, when already found (findPickupPlace). */
+  found?: Awaited<ReturnType<typeof findPickupPlace>>;
   signal?: AbortSignal;
 }): Promise<PickupApplied> {
-  const found = await findPickupPlace(opts.pickup, opts.issue, opts.language, opts.ref, opts.signal);
+  const found = opts.found ?? (await findPickupPlace(opts.pickup, opts.issue, opts.language, opts.ref, opts.signal));
   const { place, speech } = found;
   const sentences = opts.alignment.sentences;
   const first = sentences[place.firstSentence];
