@@ -21,7 +21,9 @@ import type { Issue } from '../newsletter/types.js';
 import type { Pause } from '../signal/pauses.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { afterHeading, alignedSections, alignTake, issueAlignment, mergeAlignments, type TakeAlignment } from './alignment.js';
-import { joinTakes } from './join.js';
+import { evenSteps, joinedTime, joinTakes } from './join.js';
+import { JOIN_STEP_LU, measureJoinSteps } from './join-check.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { applyPickup, findPickupPlace, type Replacement } from './pickup.js';
 import { textReference } from './pickup-find.js';
 import { alignIssue, type IssueAlignment } from '../episode/align-issue.js';
@@ -62,6 +64,10 @@ export interface PreparedTakes {
   order?: TakeOrder;
   warnings: string[];
   sampleRate: number;
+  /** Joins the takes again with gain corrections (same times: only the gains change). */
+  rejoin?: (corrections: readonly number[]) => Promise<PreparedTakes>;
+  /** Each take's speech in the joined recording (s). */
+  takeSpeech?: { startSeconds: number; endSeconds: number }[];
 }
 
 async function prepareTakes(files: readonly string[], issue: Issue, language: string | undefined, outDir: string, signal?: AbortSignal): Promise<PreparedTakes> {
@@ -75,31 +81,32 @@ async function prepareTakes(files: readonly string[], issue: Issue, language: st
   }
   const infos = await Promise.all(order.takes.map((t) => probeAudio(t.file)));
   const rate = Math.min(48000, Math.max(...infos.map((i) => i.sampleRate)));
-  const joined = await joinTakes(
-    aligned.map((a) => ({ file: a.file, speechStartSeconds: a.alignment.speech.startSeconds, speechEndSeconds: a.alignment.speech.endSeconds })),
-    join(outDir, `${episodeSlug(issue)}-takes.wav`),
-    rate,
-    signal,
-  );
   const hashes = await Promise.all(order.takes.map((t) => sha256File(t.file).then((h) => h.sha256)));
-  const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds);
-  return {
-    recording: joined.file,
-    alignment: issueAlignment(issue, merged.alignment, merged.warnings),
-    pieces: joined.pieces.map((p, i) => ({
-      file: p.file,
-      sha256: hashes[i],
-      role: 'take' as const,
-      sections: aligned[i].sectionIds,
-      sourceStartSeconds: p.sourceStartSeconds,
-      sourceEndSeconds: p.sourceEndSeconds,
-      offsetSeconds: p.offsetSeconds,
-      gainDb: p.gainDb,
-    })),
-    order,
-    warnings: joined.warnings,
-    sampleRate: rate,
+  const inputs = aligned.map((a) => ({ file: a.file, speechStartSeconds: a.alignment.speech.startSeconds, speechEndSeconds: a.alignment.speech.endSeconds }));
+  const make = async (corrections?: readonly number[]): Promise<PreparedTakes> => {
+    const joined = await joinTakes(inputs, join(outDir, `${episodeSlug(issue)}-takes.wav`), rate, signal, corrections);
+    const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds);
+    return {
+      recording: joined.file,
+      alignment: issueAlignment(issue, merged.alignment, merged.warnings),
+      pieces: joined.pieces.map((p, i) => ({
+        file: p.file,
+        sha256: hashes[i],
+        role: 'take' as const,
+        sections: aligned[i].sectionIds,
+        sourceStartSeconds: p.sourceStartSeconds,
+        sourceEndSeconds: p.sourceEndSeconds,
+        offsetSeconds: p.offsetSeconds,
+        gainDb: p.gainDb,
+      })),
+      order,
+      warnings: joined.warnings,
+      sampleRate: rate,
+      rejoin: make,
+      takeSpeech: inputs.map((t, i) => ({ startSeconds: joinedTime(joined.pieces[i], t.speechStartSeconds), endSeconds: joinedTime(joined.pieces[i], t.speechEndSeconds) })),
+    };
   };
+  return make();
 }
 
 /** One recording as the base of pickups: itself, aligned as a whole. */
@@ -171,20 +178,38 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
     return { base, replaced, pieces };
   });
   const { base, replaced, pieces } = prepared;
-  const report = await buildEpisode({
-    recording: base.recording,
-    issue,
-    outDir: opts.outDir,
-    config,
-    onEvent: opts.onEvent,
-    signal: opts.signal,
-    warnings: base.warnings,
-    pieces,
-    ...(replaced.length ? { replaced } : {}),
-    align: async (decode, signal) => {
-      await decode(16000, () => undefined, signal);
-      return base.alignment;
-    },
-  });
+  const build = (b: PreparedTakes, p: EpisodePiece[], warnings: string[]) =>
+    buildEpisode({
+      recording: b.recording,
+      issue,
+      outDir: opts.outDir,
+      config,
+      onEvent: opts.onEvent,
+      signal: opts.signal,
+      warnings,
+      pieces: p,
+      ...(replaced.length ? { replaced } : {}),
+      align: async (decode, signal) => {
+        await decode(16000, () => undefined, signal);
+        return b.alignment;
+      },
+    });
+  let report = await build(base, pieces, base.warnings);
+  // the joins as mastered: a step the limiter made is corrected once (takes without pickups)
+  if (base.rejoin && base.takeSpeech && replaced.length === 0) {
+    const clock = (t: number) => t - report.quality.trimmedHeadSeconds + report.quality.speechOffsetSeconds;
+    const speech = base.takeSpeech.map((t) => ({ startSeconds: clock(t.startSeconds), endSeconds: clock(t.endSeconds) }));
+    const steps = await measureJoinSteps(report.audio.path, speech, opts.signal);
+    if (steps.some((s) => Math.abs(s.stepLu) > JOIN_STEP_LU)) {
+      const again = await base.rejoin(evenSteps(steps.map((s) => s.stepLu)));
+      report = await build(again, again.pieces, again.warnings);
+      const after = await measureJoinSteps(report.audio.path, speech, opts.signal);
+      const worst = after.reduce((a, s) => (Math.abs(s.stepLu) > Math.abs(a.stepLu) ? s : a), after[0]);
+      if (worst && Math.abs(worst.stepLu) > 1.5) {
+        report.warnings.push(`the loudness steps by ${worst.stepLu} LU at the join at ${worst.atSeconds} s (after a correction of the takes' gains); listen to it`);
+        await writeFileAtomic(report.files.report, JSON.stringify(report, null, 2) + '\n');
+      }
+    }
+  }
   return { report, ...(base.order ? { order: base.order } : {}) };
 }

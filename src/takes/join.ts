@@ -108,10 +108,38 @@ export function matchGains(levels: readonly TakeLoudness[]): number[] {
   return g;
 }
 
-export async function joinTakes(takes: readonly JoinInput[], out: string, sampleRate: number, signal?: AbortSignal): Promise<Joined> {
+/**
+ * Corrections (dB per take) that even out measured steps at the joins (`steps[j]`: the
+ * loudness after join j minus before it): least squares over the steps left plus STAY ×
+ * each correction's size.
+ */
+export function evenSteps(steps: readonly number[]): number[] {
+  const d = new Array<number>(steps.length + 1).fill(0);
+  for (let iter = 0; iter < 500; iter++) {
+    for (let i = 0; i < d.length; i++) {
+      let sum = 0;
+      let weight = STAY;
+      // join i − 1 (take i after it): step + d[i] − d[i − 1] → 0
+      if (i > 0 && Number.isFinite(steps[i - 1])) {
+        sum += d[i - 1] - steps[i - 1];
+        weight += 1;
+      }
+      // join i (take i before it): step + d[i + 1] − d[i] → 0
+      if (i < steps.length && Number.isFinite(steps[i])) {
+        sum += d[i + 1] + steps[i];
+        weight += 1;
+      }
+      d[i] = sum / weight;
+    }
+  }
+  return d;
+}
+
+/** `corrections`: dB added to each take's matched gain (after a measurement of the mastered joins). */
+export async function joinTakes(takes: readonly JoinInput[], out: string, sampleRate: number, signal?: AbortSignal, corrections?: readonly number[]): Promise<Joined> {
   const levels = await Promise.all(takes.map((t) => takeLoudness(t, signal)));
   const loudness = levels.map((l) => l.integratedLufs);
-  const gains = matchGains(levels);
+  const gains = matchGains(levels).map((g, i) => g + (corrections?.[i] ?? 0));
   const xf = Math.round(CROSSFADE_SECONDS * sampleRate);
   const pad = PAD_SECONDS;
   const warnings: string[] = [];
