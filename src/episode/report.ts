@@ -111,6 +111,7 @@ export interface EpisodeReplacement {
   lastSentence: number;
   text: string;
   score: number;
+  elsewhereScore: number | null;
   old: { startSeconds: number; endSeconds: number; durationSeconds: number };
   new: { startSeconds: number; endSeconds: number; durationSeconds: number };
   cut: { startSeconds: number; endSeconds: number };

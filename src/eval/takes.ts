@@ -235,7 +235,7 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
         results.push({ part: c.part, name, score });
         const r = report.replaced![0];
         console.log(
-          `${c.part.padEnd(9)} ${name.padEnd(44)} span ${score.sentencesRight ? 'right' : 'WRONG'} (${r.sections.join(',')} sentences ${r.firstSentence}–${r.lastSentence}, score ${r.score.toFixed(3)})  start ${score.startError.toFixed(3)} end ${score.endError.toFixed(3)} s  ` +
+          `${c.part.padEnd(9)} ${name.padEnd(44)} span ${score.sentencesRight ? 'right' : 'WRONG'} (${r.sections.join(',')} sentences ${r.firstSentence}–${r.lastSentence}, score ${r.score.toFixed(3)}, elsewhere ${r.elsewhereScore?.toFixed(3) ?? '–'})  start ${score.startError.toFixed(3)} end ${score.endError.toFixed(3)} s  ` +
             `${r.old.durationSeconds.toFixed(2)} → ${r.new.durationSeconds.toFixed(2)} s  recording outside: ${score.recordingDiffering} samples differ  MP3 outside: max diff ${score.mp3MaxDiffDb} dBFS (gain ${score.gainDifferenceDb >= 0 ? '+' : ''}${score.gainDifferenceDb} dB)  seams ${score.seams.map((x) => `${x.jump.toFixed(3)}/${x.around.toFixed(3)}`).join(' ')}`,
         );
       } catch (e) {

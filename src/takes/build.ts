@@ -28,7 +28,7 @@ import { applyPickup, findPickupPlace, type Replacement } from './pickup.js';
 import { textReference } from './pickup-find.js';
 import { alignIssue, type IssueAlignment } from '../episode/align-issue.js';
 import { recordingFeatures, textFeatures } from './listen.js';
-import { decideOrder, QUERY_SECONDS, scoreSections, type TakeOrder } from './order.js';
+import { decideOrder, evidenceOf, QUERY_SECONDS, rereadsOfMain, scoreSections, type TakeOrder } from './order.js';
 
 export interface TakesBuildOptions {
   takes: readonly NamedPiece[];
@@ -45,15 +45,24 @@ export interface TakesBuild {
   order?: TakeOrder;
 }
 
-/** Which run of the text each take reads, in the text's order (with each take's pauses). */
-export async function orderTakes(files: readonly string[], issue: Issue, language: string | undefined, signal?: AbortSignal): Promise<TakeOrder & { pauses: Map<string, Pause[]> }> {
+export type OrderedTakes = TakeOrder & { pauses: Map<string, Pause[]>; rereads: string[] };
+
+/**
+ * Which run of the text each take reads, in the text's order (with each take's pauses).
+ * With `main` (the recording named without a take mark), takes that only re-read what it
+ * reads are set apart as `rereads` (pickups found by listening) instead of refused.
+ */
+export async function orderTakes(files: readonly string[], issue: Issue, language: string | undefined, signal?: AbortSignal, main?: string): Promise<OrderedTakes> {
   const sections = issue.sections.filter((s) => s.text.trim().length > 0);
   const [queries, takes] = await Promise.all([
     mapLimit(sections, 2, async (s) => ({ id: s.id, title: s.title, query: await textFeatures(s.text, language, QUERY_SECONDS, signal) })),
     mapLimit(files, 2, async (file) => ({ file, features: await recordingFeatures(file, signal) })),
   ]);
-  const order = decideOrder(queries, takes, await scoreSections(queries, takes, signal));
-  return { ...order, pauses: new Map(takes.map((t) => [t.file, t.features.pauses])) };
+  const evidence = await scoreSections(queries, takes, signal);
+  const rereads = main ? rereadsOfMain(evidence, main, files) : [];
+  const kept = takes.filter((t) => !rereads.includes(t.file));
+  const order = decideOrder(queries, kept, evidenceOf(evidence, kept.map((t) => t.file)));
+  return { ...order, pauses: new Map(takes.map((t) => [t.file, t.features.pauses])), rereads };
 }
 
 /** Takes joined in the order found by listening, with their merged alignment (joined time). */
@@ -70,9 +79,8 @@ export interface PreparedTakes {
   takeSpeech?: { startSeconds: number; endSeconds: number }[];
 }
 
-async function prepareTakes(files: readonly string[], issue: Issue, language: string | undefined, outDir: string, signal?: AbortSignal): Promise<PreparedTakes> {
+async function prepareTakes(order: OrderedTakes, issue: Issue, language: string | undefined, outDir: string, signal?: AbortSignal): Promise<PreparedTakes> {
   const sections = alignedSections(issue);
-  const order = await orderTakes(files, issue, language, signal);
   const kinds = new Map(issue.sections.map((s) => [s.id, s.kind as string]));
   const aligned: TakeAlignment[] = [];
   for (const t of order.takes) {
@@ -149,12 +157,19 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
   }
 
   const prepared = await stages.run('match', async () => {
+    // with several takes: their order, and takes that only re-read the main recording (pickups by listening)
+    const mains = takes.filter((t) => t.mark === '');
+    const order = files.length > 1 ? await orderTakes(files, issue, language, opts.signal, mains.length === 1 ? mains[0].file : undefined) : undefined;
+    const rereads = new Set(order?.rereads ?? []);
+    const byListening = takes.filter((t) => rereads.has(t.file));
+    const kept = takes.filter((t) => !rereads.has(t.file));
     // where each pickup goes, first: a pickup that fits nowhere stops the build before minutes of work
-    const sorted = [...pickups].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+    const sorted = [...pickups, ...byListening].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
     const ref = sorted.length ? await textReference(alignedSections(issue), language, opts.signal) : undefined;
     const places = [];
     for (const p of sorted) places.push(await findPickupPlace(p.file, issue, language, ref, opts.signal));
-    let base = files.length > 1 ? await prepareTakes(files, issue, language, opts.outDir, opts.signal) : await prepareSingle(files[0], issue, language, opts.signal);
+    let base = order && kept.length > 1 ? await prepareTakes(order, issue, language, opts.outDir, opts.signal) : await prepareSingle(kept[0].file, issue, language, opts.signal);
+    if (byListening.length) base.warnings.push(...byListening.map((t) => `${basename(t.file)} re-reads what ${basename(kept[0].file)} reads: used as a pickup`));
     const replaced: Replacement[] = [];
     const pieces = [...base.pieces];
     for (const [k, p] of sorted.entries()) {

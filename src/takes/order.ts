@@ -180,3 +180,31 @@ export function decideOrder(sections: readonly OrderSection[], takes: readonly O
   }
   return { takes: readings, evidence };
 }
+
+/**
+ * Takes that only re-read what the main recording (the file named without a take mark,
+ * `an-102.wav`) already reads: every section heard in them is heard in the main recording
+ * as well. Heard, here, without comparing the two with each other (a re-read in another
+ * voice can score far higher than the main recording, or lower): a file hears a section
+ * when its score clears MIN_HEARD and leads every other take's (those two aside) by
+ * LEAD_RATIO. They are pickups, found by listening rather than by name.
+ */
+export function rereadsOfMain(evidence: TakeOrder['evidence'], main: string, files: readonly string[]): string[] {
+  const heardBy = (e: TakeOrder['evidence'][number], file: string, aside: string) => {
+    const s = e.scores.find((x) => x.file === file);
+    if (!s || s.score < MIN_HEARD) return false;
+    const others = e.scores.filter((x) => x.file !== file && x.file !== aside).map((x) => x.score);
+    return others.length === 0 || s.score >= LEAD_RATIO * Math.max(...others);
+  };
+  return files.filter((f) => {
+    if (f === main) return false;
+    const heard = evidence.filter((e) => heardBy(e, f, main));
+    return heard.length > 0 && heard.every((e) => heardBy(e, main, f));
+  });
+}
+
+/** The evidence with only these takes' scores. */
+export function evidenceOf(evidence: TakeOrder['evidence'], files: readonly string[]): TakeOrder['evidence'] {
+  const keep = new Set(files);
+  return evidence.map((e) => ({ id: e.id, scores: e.scores.filter((s) => keep.has(s.file)) }));
+}

@@ -25,6 +25,8 @@ export interface Replacement {
   lastSentence: number;
   text: string;
   score: number;
+  /** The best score anywhere else in the text (the place's lead over it is the evidence). */
+  elsewhereScore: number | null;
   /** In the recording before (old) and after (new) the splice, seconds. */
   old: { startSeconds: number; endSeconds: number; durationSeconds: number };
   new: { startSeconds: number; endSeconds: number; durationSeconds: number };
@@ -124,20 +126,27 @@ export function locateSpan(
 }
 
 /** Where the pickup goes in the text: the place, or a refusal naming the candidates. */
-export async function findPickupPlace(pickup: string, issue: Issue, language: string | undefined, ref?: TextReference, signal?: AbortSignal): Promise<{ place: Place; ref: TextReference; speech: { startSeconds: number; endSeconds: number } }> {
+export async function findPickupPlace(
+  pickup: string,
+  issue: Issue,
+  language: string | undefined,
+  ref?: TextReference,
+  signal?: AbortSignal,
+): Promise<{ place: Place; elsewhere?: Place; ref: TextReference; speech: { startSeconds: number; endSeconds: number } }> {
   const [r, features] = await Promise.all([ref ?? textReference(alignedSections(issue), language, signal), recordingFeatures(pickup, signal)]);
   if (features.speechSeconds < 0.5) {
     throw new LetterpodError({ file: pickup, problem: `the pickup holds ${features.speechSeconds.toFixed(1)} s of speech`, fix: 'Export the pickup again with the re-read sentences in it' });
   }
   const titles = new Map(issue.sections.map((s) => [s.id, s.title]));
-  const place = decidePickup(pickup, matchPickup(features, r), titles);
+  const match = matchPickup(features, r);
+  const place = decidePickup(pickup, match, titles);
   const first = features.times[0] ?? 0;
   const last = features.times[features.times.length - 1] ?? features.durationSeconds;
   const speech = {
     startSeconds: Math.max(0, first - 0.05),
     endSeconds: Math.min(features.durationSeconds, last + features.v.hopSeconds + 0.05),
   };
-  return { place, ref: r, speech };
+  return { place, ...(match.second ? { elsewhere: match.second } : {}), ref: r, speech };
 }
 
 export async function applyPickup(opts: {
@@ -195,6 +204,7 @@ export async function applyPickup(opts: {
       lastSentence: place.lastSentence,
       text: place.text,
       score: place.score,
+      elsewhereScore: found.elsewhere?.score ?? null,
       old: { startSeconds: r3(span.startSeconds), endSeconds: r3(span.endSeconds), durationSeconds: r3(span.endSeconds - span.startSeconds) },
       new: { startSeconds: r3(splice.newStartSeconds), endSeconds: r3(splice.newEndSeconds), durationSeconds: r3(splice.newEndSeconds - splice.newStartSeconds) },
       cut: { startSeconds: r3(splice.cutStartSeconds), endSeconds: r3(splice.cutEndSeconds) },

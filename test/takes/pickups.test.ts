@@ -20,6 +20,7 @@ import { readIssue } from '../../src/newsletter/index.js';
 import type { Issue } from '../../src/newsletter/types.js';
 import { splitSentences } from '../../src/speech/sentences.js';
 import { findPickupPlace } from '../../src/takes/pickup.js';
+import { orderTakes } from '../../src/takes/build.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../../src/takes/splice.js';
 import { letterpod, problems } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
@@ -93,6 +94,16 @@ describe('a pickup of one sentence', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/an-999-pickup\.wav: the pickup matches nothing in the issue clearly: the best candidate is ".+" in ".+" \(score 0\.\d{3}\)/);
     expect((await sha256File(main.main)).sha256).toBe(hashes.get(main.main));
+  });
+
+  it('takes a take that re-reads a summary of the main recording as a pickup, by listening', async () => {
+    const n = splitSentences(issue.sections.find((s) => s.id === 's6')!.text).length;
+    const reread = await buildPickup(spec, { name: 'an-999-b.wav', sentences: [0, n - 1], voice: { engine: 'espeak-ng', voice: 'en-us+m3' }, gainDb: -8 }, join(work, 'cases'), join(work, 'reread'));
+    const order = await orderTakes([main.main, reread], issue, 'en', undefined, main.main);
+    expect(order.rereads).toEqual([reread]);
+    expect(order.takes.map((t) => t.file)).toEqual([main.main]);
+    // without a main recording named as such, the same two files are two takes of one section
+    await expect(orderTakes([main.main, reread], issue, 'en')).rejects.toThrow(/an-999\.wav and an-999-b\.wav|an-999-b\.wav and an-999\.wav/);
   });
 
   it('refuses a pickup that matches two places equally, naming both', async () => {

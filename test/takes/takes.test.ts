@@ -19,7 +19,8 @@ import { decodePcm } from '../../src/media/ffmpeg.js';
 import { readIssue } from '../../src/newsletter/index.js';
 import type { Issue } from '../../src/newsletter/types.js';
 import { orderTakes } from '../../src/takes/build.js';
-import { matchGains } from '../../src/takes/join.js';
+import { evenSteps, matchGains } from '../../src/takes/join.js';
+import { rereadsOfMain } from '../../src/takes/order.js';
 import { digitalSilence, fillDigitalSilence, roomTone } from '../../src/takes/pcm.js';
 import { letterpod, problems } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
@@ -41,6 +42,19 @@ describe('take names', () => {
   });
 });
 
+describe('takes that re-read the main recording', () => {
+  const ev = (scores: Record<string, number>) => ({ id: 'x', scores: Object.entries(scores).map(([file, score]) => ({ file, score, atSeconds: 0 })).sort((a, b) => b.score - a.score) });
+  it('are pickups when every section they clearly read is in the main recording too', () => {
+    const evidence = [ev({ main: 0.2, b: 0.01, c: 0.02 }), ev({ main: 0.08, b: 0.6, c: 0.01 }), ev({ main: 0.01, b: 0.02, c: 0.3 })];
+    // b re-reads the second section (which main reads, scoring lower: another voice); c reads the third, which main does not
+    expect(rereadsOfMain(evidence, 'main', ['main', 'b', 'c'])).toEqual(['b']);
+  });
+  it('are not pickups when they also read something the main recording does not', () => {
+    const evidence = [ev({ main: 0.2, b: 0.18 }), ev({ main: 0.01, b: 0.25 })];
+    expect(rereadsOfMain(evidence, 'main', ['main', 'b'])).toEqual([]);
+  });
+});
+
 describe('loudness across takes', () => {
   it('evens out the steps at the joins while each take stays near the mean', () => {
     // take 2 starts 4 LU quieter than take 1 ends; its integrated loudness is like the others'
@@ -55,6 +69,14 @@ describe('loudness across takes', () => {
     expect(Math.abs(step2)).toBeLessThan(0.5);
     // plain integrated matching would have left a 4 LU step at the first join
     expect(g[2] - g[0]).toBeGreaterThan(5);
+  });
+
+  it('corrects measured steps at the joins with small gain changes', () => {
+    const steps = [-1.6, 0.2, 1.2];
+    const d = evenSteps(steps);
+    const left = steps.map((st, j) => st + d[j + 1] - d[j]);
+    for (const l of left) expect(Math.abs(l)).toBeLessThan(0.2);
+    expect(Math.max(...d.map(Math.abs))).toBeLessThan(2);
   });
 
   it('fills digital silence with the room tone around it', () => {
