@@ -28,7 +28,7 @@ export function registerBuild(program: Command): void {
   program
     .command('build')
     .description('master one recording, or an issue\'s takes, into an episode (MP3 with chapters, chapters.json, transcripts, notes, episode.json)')
-    .argument('<recordings...>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…), or its takes: a folder (recordings/an-102/) or several files (an-102-part1.wav an-102-part2.wav …), ordered by listening; add pickups (an-102-pickup.wav, "an-102 fix 3.wav") to splice them in where they belong')
+    .argument('<recording...>', 'the narrator\'s recording (wav, flac, mp3, m4a, ogg…), or its takes: a folder (recordings/an-102/) or several files (an-102-part1.wav an-102-part2.wav …), ordered by listening; add pickups (an-102-pickup.wav, "an-102 fix 3.wav") to splice them in where they belong')
     .option('--issue <file>', "the issue text (default: matched by the recording's name, tags, or by listening)")
     .option('--out <dir>', 'output folder (default: <build dir>/<slug>)')
     .option('--json', 'print the episode report as JSON on stdout')
