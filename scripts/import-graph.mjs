@@ -56,6 +56,7 @@ const layers = [
   ['align'],
   ['intake', 'audio'],
   ['episode'],
+  ['takes'],
   ['store'],
   ['feed'],
   ['check', 'publish'],

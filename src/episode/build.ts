@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../files/atomic-write.js';
 import { removeStaleTemps } from '../files/temp.js';
 import type { Issue } from '../newsletter/types.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
-import { alignIssue } from './align-issue.js';
+import { alignIssue, type IssueAlignment } from './align-issue.js';
 import { AnalysisTap, analysisPath, episodeLoudness, episodePeaks, PEAKS_PER_SECOND, LOUDNESS_PER_SECOND, shortTermCurve, type EpisodeAnalysis } from './analysis.js';
 import { resolveEpisode, writeTextArtifacts } from './apply-corrections.js';
 import { readCorrections } from './corrections.js';
@@ -42,6 +42,17 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Warnings found before the build (a partial reading, …): they lead the report's. */
   warnings?: readonly string[];
+  /**
+   * Where the chapters come from when not from aligning `recording` as a whole (a recording
+   * joined from takes is aligned take by take): called in the analysis stage with the
+   * build's decode, which it must run once (the loudness measurement and the review page's
+   * waveform come from it).
+   */
+  align?: (decode: NonNullable<AlignOptions['decode']>, signal: AbortSignal) => Promise<IssueAlignment>;
+  /** What the recording was made from (takes, pickups), for episode.json. */
+  pieces?: EpisodeReport['pieces'];
+  /** What pickups replaced, for episode.json. */
+  replaced?: EpisodeReport['replaced'];
 }
 
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
@@ -124,7 +135,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       refuseUnmeasurable(recording, measured);
     };
     return Promise.all([
-      alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }),
+      opts.align
+        ? opts.align(decode, opts.signal ?? new AbortController().signal)
+        : alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }),
       sha256File(recording).then((h) => h.sha256),
     ]);
   });
@@ -256,6 +269,8 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     source: { bytes: info.bytes, sha256: sourceHash, issueSha256: (await sha256File(issue.source)).sha256, settings: buildSettings(config) },
     builtAt: new Date().toISOString(),
     ...(episode.corrections ? { corrections: episode.corrections } : {}),
+    ...(opts.pieces ? { pieces: opts.pieces } : {}),
+    ...(opts.replaced ? { replaced: opts.replaced } : {}),
   };
   await writeAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
   return report;

@@ -80,4 +80,42 @@ export interface EpisodeReport {
   builtAt: string;
   /** The corrections file applied (corrections.ts), with what it changed; absent when none was. */
   corrections?: { file: string; sha256: string; applied: string[] };
+  /**
+   * The recordings the episode was made from when it is more than one (takes joined in the
+   * order found by listening, pickups spliced in): each with its sha256 and where its kept
+   * part went. `recording` is then the joined file the build mastered.
+   */
+  pieces?: EpisodePiece[];
+  /** What each pickup replaced (times in the recording mastered before and after it). */
+  replaced?: EpisodeReplacement[];
+}
+
+export interface EpisodePiece {
+  file: string;
+  sha256: string;
+  role: 'take' | 'pickup';
+  /** The sections it reads (ids). */
+  sections: string[];
+  /** The part of it used (s in the file) and where that part starts in the recording mastered (s). */
+  sourceStartSeconds: number;
+  sourceEndSeconds: number;
+  offsetSeconds: number;
+  gainDb: number;
+}
+
+/** A span of the text re-read by a pickup (see takes/pickup.ts `Replacement`). */
+export interface EpisodeReplacement {
+  file: string;
+  sections: string[];
+  firstSentence: number;
+  lastSentence: number;
+  text: string;
+  score: number;
+  elsewhereScore: number | null;
+  old: { startSeconds: number; endSeconds: number; durationSeconds: number };
+  new: { startSeconds: number; endSeconds: number; durationSeconds: number };
+  cut: { startSeconds: number; endSeconds: number };
+  seams: [number, number];
+  gainDb: number;
+  samples: { rate: number; cutStart: number; cutEnd: number; shift: number };
 }

@@ -1,0 +1,85 @@
+/**
+ * Recordings that make one episode together: a folder per issue (`recordings/an-102/`), or
+ * several files whose names carry the same issue number and a take mark (`an-102-part1.wav`,
+ * `AN102 b.flac`, `an-102_03.m4a`). A file whose mark says pickup (`an-102-pickup.wav`,
+ * `an-102 fix 3.wav`) re-reads part of an episode that already exists.
+ *
+ * Only names are read here. The order of the takes is never taken from the names: it comes
+ * from listening (takes/order.ts), so `an-102-b.wav` may well come before `an-102-a.wav`.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { LetterpodError } from '../errors.js';
+import { issueNumberFromName } from '../newsletter/file-name.js';
+import { isCandidateRecording } from './files.js';
+
+export type PieceRole = 'take' | 'pickup';
+
+export interface NamedPiece {
+  file: string;
+  /** The issue number the name (or the folder's name) carries, if any. */
+  issue?: number;
+  role: PieceRole;
+  /** What follows the issue number in the name ("part1", "b", "pickup", "fix 3"); "" for none. */
+  mark: string;
+}
+
+/** Words that mark a re-reading of part of an episode. */
+const PICKUP = /(?:^|[^\p{L}])(pick[\s._-]?ups?|pu|fix(?:es)?|patch|redo|correction)(?:$|[^\p{L}])/iu;
+/** The issue number as file names carry it (see newsletter/file-name.ts). */
+const ISSUE_PREFIX = /^(?:.*?[^\p{L}])?(?:an|alignment[\s._-]*newsletter)[\s._#-]*(?:no\.?[\s._-]*)?0*\d{1,3}(?!\d)/iu;
+
+/** The take or pickup mark of a recording's name: what follows its issue number. */
+export function takeMark(name: string): { role: PieceRole; mark: string } {
+  const base = basename(name);
+  const stem = base.slice(0, base.length - extname(base).length) || base;
+  const m = ISSUE_PREFIX.exec(stem);
+  const rest = (m ? stem.slice(m[0].length) : stem).replace(/^[\s._#-]+|[\s._-]+$/g, '');
+  return { role: PICKUP.test(rest) ? 'pickup' : 'take', mark: rest };
+}
+
+export function namedPiece(file: string, folderIssue?: number): NamedPiece {
+  const { role, mark } = takeMark(file);
+  const issue = issueNumberFromName(basename(file)) ?? folderIssue;
+  return { file, role, mark, ...(issue !== undefined ? { issue } : {}) };
+}
+
+/** The recordings of a take folder (`recordings/an-102/`), with the issue its name carries. */
+export async function listTakeFolder(dir: string): Promise<NamedPiece[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isCandidateRecording(e.name)).map((e) => e.name);
+  } catch (e) {
+    throw new LetterpodError({ file: dir, problem: `cannot list the folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`, fix: 'Check that the take folder exists and is readable' });
+  }
+  const folderIssue = issueNumberFromName(basename(dir));
+  // sorted only so that messages and reports are stable: the order is found by listening
+  return names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((n) => namedPiece(join(dir, n), folderIssue));
+}
+
+/**
+ * The pieces named on a command line: files and take folders. Every piece must be of the
+ * same issue when the names say one; a name without a number takes the others'.
+ */
+export async function collectPieces(paths: readonly string[]): Promise<NamedPiece[]> {
+  const pieces: NamedPiece[] = [];
+  for (const p of paths) {
+    const s = await stat(p).catch(() => undefined);
+    if (!s) throw new LetterpodError({ file: p, problem: 'no such file or folder', fix: 'Check the path' });
+    if (s.isDirectory()) pieces.push(...(await listTakeFolder(p)));
+    else pieces.push(namedPiece(p));
+  }
+  if (pieces.length === 0) {
+    throw new LetterpodError({ file: paths.join(', '), problem: 'no recordings there', fix: 'Put the takes (WAV, FLAC, MP3, M4A, …) in the folder' });
+  }
+  const numbers = [...new Set(pieces.flatMap((p) => (p.issue !== undefined ? [p.issue] : [])))];
+  if (numbers.length > 1) {
+    const byIssue = numbers.map((n) => `#${n}: ${pieces.filter((p) => p.issue === n).map((p) => basename(p.file)).join(', ')}`);
+    throw new LetterpodError({
+      file: pieces.map((p) => basename(p.file)).join(', '),
+      problem: `these takes are of different issues (${byIssue.join('; ')})`,
+      fix: 'Give one issue\'s takes at a time (or rename the take that carries the wrong number)',
+    });
+  }
+  return pieces.map((p) => (p.issue === undefined && numbers[0] !== undefined ? { ...p, issue: numbers[0] } : p));
+}

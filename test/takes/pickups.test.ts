@@ -1,0 +1,114 @@
+/**
+ * Issue 17, pickups: a narration of the demo issue (flite slt) and a pickup re-reading one
+ * of its sentences in another voice (flite kal), 5 dB louder, over another room's noise,
+ * built through the real CLI. Checked against the truth of where that sentence is: the span
+ * found (its text and its times), the recording mastered being the narration's own samples
+ * outside the cut and its crossfades, no click at the seams of the final MP3, both pieces
+ * listed with their hashes and untouched. Then the refusals: a pickup of text that is not
+ * in the issue (with the best candidate and its score), a pickup whose sentence the issue
+ * holds twice (naming both places).
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EpisodeReport } from '../../src/episode/report.js';
+import { buildMain, buildPickup, type BuiltPickupCase, type PickupCaseSpec } from '../../src/eval/pickup-cases.js';
+import { scorePickup } from '../../src/eval/pickup-score.js';
+import { caseSections } from '../../src/eval/takes-cases.js';
+import { sha256File } from '../../src/hash.js';
+import { decodePcm } from '../../src/media/ffmpeg.js';
+import { readIssue } from '../../src/newsletter/index.js';
+import type { Issue } from '../../src/newsletter/types.js';
+import { splitSentences } from '../../src/speech/sentences.js';
+import { findPickupPlace } from '../../src/takes/pickup.js';
+import { orderTakes } from '../../src/takes/build.js';
+import { SPLICE_CROSSFADE_SECONDS } from '../../src/takes/splice.js';
+import { letterpod, problems } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/shared.js';
+import { scratch } from '../helpers/tmp.js';
+
+describe('a pickup of one sentence', () => {
+  let work: string;
+  let issue: Issue;
+  let spec: PickupCaseSpec;
+  let main: BuiltPickupCase;
+  let pickup: string;
+  let report: EpisodeReport;
+  let hashes: Map<string, string>;
+  const issueFile = join(projectRoot, 'demo', 'an-999.md');
+
+  beforeAll(async () => {
+    work = await scratch('pickups');
+    issue = await readIssue(issueFile);
+    spec = { name: 'main', seed: 41, sections: caseSections(issue), voice: { engine: 'flite', voice: 'slt' }, noise: { dbfs: -60, color: 'pink' }, target: 's6', mainName: 'an-999.wav' };
+    main = await buildMain(spec, join(work, 'cases'), join(work, 'recordings'));
+    pickup = await buildPickup(spec, { name: 'an-999 fix 2.wav', sentences: [1, 1], voice: { engine: 'flite', voice: 'kal' }, gainDb: 5, noise: { dbfs: -55, color: 'brown' } }, join(work, 'cases'), join(work, 'recordings'));
+    hashes = new Map(await Promise.all([main.main, pickup].map(async (f) => [f, (await sha256File(f)).sha256] as [string, string])));
+    const r = await letterpod(['build', main.main, pickup, '--issue', issueFile, '--out', join(work, 'out'), '--json'], work);
+    expect(problems(r.stderr)).toBe('');
+    expect(r.code).toBe(0);
+    report = JSON.parse(r.stdout) as EpisodeReport;
+  });
+
+  it('finds the sentence it re-reads, and where that sentence is in the recording (within 0.15 s)', () => {
+    const r = report.replaced![0];
+    const s6 = issue.sections.find((s) => s.id === 's6')!;
+    expect(r.sections).toEqual(['s6']);
+    expect(r.text).toBe(splitSentences(s6.text)[1]);
+    const truth = main.sentenceTimes[1];
+    expect(Math.abs(r.old.startSeconds - truth.startSeconds)).toBeLessThanOrEqual(0.15);
+    expect(Math.abs(r.old.endSeconds - truth.endSeconds)).toBeLessThanOrEqual(0.15);
+    expect(r.new.durationSeconds).toBeGreaterThan(2);
+  });
+
+  it('keeps every sample of the recording outside the cut and its crossfades, and leaves no click at the seams', async () => {
+    const r = report.replaced![0];
+    const score = await scorePickup({
+      withPickup: report,
+      baseRecording: main.main,
+      truth: main.sentenceTimes[1],
+      expected: { firstSentence: r.firstSentence, lastSentence: r.lastSentence },
+    });
+    expect(score.recordingDiffering).toBe(0);
+    for (const seam of score.seams) expect(seam.jump).toBeLessThanOrEqual(seam.around);
+    // and the replaced stretch really is different audio: the pickup, not the old reading
+    const rate = r.samples.rate;
+    const [a, b] = await Promise.all([decodePcm(main.main, rate), decodePcm(report.recording, rate)]);
+    const from = Math.round(r.old.startSeconds * rate) + Math.round(SPLICE_CROSSFADE_SECONDS * rate);
+    let same = 0;
+    for (let i = from; i < from + rate; i++) if (a[i] === b[i]) same++;
+    expect(same).toBeLessThan(rate / 10);
+  });
+
+  it('lists both pieces with their hashes and leaves them untouched', async () => {
+    expect(report.pieces!.map((p) => [p.file, p.role])).toEqual([
+      [main.main, 'take'],
+      [pickup, 'pickup'],
+    ]);
+    for (const p of report.pieces!) expect(p.sha256).toBe(hashes.get(p.file));
+    for (const [f, h] of hashes) expect((await sha256File(f)).sha256).toBe(h);
+  });
+
+  it('refuses a pickup of text that is not in the issue, with the best candidate and its score', async () => {
+    const stray = await buildPickup(spec, { name: 'an-999-pickup.wav', text: 'The forecast for the coast calls for strong winds and heavy rain through Thursday, with the harbour closed to small boats until the storm passes.', voice: { engine: 'espeak-ng', voice: 'en-us+m3' } }, join(work, 'cases'), join(work, 'stray'));
+    const r = await letterpod(['build', main.main, stray, '--issue', issueFile, '--out', join(work, 'out-stray')], work);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/an-999-pickup\.wav: the pickup matches nothing in the issue clearly: the best candidate is ".+" in ".+" \(score 0\.\d{3}\)/);
+    expect((await sha256File(main.main)).sha256).toBe(hashes.get(main.main));
+  });
+
+  it('takes a take that re-reads a summary of the main recording as a pickup, by listening', async () => {
+    const n = splitSentences(issue.sections.find((s) => s.id === 's6')!.text).length;
+    const reread = await buildPickup(spec, { name: 'an-999-b.wav', sentences: [0, n - 1], voice: { engine: 'espeak-ng', voice: 'en-us+m3' }, gainDb: -8 }, join(work, 'cases'), join(work, 'reread'));
+    const order = await orderTakes([main.main, reread], issue, 'en', undefined, main.main);
+    expect(order.rereads).toEqual([reread]);
+    expect(order.takes.map((t) => t.file)).toEqual([main.main]);
+    // without a main recording named as such, the same two files are two takes of one section
+    await expect(orderTakes([main.main, reread], issue, 'en')).rejects.toThrow(/an-999\.wav and an-999-b\.wav|an-999-b\.wav and an-999\.wav/);
+  });
+
+  it('refuses a pickup that matches two places equally, naming both', async () => {
+    const s6 = issue.sections.find((s) => s.id === 's6')!;
+    const twice: Issue = { ...issue, sections: [...issue.sections, { ...s6, id: 's99', title: 'A repeat', text: splitSentences(s6.text)[1] }] };
+    await expect(findPickupPlace(pickup, twice, 'en')).rejects.toThrow(/matches two places in the issue equally: .* in "(A repeat|Reading the Margins of a Language Model)" \(score 0\.\d+\) and .* in "(A repeat|Reading the Margins of a Language Model)"/);
+  });
+});
