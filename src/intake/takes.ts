@@ -83,3 +83,21 @@ export async function collectPieces(paths: readonly string[]): Promise<NamedPiec
   }
   return pieces.map((p) => (p.issue === undefined && numbers[0] !== undefined ? { ...p, issue: numbers[0] } : p));
 }
+
+/**
+ * A pickup dropped into recordings/ is not an episode's recording: publish and watch build
+ * one recording per issue and do not splice pickups in yet, so such a file is refused with
+ * what to do instead — never built (or published) as if it were the whole reading.
+ */
+export function refusePickup(recording: string): void {
+  const { role, mark } = takeMark(recording);
+  if (role !== 'pickup') return;
+  const issue = issueNumberFromName(basename(recording));
+  const main = issue !== undefined ? `<the recording of #${issue}>` : '<the main recording>';
+  throw new LetterpodError({
+    file: recording,
+    problem: `is a pickup (its name says "${mark}"): publish and watch do not splice pickups into an episode yet, and it is not a reading of the whole issue`,
+    fix: `Build the episode with it — letterpod build ${main} "${recording}" — and check the report; move the pickup out of recordings/ to publish the episode as it is`,
+  });
+}
+

@@ -24,6 +24,7 @@ import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
+import { refusePickup } from '../intake/takes.js';
 import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
@@ -44,6 +45,7 @@ export async function prepareRecordings(config: LoadedConfig): Promise<PreparedR
   const prepared: PreparedRecording[] = [];
   const byIssue = new Map<number, string>();
   for (const recording of recordings) {
+    refusePickup(recording);
     const info = await probeAudio(recording);
     if (recordingIssueNumber(recording, info) === undefined) published ??= publishedIssueNumbers(config);
     const match = await findIssueFor(recording, info, config, index, published ? await published : new Set());

@@ -21,6 +21,7 @@ import { sha256File } from '../hash.js';
 import { checkComplete, checkPlausible } from '../intake/complete.js';
 import { identifyRecording } from '../intake/identify.js';
 import { recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';
+import { refusePickup } from '../intake/takes.js';
 import { probeAudio, type AudioInfo } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
 import type { Manifest } from '../store/manifest.js';
@@ -72,6 +73,7 @@ function issueFor(recording: string, number: number, index: IssueIndex, how: str
 
 /** Probe, hash and match a take (pinned, named and confirmed, or by listening). */
 export async function matchTake(recording: string, ctx: TakeContext): Promise<Take> {
+  refusePickup(recording);
   const info = await probeAudio(recording);
   const { sha256 } = await sha256File(recording);
   const published = ctx.manifest?.episodes.find((e) => e.source?.sha256 === sha256);

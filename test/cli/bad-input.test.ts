@@ -52,6 +52,15 @@ describe('bad input', () => {
     expect(await readFile(join(dir, 'recordings', 'an-999.wav'), 'utf8')).toBe('this is not audio, just text\n'.repeat(50));
   });
 
+  it('a pickup dropped into recordings/ is refused, never built as the whole reading', async () => {
+    const dir = await project('pickup', { 'an-999 fix 2.wav': { copy: speech } });
+    const before = await readFile(join(dir, 'recordings', 'an-999 fix 2.wav'));
+    const r = await letterpod(['publish'], dir);
+    expectOneLineError(r, 'an-999 fix 2.wav', /is a pickup \(its name says "fix 2"\).*letterpod build <the recording of #999>/);
+    expect(existsSync(join(dir, 'feed'))).toBe(false);
+    expect((await readFile(join(dir, 'recordings', 'an-999 fix 2.wav'))).equals(before)).toBe(true);
+  });
+
   it('an empty file', async () => {
     const dir = await project('empty', { 'an-999.flac': '' });
     const r = await letterpod(['publish'], dir);
