@@ -765,6 +765,12 @@ const tuneRereads: EvalCase[] = [
     ({ sonnets: f }) => [P(0.5), jfk(), P(1.2), section('sonnet-1', span(f[0], 1, 14)), P(1.3), section('sonnet-3', span(f[2], 0, 14)), P(0.9)],
     { effects: { tempo: 0.93, noise: { dbfs: -50 } } },
   ),
+  composed(
+    { name: 'real-sonnets-reread-openings', description: 'sonnets: German fragments as a ~9 s lead-in, I as its heading and three lines with the third said again, II not read, III without its heading and its second line said twice; atempo 0.95, white noise −50 dBFS (~2.3 min)', seed: 709, split: 'tune' },
+    'sonnets',
+    ({ de, sonnets: f }) => [P(0.6), unscripted('German lead-in', span(de, 9, 11)), P(1.2), section('sonnet-1', span(f[0], 0, 3), { pause: 0.5 }, span(f[0], 3, 14)), P(1.3), section('sonnet-3', span(f[2], 1, 2), { pause: 0.6 }, span(f[2], 2, 14)), P(0.8)],
+    { effects: { tempo: 0.95, noise: { dbfs: -50 } } },
+  ),
 ];
 
 const fresh: EvalCase[] = [
