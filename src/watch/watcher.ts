@@ -30,6 +30,8 @@ import { sha256File } from '../hash.js';
 import { isCandidateRecording, isIgnoredFile, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';
 import { reviewReason } from '../publish/pipeline.js';
+import { builtFrom } from '../publish/pickups.js';
+import { takeMark } from '../intake/takes.js';
 import { publishEpisodes } from '../publish/protocol.js';
 import { openStore } from '../store/open.js';
 import { arrivalOf, Arrivals, type Arrival } from './arrivals.js';
@@ -521,7 +523,8 @@ export class RecordingWatcher {
 
     const claimed: Record<string, string> = {};
     for (const other of this.journal.entries()) {
-      if (other.name !== name && other.issue !== undefined && ['waiting', 'processing', 'built', 'published'].includes(other.state)) {
+      // a pickup stands for no issue: it is applied to the episode of the recording that does
+      if (other.name !== name && other.issue !== undefined && takeMark(other.name).role !== 'pickup' && ['waiting', 'processing', 'built', 'published'].includes(other.state)) {
         claimed[String(other.issue)] = other.name;
       }
     }
@@ -560,7 +563,7 @@ export class RecordingWatcher {
     }
 
     const { report, reused } = outcome;
-    if (report.source.sha256 !== entry.sha256) {
+    if (!builtFrom(report, entry.sha256)) {
       // the recording was replaced during the build: this build is of another take
       if (mine()) {
         this.journal.set(toWaiting(live, 'the file changed while it was built'));
