@@ -51,6 +51,7 @@ import {
   toFailed,
   toProcessing,
   toPublished,
+  toRebuild,
   touchedTake,
   toWaiting,
   updated,
@@ -303,12 +304,30 @@ export class RecordingWatcher {
               this.current.changed = true;
               this.current.run?.abort();
             }
+            const gone = this.journal.get(name);
             await this.forgetRecording(name, path, 'was removed from recordings/');
             this.retryFailed(`${name} was removed`, new Set(['match']));
+            // a pickup's episode is built again without it (the original, when it was the only one)
+            if (gone?.issue !== undefined && takeMark(name).role === 'pickup') this.rebuildIssue(gone.issue, `${name} was removed`);
           },
         );
       }, 500),
     );
+  }
+
+  /** Queue the recording of issue `issue` (built or published) to be built again: a pickup of it changed. */
+  private rebuildIssue(issue: number, reason: string): void {
+    if (this.stopping) return;
+    for (const entry of this.journal.entries()) {
+      if (entry.issue !== issue || takeMark(entry.name).role === 'pickup') continue;
+      if (entry.state !== 'built' && entry.state !== 'published') continue;
+      if (this.queue.has(entry.name) || this.settle.isSettling(entry.path) || this.current?.name === entry.name) continue;
+      this.emit('queued', entry.name, `${reason}: building #${issue} again from ${entry.name}`, { issue });
+      const waiting = toRebuild(entry, reason);
+      this.journal.set(waiting);
+      void this.journal.save();
+      this.enqueue(waiting);
+    }
   }
 
   /** Drop a recording that is gone from the journal, with its sidecar. */

@@ -2,15 +2,16 @@
  * Issue 17, item 3: `letterpod watch` with autoPublish — a pickup dropped into recordings/
  * after its issue's episode was published rebuilds that episode from the recording and the
  * pickup and re-publishes it under the same GUID and pubDate with a new audio key; the
- * journal shows the pickup as published for that issue. Recordings are only read.
+ * journal shows the pickup as published for that issue. Removing the pickup builds and
+ * publishes the original again, same GUID and pubDate. Recordings are only read.
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { sha256File } from '../../src/hash.js';
-import type { Manifest } from '../../src/store/manifest.js';
+import type { Manifest, ManifestEpisode } from '../../src/store/manifest.js';
 import { scratch } from '../helpers/tmp.js';
 import { PICKUP_NAME, pickupProject, readManifestOf, type PickupProject } from '../takes/pickup-project.js';
 import { entry, Watcher } from './helpers.js';
@@ -20,6 +21,7 @@ describe('watch: a pickup dropped after the episode was published', () => {
   let w: Watcher | undefined;
   let first: Manifest;
   let mainSha: string;
+  let withPickup: ManifestEpisode | undefined;
 
   beforeAll(async () => {
     p = await pickupProject(await scratch('watch-pickup'), { autoPublish: true });
@@ -56,5 +58,25 @@ describe('watch: a pickup dropped after the episode was published', () => {
     expect(w!.events('published', PICKUP_NAME)[0]!.message).toMatch(/published #301 again \(same GUID\)/);
     expect((await sha256File(p.main.main)).sha256).toBe(mainSha);
     expect(existsSync(join(p.dir, 'recordings', `${PICKUP_NAME}.letterpod-error.txt`))).toBe(false);
+    withPickup = (await readManifestOf(p.dir)).episodes[0]!;
+  });
+
+  it('removing the pickup builds and publishes the original again, under the same GUID and pubDate', async () => {
+    expect(withPickup).toBeDefined();
+    const before = entry(await w!.waitForJournal(() => true, 1000), 'an-301.wav');
+    await rm(join(p.dir, 'recordings', PICKUP_NAME));
+    const j = await w!.waitForJournal(
+      (j) => !j.recordings.some((e) => e.name === PICKUP_NAME) && j.recordings.some((e) => e.name === 'an-301.wav' && e.state === 'published' && e.publishedAt !== before.publishedAt),
+      60_000,
+    );
+    expect(entry(j, 'an-301.wav').episode!.guid).toBe(withPickup!.guid);
+    const after = (await readManifestOf(p.dir)).episodes;
+    expect(after).toHaveLength(1);
+    expect([after[0]!.guid, after[0]!.pubDate]).toEqual([withPickup!.guid, withPickup!.pubDate]);
+    expect(after[0]!.audio.key).not.toBe(withPickup!.audio.key);
+    const report = JSON.parse(await readFile(join(p.dir, '.letterpod', 'build', 'an-301', 'episode.json'), 'utf8')) as EpisodeReport;
+    expect([report.pieces, report.replaced, report.source.sha256]).toEqual([undefined, undefined, mainSha]);
+    expect(w!.events('queued', 'an-301.wav').map((l) => l.message)).toEqual([`${PICKUP_NAME} was removed: building #301 again from an-301.wav`]);
+    expect((await sha256File(p.main.main)).sha256).toBe(mainSha);
   });
 });
