@@ -9,7 +9,9 @@
  *
  * It matches the recording to its issue (name, tags, else listening: publish/find-issue),
  * reuses the build folder when it was made from exactly these inputs (publish/pipeline
- * `buildState`), and otherwise empties the folder and builds into it. `buildEpisode`
+ * `buildState`: the recording and every pickup of its issue in recordings/), and otherwise
+ * empties the folder and builds into it (publish/pickups.ts: the pickups spliced in). A
+ * pickup's job is its issue's recording's build. `buildEpisode`
  * writes episode.json last (atomically), so a build cut short leaves a folder without
  * one, which is never taken for a finished build.
  */
@@ -111,12 +113,12 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     // the watcher journals each stage as it starts
     const stages = stageRunner({ subject: job.recording, onEvent: (e) => e.type === 'start' && void send({ type: 'stage', stage: e.stage }) });
     phase = 'probe';
-    // a pickup is applied to the episode of its issue's recording here (named in `claimed`)
-    phase = 'match';
-    const main = (await pickupMain(job)) ?? job.recording;
+    let main = job.recording;
     const { take, ctx } = await stages.run('match', async () => {
       await probeAudio(job.recording);
       phase = 'match';
+      // a pickup is applied to the episode of its issue's recording here
+      main = (await pickupMain(job)) ?? job.recording;
       const index = await indexIssues(config.resolved.newsletters);
       // pinned takes (the manifest's sources, .letterpod/matches.json) are never re-identified;
       // listening is only among issues neither published, pinned, nor read by another recording here
