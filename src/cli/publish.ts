@@ -75,7 +75,8 @@ function publishedLines(result: PublishAllResult, p: PublishResult, cwd: string)
   if (!p.manifestChanged && !p.feedChanged) lines.push('nothing new to publish');
   for (const e of p.episodes) {
     const rec = result.recordings.find((r) => r.status === 'ready' && r.issue === e.number);
-    lines.push(`published #${e.number}${rec ? ` from ${rel(rec.recording)}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
+    const pickups = rec?.status === 'ready' && rec.pickups?.length ? ` with the pickup${rec.pickups.length > 1 ? 's' : ''} ${rec.pickups.map(rel).join(', ')}` : '';
+    lines.push(`published #${e.number}${rec ? ` from ${rel(rec.recording)}${pickups}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
   }
   lines.push(`feed: ${p.feedUrl} (${plural(p.feedEpisodes, 'episode')}; ${p.episodes.length} in this run)`);
   return lines;

@@ -85,9 +85,30 @@ export async function collectPieces(paths: readonly string[]): Promise<NamedPiec
 }
 
 /**
- * A pickup dropped into recordings/ is not an episode's recording: publish and watch build
- * one recording per issue and do not splice pickups in yet, so such a file is refused with
- * what to do instead — never built (or published) as if it were the whole reading.
+ * The files of recordings/ with the pickups set apart: each pickup under the issue number
+ * its name carries (a pickup is applied to that issue's episode); a pickup whose name
+ * carries no number cannot be placed and is `unplaced`.
+ */
+export function splitPickups(files: readonly string[]): { recordings: string[]; pickups: Map<number, string[]>; unplaced: string[] } {
+  const recordings: string[] = [];
+  const pickups = new Map<number, string[]>();
+  const unplaced: string[] = [];
+  for (const file of files) {
+    if (takeMark(file).role !== 'pickup') {
+      recordings.push(file);
+      continue;
+    }
+    const issue = issueNumberFromName(basename(file));
+    if (issue === undefined) unplaced.push(file);
+    else pickups.set(issue, [...(pickups.get(issue) ?? []), file]);
+  }
+  return { recordings, pickups, unplaced };
+}
+
+/**
+ * A pickup in recordings/ whose issue has no recording there: it re-reads part of an
+ * episode, so it is refused with what to do instead — never built (or published) as if it
+ * were the whole reading.
  */
 export function refusePickup(recording: string): void {
   const { role, mark } = takeMark(recording);
@@ -96,8 +117,7 @@ export function refusePickup(recording: string): void {
   const main = issue !== undefined ? `<the recording of #${issue}>` : '<the main recording>';
   throw new LetterpodError({
     file: recording,
-    problem: `is a pickup (its name says "${mark}"): publish and watch do not splice pickups into an episode yet, and it is not a reading of the whole issue`,
-    fix: `Build the episode with it — letterpod build ${main} "${recording}" — and check the report; move the pickup out of recordings/ to publish the episode as it is`,
+    problem: `is a pickup (its name says "${mark}"): it is not a reading of the whole issue, and recordings/ holds no recording of ${issue !== undefined ? `#${issue}` : 'its issue (its name carries no issue number)'} to splice it into`,
+    fix: `Put the episode's recording beside it in recordings/${issue === undefined ? ' and name the pickup after the issue (an-102-pickup.wav)' : ''}, or build the episode with it — letterpod build ${main} "${recording}" — and check the report; move the pickup out of recordings/ to publish the episode as it is`,
   });
 }
-

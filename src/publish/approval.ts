@@ -11,6 +11,7 @@ import { episodeSlug } from '../episode/build.js';
 import { LetterpodError } from '../errors.js';
 import { sha256File } from '../hash.js';
 import { listRecordings } from '../intake/files.js';
+import { splitPickups } from '../intake/takes.js';
 import { indexIssues, recordingIssueNumber } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
@@ -21,7 +22,8 @@ import { readPins, recordApproval, type Approval } from './ledger.js';
 export async function takeOf(config: LoadedConfig, number: number): Promise<{ path: string; sha256: string }> {
   const pins = await readPins(config.root);
   const found: { path: string; sha256: string }[] = [];
-  for (const path of await listRecordings(config.resolved.recordings)) {
+  // pickups go with the take (publish splices them in), they are not takes of their own
+  for (const path of splitPickups(await listRecordings(config.resolved.recordings)).recordings) {
     let info;
     try {
       info = await probeAudio(path);
@@ -63,9 +65,11 @@ export async function approveIssue(config: LoadedConfig, number: number, issue?:
   const issueSha256 = (await sha256File(text.source)).sha256;
   const corrections = await readCorrections(text.source);
   const correctionsSha256 = corrections && corrections.corrections.recordingSha256 === take.sha256 ? corrections.sha256 : '';
-  const build = await buildState({ recording: take.path, issue: text, buildDir: join(config.resolved.build, episodeSlug(text)) }, config);
+  const pickups = splitPickups(await listRecordings(config.resolved.recordings)).pickups.get(number) ?? [];
+  const build = await buildState({ recording: take.path, issue: text, buildDir: join(config.resolved.build, episodeSlug(text)), pickups }, config);
   const approval: Approval = {
-    recordingSha256: take.sha256,
+    // with pickups, the recording the build mastered (the take with them spliced in) is what publish checks
+    recordingSha256: build.state === 'current' && build.report.pieces?.length ? build.report.source.sha256 : take.sha256,
     issueSha256,
     correctionsSha256,
     ...(build.state === 'current' && (build.report.corrections?.sha256 ?? '') === correctionsSha256 ? { audioSha256: build.report.audio.sha256 } : {}),

@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { checkConfigFiles, type LoadedConfig } from '../config/config.js';
-import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
+import { buildSettings, episodeSlug } from '../episode/build.js';
 import { sha256File } from '../hash.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
@@ -24,7 +24,8 @@ import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
 import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
-import { refusePickup } from '../intake/takes.js';
+import { refusePickup, splitPickups } from '../intake/takes.js';
+import { buildWithPickups, piecesOutdated } from './pickups.js';
 import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
@@ -85,9 +86,10 @@ export async function readBuildReport(buildDir: string): Promise<EpisodeReport |
  * settings, and its audio is intact. Sizes are compared before anything is hashed.
  */
 export async function buildState(
-  p: { recording: string; issue: { source: string }; buildDir: string },
+  p: { recording: string; issue: { source: string }; buildDir: string; pickups?: readonly string[] },
   config: LoadedConfig,
 ): Promise<BuildState> {
+  const pickups = p.pickups ?? [];
   const report = await readBuildReport(p.buildDir);
   if (!report) return { state: 'missing', why: `no build in ${p.buildDir}` };
   if (report.source.settings !== buildSettings(config)) return { state: 'outdated', why: 'the build settings changed', report };
@@ -96,6 +98,16 @@ export async function buildState(
     if (audio.size !== report.audio.bytes) return { state: 'outdated', why: 'its audio file was changed', report };
   } catch {
     return { state: 'outdated', why: 'its audio file is missing', report };
+  }
+  if (report.pieces?.length || pickups.length) {
+    // built from pieces (or to be): every piece by name and sha256
+    const why = report.pieces?.length
+      ? await piecesOutdated(report, p.recording, pickups)
+      : `the pickup${pickups.length > 1 ? 's' : ''} ${pickups.map((f) => basename(f)).join(', ')} ${pickups.length > 1 ? 'are' : 'is'} new`;
+    if (why) return { state: 'outdated', why, report };
+    const issue = await sha256File(p.issue.source).catch(() => undefined);
+    if (issue?.sha256 !== report.source.issueSha256) return { state: 'outdated', why: 'the issue text changed', report };
+    return { state: 'current', report };
   }
   let recordingBytes: number;
   try {
@@ -127,11 +139,13 @@ export type RecordingOutcome =
       warnings: string[];
       /** Approved with `letterpod approve` (it had warnings, or review is always required). */
       approved: boolean;
+      /** Pickups in recordings/ spliced into the episode. */
+      pickups?: string[];
     }
   | { recording: string; status: 'held'; issue: number; problem: string; fix: string; warnings: string[] }
   | { recording: string; status: 'failed'; issue?: number; problem: string; fix: string; message: string }
   /** Dry run: would be built first. */
-  | { recording: string; status: 'would-build'; issue: number; why: string };
+  | { recording: string; status: 'would-build'; issue: number; why: string; pickups?: string[] };
 
 export interface PublishAllResult {
   built: string[];
@@ -216,7 +230,9 @@ export async function publishAll(
   // Read the store before building: wrong credentials or a missing bucket should not wait for minutes of mastering.
   const loaded = await readManifest(store);
   const onlyRecording = opts.only?.recording === undefined ? undefined : resolve(opts.only.recording);
-  const recordings = (await listRecordings(config.resolved.recordings)).filter((r) => onlyRecording === undefined || resolve(r) === onlyRecording);
+  // pickups are applied to their issue's episode, not built on their own
+  const split = splitPickups(await listRecordings(config.resolved.recordings));
+  const recordings = split.recordings.filter((r) => onlyRecording === undefined || resolve(r) === onlyRecording);
   const unsupported = (await listUnsupported(config.resolved.recordings)).map((file) => ({ file, problem: unsupportedReason(basename(file)) }));
   const { index, problems: issueProblems } = await indexIssuesEach(config.resolved.newsletters);
   const ctx = await takeContext(config, index, loaded?.manifest);
@@ -261,7 +277,8 @@ export async function publishAll(
       claimed.add(issueNumber);
       const slug = episodeSlug(take.issue);
       const p: PreparedRecording = { recording, issue: take.issue, by: take.by, slug, buildDir: join(config.resolved.build, slug) };
-      const state = await buildState(p, config);
+      const pickups = split.pickups.get(issueNumber) ?? [];
+      const state = await buildState({ ...p, pickups }, config);
       let report: EpisodeReport;
       let built = false;
       if (state.state === 'current') {
@@ -278,11 +295,12 @@ export async function publishAll(
         });
         if (opts.dryRun) {
           result.wouldBuild.push({ recording, issue: issueNumber, why: state.why });
-          result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why });
+          result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why, ...(pickups.length ? { pickups } : {}) });
           continue;
         }
-        report = await buildEpisode({
+        report = await buildWithPickups({
           recording,
+          pickups,
           issue: take.issue,
           outDir: p.buildDir,
           config,
@@ -309,13 +327,25 @@ export async function publishAll(
         continue;
       }
       reports.push(report);
-      result.recordings.push({ recording, status: 'ready', issue: issueNumber, by: take.by, built, warnings: report.warnings, approved });
+      result.recordings.push({ recording, status: 'ready', issue: issueNumber, by: take.by, built, warnings: report.warnings, approved, ...(pickups.length ? { pickups } : {}) });
     } catch (error) {
       if (error instanceof HeldError) {
         result.recordings.push({ recording, status: 'held', issue: error.issue, problem: error.problem, fix: error.fix, warnings: [] });
         continue;
       }
       result.recordings.push(failure(recording, error, issueNumber));
+    }
+  }
+  // a pickup whose issue has no recording here has nothing to be spliced into
+  const lonePickups = [...split.unplaced, ...[...split.pickups].filter(([n]) => !byIssue.has(n)).flatMap(([, files]) => files)];
+  for (const pickup of lonePickups) {
+    const n = [...split.pickups].find(([, files]) => files.includes(pickup))?.[0];
+    if (opts.only?.issue !== undefined && n !== opts.only.issue) continue;
+    if (onlyRecording !== undefined && resolve(pickup) !== onlyRecording) continue;
+    try {
+      refusePickup(pickup);
+    } catch (error) {
+      result.recordings.push(failure(pickup, error, n));
     }
   }
   result.failed = result.recordings.filter((r) => r.status === 'failed').length + issueProblems.length;

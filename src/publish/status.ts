@@ -20,6 +20,7 @@ import { feedEpisodes, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
 import { sha256File } from '../hash.js';
 import { listIssueFiles, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
+import { refusePickup, splitPickups } from '../intake/takes.js';
 import { recordingIssueNumber } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue, type Issue } from '../newsletter/index.js';
@@ -287,7 +288,9 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
   const recordings: RecordingStatus[] = [];
   const recordingOf = new Map<number, { path: string; by: 'name' | 'tags' | 'build' }>();
   let bySource: Map<string, { dir: string; report: EpisodeReport }> | undefined;
-  for (const path of await listRecordings(config.resolved.recordings)) {
+  // pickups go with their issue's recording (publish splices them in)
+  const split = splitPickups(await listRecordings(config.resolved.recordings));
+  for (const path of split.recordings) {
     let match: { number: number; by: 'name' | 'tags' | 'build' } | undefined;
     try {
       const info = await probeAudio(path);
@@ -318,6 +321,13 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     recordings.push({ path, issue: match.number, by: match.by });
   }
 
+  for (const [number, files] of split.pickups) {
+    for (const path of files) {
+      if (recordingOf.has(number)) recordings.push({ path, issue: number, by: 'name' });
+      else recordings.push({ path, issue: number, by: 'name', problem: problemOf(refusal(path)) });
+    }
+  }
+  for (const path of split.unplaced) recordings.push({ path, problem: problemOf(refusal(path)) });
   for (const path of await listUnsupported(config.resolved.recordings)) recordings.push({ path, problem: unsupportedReason(basename(path)) });
 
   const { remote, manifest } = await remoteStatus(config, store);
@@ -342,7 +352,7 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     let build: IssueStatus['build'] = { state: 'none', dir };
     let report: EpisodeReport | undefined;
     if (recording && issue) {
-      const state = await buildState({ recording: recording.path, issue, buildDir: dir }, config);
+      const state = await buildState({ recording: recording.path, issue, buildDir: dir, pickups: split.pickups.get(number) ?? [] }, config);
       if (state.state === 'missing') build = { state: 'none', dir };
       else {
         report = state.report;
@@ -393,4 +403,14 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     problems,
     remote,
   };
+}
+
+/** refusePickup's error for a pickup with no recording to go with, as a value. */
+function refusal(pickup: string): unknown {
+  try {
+    refusePickup(pickup);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }

@@ -37,6 +37,8 @@ export interface TakesBuildOptions {
   config: LoadedConfig;
   onEvent?: StageListener;
   signal?: AbortSignal;
+  /** Warnings found before the build (the intake's checks), reported with the build's own. */
+  warnings?: string[];
 }
 
 export interface TakesBuild {
@@ -153,7 +155,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
   await makeDirectory(opts.outDir);
   if (files.length === 1 && pickups.length === 0) {
     // one recording: the plain build (aligned once, inside it)
-    return { report: await buildEpisode({ recording: files[0], issue, outDir: opts.outDir, config, onEvent: opts.onEvent, signal: opts.signal }) };
+    return { report: await buildEpisode({ recording: files[0], issue, outDir: opts.outDir, config, onEvent: opts.onEvent, signal: opts.signal, warnings: opts.warnings }) };
   }
 
   const prepared = await stages.run('match', async () => {
@@ -209,7 +211,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
         return b.alignment;
       },
     });
-  let report = await build(base, pieces, base.warnings);
+  let report = await build(base, pieces, [...(opts.warnings ?? []), ...base.warnings]);
   // the joins as mastered: a step the limiter made is corrected once (takes without pickups)
   if (base.rejoin && base.takeSpeech && replaced.length === 0) {
     const clock = (t: number) => t - report.quality.trimmedHeadSeconds + report.quality.speechOffsetSeconds;
@@ -217,7 +219,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
     const steps = await measureJoinSteps(report.audio.path, speech, opts.signal);
     if (steps.some((s) => Math.abs(s.stepLu) > JOIN_STEP_LU)) {
       const again = await base.rejoin(evenSteps(steps.map((s) => s.stepLu)));
-      report = await build(again, again.pieces, again.warnings);
+      report = await build(again, again.pieces, [...(opts.warnings ?? []), ...again.warnings]);
       const after = await measureJoinSteps(report.audio.path, speech, opts.signal);
       const worst = after.reduce((a, s) => (Math.abs(s.stepLu) > Math.abs(a.stepLu) ? s : a), after[0]);
       if (worst && Math.abs(worst.stepLu) > 1.5) {

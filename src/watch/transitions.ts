@@ -8,6 +8,7 @@
  *                   ▲            │ ├──────► published
  *                   │            │ └──────► failed ──(retry)──► waiting
  *                   └────────────┘ interrupted (stop, kill, the file changed)
+ *   built / published ──(a pickup of its issue removed)──► waiting (rebuilt without it)
  */
 import type { FileSnapshot } from './settle.js';
 import type {
@@ -77,6 +78,17 @@ export function toWaiting(entry: QueueableEntry, note: string, now = isoNow()): 
     return { ...rest, state: 'waiting', note, updatedAt: now };
   }
   return { ...entry, state: 'waiting', note, updatedAt: now };
+}
+
+/**
+ * A recording built (or published) before, queued to be built again because a piece of
+ * its episode went (a pickup removed): its build and episode go with the old build; the
+ * issue it was matched to stays.
+ */
+export function toRebuild(entry: BuiltEntry | PublishedEntry, note: string, now = isoNow()): WaitingEntry {
+  const { builtAt: _b, build: _build, ...rest } = entry;
+  const { publishedAt: _p, episode: _e, ...base } = rest as typeof rest & Partial<Pick<PublishedEntry, 'publishedAt' | 'episode'>>;
+  return { ...base, state: 'waiting', note, updatedAt: now };
 }
 
 /** A processing run starts: one more attempt; the failure and note of before go. */

@@ -30,6 +30,8 @@ import { sha256File } from '../hash.js';
 import { isCandidateRecording, isIgnoredFile, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';
 import { reviewReason } from '../publish/pipeline.js';
+import { builtFrom } from '../publish/pickups.js';
+import { takeMark } from '../intake/takes.js';
 import { publishEpisodes } from '../publish/protocol.js';
 import { openStore } from '../store/open.js';
 import { arrivalOf, Arrivals, type Arrival } from './arrivals.js';
@@ -49,6 +51,7 @@ import {
   toFailed,
   toProcessing,
   toPublished,
+  toRebuild,
   touchedTake,
   toWaiting,
   updated,
@@ -301,12 +304,30 @@ export class RecordingWatcher {
               this.current.changed = true;
               this.current.run?.abort();
             }
+            const gone = this.journal.get(name);
             await this.forgetRecording(name, path, 'was removed from recordings/');
             this.retryFailed(`${name} was removed`, new Set(['match']));
+            // a pickup's episode is built again without it (the original, when it was the only one)
+            if (gone?.issue !== undefined && takeMark(name).role === 'pickup') this.rebuildIssue(gone.issue, `${name} was removed`);
           },
         );
       }, 500),
     );
+  }
+
+  /** Queue the recording of issue `issue` (built or published) to be built again: a pickup of it changed. */
+  private rebuildIssue(issue: number, reason: string): void {
+    if (this.stopping) return;
+    for (const entry of this.journal.entries()) {
+      if (entry.issue !== issue || takeMark(entry.name).role === 'pickup') continue;
+      if (entry.state !== 'built' && entry.state !== 'published') continue;
+      if (this.queue.has(entry.name) || this.settle.isSettling(entry.path) || this.current?.name === entry.name) continue;
+      this.emit('queued', entry.name, `${reason}: building #${issue} again from ${entry.name}`, { issue });
+      const waiting = toRebuild(entry, reason);
+      this.journal.set(waiting);
+      void this.journal.save();
+      this.enqueue(waiting);
+    }
   }
 
   /** Drop a recording that is gone from the journal, with its sidecar. */
@@ -521,7 +542,8 @@ export class RecordingWatcher {
 
     const claimed: Record<string, string> = {};
     for (const other of this.journal.entries()) {
-      if (other.name !== name && other.issue !== undefined && ['waiting', 'processing', 'built', 'published'].includes(other.state)) {
+      // a pickup stands for no issue: it is applied to the episode of the recording that does
+      if (other.name !== name && other.issue !== undefined && takeMark(other.name).role !== 'pickup' && ['waiting', 'processing', 'built', 'published'].includes(other.state)) {
         claimed[String(other.issue)] = other.name;
       }
     }
@@ -560,7 +582,7 @@ export class RecordingWatcher {
     }
 
     const { report, reused } = outcome;
-    if (report.source.sha256 !== entry.sha256) {
+    if (!builtFrom(report, entry.sha256)) {
       // the recording was replaced during the build: this build is of another take
       if (mine()) {
         this.journal.set(toWaiting(live, 'the file changed while it was built'));

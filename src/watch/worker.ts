@@ -9,19 +9,25 @@
  *
  * It matches the recording to its issue (name, tags, else listening: publish/find-issue),
  * reuses the build folder when it was made from exactly these inputs (publish/pipeline
- * `buildState`), and otherwise empties the folder and builds into it. `buildEpisode`
+ * `buildState`: the recording and every pickup of its issue in recordings/), and otherwise
+ * empties the folder and builds into it (publish/pickups.ts: the pickups spliced in). A
+ * pickup's job is its issue's recording's build. `buildEpisode`
  * writes episode.json last (atomically), so a build cut short leaves a folder without
  * one, which is never taken for a finished build.
  */
 import { rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { loadConfig } from '../config/config.js';
-import { buildEpisode, episodeSlug } from '../episode/build.js';
+import { episodeSlug } from '../episode/build.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { describeFault } from '../faults.js';
 import { sha256File } from '../hash.js';
+import { listRecordings } from '../intake/files.js';
 import { indexIssues } from '../intake/match.js';
+import { refusePickup, splitPickups, takeMark } from '../intake/takes.js';
+import { issueNumberFromName } from '../newsletter/file-name.js';
+import { buildWithPickups } from '../publish/pickups.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { pinMatch } from '../publish/ledger.js';
@@ -82,6 +88,24 @@ export function describeFailure(error: unknown, phase: FailurePhase, recording: 
   };
 }
 
+/**
+ * The recording a pickup job is applied to: the one of the pickup's issue in `claimed`,
+ * else the one recording beside it whose name carries that issue's number (undefined for a
+ * job that is not a pickup). A pickup whose issue has no recording here is refused
+ * (intake/takes.ts refusePickup).
+ */
+async function pickupMain(job: WorkerJob): Promise<string | undefined> {
+  if (takeMark(job.recording).role !== 'pickup') return undefined;
+  const issue = issueNumberFromName(basename(job.recording));
+  let main = issue === undefined ? undefined : job.claimed[String(issue)];
+  if (main === undefined && issue !== undefined) {
+    const named = splitPickups(await listRecordings(dirname(job.recording))).recordings.filter((r) => issueNumberFromName(basename(r)) === issue);
+    if (named.length === 1) main = basename(named[0]);
+  }
+  if (main === undefined) refusePickup(job.recording);
+  return join(dirname(job.recording), main!);
+}
+
 async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): Promise<void> {
   let phase: FailurePhase = 'internal';
   try {
@@ -89,20 +113,23 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     // the watcher journals each stage as it starts
     const stages = stageRunner({ subject: job.recording, onEvent: (e) => e.type === 'start' && void send({ type: 'stage', stage: e.stage }) });
     phase = 'probe';
+    let main = job.recording;
     const { take, ctx } = await stages.run('match', async () => {
       await probeAudio(job.recording);
       phase = 'match';
+      // a pickup is applied to the episode of its issue's recording here
+      main = (await pickupMain(job)) ?? job.recording;
       const index = await indexIssues(config.resolved.newsletters);
       // pinned takes (the manifest's sources, .letterpod/matches.json) are never re-identified;
       // listening is only among issues neither published, pinned, nor read by another recording here
       const manifest = await readManifest(openStore(config)).catch(() => undefined);
       const ctx = await takeContext(config, index, manifest?.manifest);
       ctx.claimed = new Set(Object.keys(job.claimed).map(Number));
-      return { take: await matchTake(job.recording, ctx), ctx };
+      return { take: await matchTake(main, ctx), ctx };
     });
     const match = take;
     const other = job.claimed[String(match.issue.number)];
-    if (other) {
+    if (other && main === job.recording) {
       throw new LetterpodError({
         file: job.recording,
         problem: `issue #${match.issue.number} already has the recording ${other}`,
@@ -113,9 +140,10 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     await send({ type: 'matched', issue: match.issue.number, title: match.issue.title, by: match.by, buildDir });
 
     phase = 'build';
-    const state = await buildState({ recording: job.recording, issue: match.issue, buildDir }, config);
+    const pickups = splitPickups(await listRecordings(dirname(main))).pickups.get(match.issue.number) ?? [];
+    const state = await buildState({ recording: main, issue: match.issue, buildDir, pickups }, config);
     if (state.state === 'current') {
-      await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(job.recording), at: new Date().toISOString() });
+      await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(main), at: new Date().toISOString() });
       await send({ type: 'done', report: state.report, reused: true, buildDir });
       return;
     }
@@ -128,15 +156,16 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
     phase = 'build';
     // start from an empty folder: no file of an earlier or interrupted build survives into this one
     await rm(buildDir, { recursive: true, force: true });
-    const report = await buildEpisode({
-      recording: job.recording,
+    const report = await buildWithPickups({
+      recording: main,
+      pickups,
       issue: match.issue,
       outDir: buildDir,
       config,
       warnings: before,
       onEvent: (e) => e.type === 'start' && void send({ type: 'stage', stage: e.stage }),
     });
-    await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(job.recording), at: new Date().toISOString() });
+    await pinMatch(config.root, take.sha256, { issue: match.issue.number, by: take.by, name: basename(main), at: new Date().toISOString() });
     await send({ type: 'done', report, reused: false, buildDir });
   } catch (error) {
     await send({ type: 'failed', failure: describeFailure(error, phase, job.recording) });
