@@ -13,7 +13,7 @@ import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { describeFault } from '../faults.js';
 import { listIssueFiles, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
-import { indexIssues, recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';
+import { recordingIssueNumber, type IssueIndex, type Match } from '../intake/match.js';
 import { FfmpegError } from '../media/ffmpeg.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue } from '../newsletter/index.js';
@@ -23,7 +23,6 @@ import { readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
-import { findIssueFor, publishedIssueNumbers } from './find-issue.js';
 import { refusePickup, splitPickups } from '../intake/takes.js';
 import { buildWithPickups, piecesOutdated } from './pickups.js';
 import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
@@ -34,35 +33,6 @@ import { checkTake, confirmByListening, HeldError, matchTake, takeContext, type 
 export interface PreparedRecording extends Match {
   slug: string;
   buildDir: string;
-}
-
-/** Match every recording in recordings/ to an issue (by name, tags or listening); the first problem stops the run. */
-export async function prepareRecordings(config: LoadedConfig): Promise<PreparedRecording[]> {
-  const recordings = await listRecordings(config.resolved.recordings);
-  if (recordings.length === 0) return [];
-  const index = await indexIssues(config.resolved.newsletters);
-  // The published issues matter only to listening (for a recording without a number): read the store only then.
-  let published: Promise<Set<number>> | undefined;
-  const prepared: PreparedRecording[] = [];
-  const byIssue = new Map<number, string>();
-  for (const recording of recordings) {
-    refusePickup(recording);
-    const info = await probeAudio(recording);
-    if (recordingIssueNumber(recording, info) === undefined) published ??= publishedIssueNumbers(config);
-    const match = await findIssueFor(recording, info, config, index, published ? await published : new Set());
-    const other = byIssue.get(match.issue.number);
-    if (other) {
-      throw new LetterpodError({
-        file: recording,
-        problem: `issue #${match.issue.number} already has the recording ${basename(other)}`,
-        fix: 'Keep one take per issue in recordings/ (move the other out)',
-      });
-    }
-    byIssue.set(match.issue.number, recording);
-    const slug = episodeSlug(match.issue);
-    prepared.push({ ...match, slug, buildDir: join(config.resolved.build, slug) });
-  }
-  return prepared;
 }
 
 /** Whether the build in a recording's build folder can be published as is, and if not, why. */
@@ -120,12 +90,6 @@ export async function buildState(
   if (rec.sha256 !== report.source.sha256) return { state: 'outdated', why: 'the recording changed', report };
   if (issue?.sha256 !== report.source.issueSha256) return { state: 'outdated', why: 'the issue text changed', report };
   return { state: 'current', report };
-}
-
-/** The build in `dir` if it was made from exactly these inputs and its files are intact. */
-export async function reusableBuild(p: PreparedRecording, config: LoadedConfig): Promise<EpisodeReport | undefined> {
-  const state = await buildState(p, config);
-  return state.state === 'current' ? state.report : undefined;
 }
 
 /** What became of one recording in a publish. */
