@@ -9,6 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
+import { ffmpeg } from '../media/ffmpeg.js';
 import { findPauses } from '../signal/pauses.js';
 import type { ChapterReport } from './report.js';
 
@@ -99,6 +101,21 @@ export function shortTermCurve(stderr: string): { t: number; s: number | null }[
     out.push({ t: Number(m[1]), s: Number.isFinite(s) && s > -70 ? s : null });
   }
   return out;
+}
+
+/**
+ * The mean short-term loudness of [a, b] s: the values whose 3 s window lies inside it (S at
+ * t covers (t − 3, t]; for a span shorter than 3 s, the value at its end); NaN when none.
+ */
+export function meanShortTerm(curve: readonly { t: number; s: number | null }[], a: number, b: number): number {
+  const v = curve.filter((p) => p.t >= Math.min(a + 3, b) && p.t <= b && p.s !== null).map((p) => p.s as number);
+  return v.length ? v.reduce((x, y) => x + y, 0) / v.length : Number.NaN;
+}
+
+/** One ebur128 pass over a file: its short-term curve and its measurement. */
+export async function measureShortTerm(file: string, signal?: AbortSignal): Promise<{ curve: { t: number; s: number | null }[]; measurement: LoudnessMeasurement }> {
+  const { stderr } = await ffmpeg(['-i', file, '-vn', '-af', MEASURE_FILTER, '-f', 'null', '-'], { signal, stderrLimit: 1 << 27 });
+  return { curve: shortTermCurve(stderr), measurement: parseEbur128Measurement(stderr) };
 }
 
 /**

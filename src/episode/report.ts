@@ -103,19 +103,24 @@ export interface EpisodePiece {
   gainDb: number;
 }
 
-/** A span of the text re-read by a pickup (see takes/pickup.ts `Replacement`). */
+/** A span of the text re-read by a pickup, and where it went (takes/pickup.ts). */
 export interface EpisodeReplacement {
   file: string;
+  /** The text span re-read: its sections, first and last sentence (indexes in the issue's sentences), and its words. */
   sections: string[];
   firstSentence: number;
   lastSentence: number;
   text: string;
   score: number;
+  /** The best score anywhere else in the text (the place's lead over it is the evidence). */
   elsewhereScore: number | null;
+  /** In the recording before (old) and after (new) the splice, seconds. */
   old: { startSeconds: number; endSeconds: number; durationSeconds: number };
   new: { startSeconds: number; endSeconds: number; durationSeconds: number };
+  /** The cut in the old recording and the crossfade centres in the new one. */
   cut: { startSeconds: number; endSeconds: number };
   seams: [number, number];
   gainDb: number;
+  /** The splice exactly, in samples of the recording mastered: the cut and the shift of everything after it. */
   samples: { rate: number; cutStart: number; cutEnd: number; shift: number };
 }

@@ -4,8 +4,8 @@
  * each join, measured on the final MP3 (ebur128, independent of the build's own figures).
  */
 import type { EpisodeReport } from '../episode/report.js';
-import { decodePcm, ffmpeg } from '../media/ffmpeg.js';
-import { shortTermCurve } from '../episode/analysis.js';
+import { decodePcm } from '../media/ffmpeg.js';
+import { meanShortTerm, measureShortTerm } from '../episode/analysis.js';
 import { boundaryError } from './metrics.js';
 import type { BuiltTakesCase } from './takes-cases.js';
 
@@ -79,13 +79,8 @@ export async function scoreTakes(built: BuiltTakesCase, report: EpisodeReport): 
   // joins, on the final MP3
   const rate = report.audio.sampleRate;
   const pcm = await decodePcm(report.audio.path, rate);
-  const { stderr } = await ffmpeg(['-i', report.audio.path, '-af', 'ebur128=framelog=info', '-f', 'null', '-'], { stderrLimit: 1 << 26 });
-  const curve = shortTermCurve(stderr);
-  // S at t covers (t − 3, t]: a 10 s window [a, b] is described by the values with t in [a + 3, b]
-  const meanS = (a: number, b: number) => {
-    const v = curve.filter((p) => p.t >= a + 3 && p.t <= b && p.s !== null).map((p) => p.s as number);
-    return v.length ? v.reduce((x, y) => x + y, 0) / v.length : Number.NaN;
-  };
+  const { curve } = await measureShortTerm(report.audio.path);
+  const meanS = (a: number, b: number) => meanShortTerm(curve, a, b);
   const joins: JoinScore[] = [];
   for (let k = 1; k < truthOrder.length; k++) {
     const a = built.takes.find((t) => t.file === truthOrder[k - 1])!;

@@ -55,56 +55,65 @@ export function parseWav(buf: Buffer): Pcm16 {
   throw new Error('WAV stream has no data chunk');
 }
 
-function header(sampleRate: number, dataBytes: number): Buffer {
+/** Sample encodings the writer produces: 16-bit PCM (clipped to [−1, 1]) or 32-bit IEEE float (as is). */
+export type WavEncoding = 'int16' | 'float32';
+
+function header(sampleRate: number, dataBytes: number, encoding: WavEncoding): Buffer {
+  const bytesPerSample = encoding === 'float32' ? 4 : 2;
   const h = Buffer.alloc(44);
   h.write('RIFF', 0, 'ascii');
   h.writeUInt32LE(36 + dataBytes, 4);
   h.write('WAVE', 8, 'ascii');
   h.write('fmt ', 12, 'ascii');
   h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(encoding === 'float32' ? 3 : 1, 20);
   h.writeUInt16LE(1, 22);
   h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
+  h.writeUInt32LE(sampleRate * bytesPerSample, 28);
+  h.writeUInt16LE(bytesPerSample, 32);
+  h.writeUInt16LE(8 * bytesPerSample, 34);
   h.write('data', 36, 'ascii');
   h.writeUInt32LE(dataBytes, 40);
   return h;
 }
 
-/** Writes a mono 16-bit WAV incrementally; the header is patched on close. */
+/** Writes a mono WAV incrementally (16-bit by default, or 32-bit float); the header is patched on close. */
 export class WavWriter {
   private bytes = 0;
   private constructor(
     private readonly fh: FileHandle,
     readonly sampleRate: number,
+    readonly encoding: WavEncoding,
   ) {}
 
-  static async create(path: string, sampleRate: number): Promise<WavWriter> {
+  static async create(path: string, sampleRate: number, encoding: WavEncoding = 'int16'): Promise<WavWriter> {
     const fh = await open(path, 'w');
-    await fh.write(header(sampleRate, 0), 0, 44, 0);
-    return new WavWriter(fh, sampleRate);
+    await fh.write(header(sampleRate, 0, encoding), 0, 44, 0);
+    return new WavWriter(fh, sampleRate, encoding);
   }
 
   get samplesWritten(): number {
-    return this.bytes / 2;
+    return this.bytes / (this.encoding === 'float32' ? 4 : 2);
   }
 
-  /** Append float samples in [−1, 1] (clipped). */
+  /** Append float samples (in [−1, 1] for 16-bit, where they are clipped). */
   async write(samples: Float32Array): Promise<void> {
-    const pcm = new Int16Array(samples.length);
-    for (let i = 0; i < samples.length; i++) {
-      const v = samples[i];
-      pcm[i] = Math.round((v > 1 ? 1 : v < -1 ? -1 : v) * 32767);
+    let data: Float32Array | Int16Array = samples;
+    if (this.encoding === 'int16') {
+      const pcm = new Int16Array(samples.length);
+      for (let i = 0; i < samples.length; i++) {
+        const v = samples[i];
+        pcm[i] = Math.round((v > 1 ? 1 : v < -1 ? -1 : v) * 32767);
+      }
+      data = pcm;
     }
-    const buf = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     await this.fh.write(buf, 0, buf.length, 44 + this.bytes);
     this.bytes += buf.length;
   }
 
   async close(): Promise<void> {
-    await this.fh.write(header(this.sampleRate, this.bytes), 0, 44, 0);
+    await this.fh.write(header(this.sampleRate, this.bytes, this.encoding), 0, 44, 0);
     await this.fh.close();
   }
 }

@@ -6,8 +6,7 @@
  * appear only after it; the build measures and, when a step is over JOIN_STEP_LU, corrects
  * the takes' gains once and masters again.
  */
-import { shortTermCurve } from '../episode/analysis.js';
-import { ffmpeg } from '../media/ffmpeg.js';
+import { meanShortTerm, measureShortTerm } from '../episode/analysis.js';
 import { EDGE_SECONDS } from './join.js';
 
 /** Steps above this (LU) are corrected by a second master. */
@@ -24,13 +23,8 @@ export interface JoinStep {
 
 /** `speech`: each take's speech in episode time, in order. */
 export async function measureJoinSteps(mp3: string, speech: readonly { startSeconds: number; endSeconds: number }[], signal?: AbortSignal): Promise<JoinStep[]> {
-  const { stderr } = await ffmpeg(['-i', mp3, '-af', 'ebur128=framelog=info', '-f', 'null', '-'], { signal, stderrLimit: 1 << 27 });
-  const curve = shortTermCurve(stderr);
-  // S at t covers (t − 3, t]: the values whose window lies inside [a, b]
-  const mean = (a: number, b: number) => {
-    const v = curve.filter((p) => p.t >= Math.min(a + 3, b) && p.t <= b && p.s !== null).map((p) => p.s as number);
-    return v.length ? v.reduce((x, y) => x + y, 0) / v.length : Number.NaN;
-  };
+  const { curve } = await measureShortTerm(mp3, signal);
+  const mean = (a: number, b: number) => meanShortTerm(curve, a, b);
   const steps: JoinStep[] = [];
   for (let k = 1; k < speech.length; k++) {
     const aEnd = speech[k - 1].endSeconds;

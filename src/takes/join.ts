@@ -10,10 +10,10 @@
  * (the build folder), with the map from each take's time to the joined time.
  */
 import { basename } from 'node:path';
-import { MEASURE_FILTER, parseEbur128Measurement } from '../audio/loudness.js';
-import { shortTermCurve } from '../episode/analysis.js';
-import { decodePcm, ffmpeg } from '../media/ffmpeg.js';
-import { crossfade, fillDigitalSilence, FloatWavWriter, roomTone, scaled } from './pcm.js';
+import { meanShortTerm, measureShortTerm } from '../episode/analysis.js';
+import { decodePcm } from '../media/ffmpeg.js';
+import { crossfade, fillDigitalSilence, roomTone, scaled } from './pcm.js';
+import { WavWriter } from '../signal/wav.js';
 
 /** Room tone kept after a take's speech and before the next one's (s): a section's pause. */
 export const PAD_SECONDS = 0.6;
@@ -66,13 +66,11 @@ const STAY = 0.1;
 
 /** ebur128 over a take: its integrated loudness and the short-term (3 s) loudness at its speech's two ends. */
 export async function takeLoudness(t: JoinInput, signal?: AbortSignal): Promise<TakeLoudness> {
-  const { stderr } = await ffmpeg(['-i', t.file, '-vn', '-af', MEASURE_FILTER, '-f', 'null', '-'], { signal, stderrLimit: 1 << 27 });
-  const curve = shortTermCurve(stderr);
-  const integratedLufs = parseEbur128Measurement(stderr).integratedLufs;
-  // S at t covers (t − 3, t]: the values whose window lies inside [a, b]
+  const { curve, measurement } = await measureShortTerm(t.file, signal);
+  const integratedLufs = measurement.integratedLufs;
   const mean = (a: number, b: number) => {
-    const v = curve.filter((p) => p.t >= Math.min(a + 3, b) && p.t <= b && p.s !== null).map((p) => p.s as number);
-    return v.length ? v.reduce((x, y) => x + y, 0) / v.length : integratedLufs;
+    const m = meanShortTerm(curve, a, b);
+    return Number.isNaN(m) ? integratedLufs : m;
   };
   const a = t.speechStartSeconds;
   const b = t.speechEndSeconds;
@@ -144,7 +142,7 @@ export async function joinTakes(takes: readonly JoinInput[], out: string, sample
   const pad = PAD_SECONDS;
   const warnings: string[] = [];
   const pieces: JoinedPiece[] = [];
-  const w = await FloatWavWriter.create(out, sampleRate);
+  const w = await WavWriter.create(out, sampleRate, 'float32');
   let carry: Float32Array | undefined;
   try {
     for (const [i, t] of takes.entries()) {

@@ -1,60 +1,11 @@
 /**
- * Sample-level pieces of joining and splicing: a float WAV written in order, equal-power
- * crossfades, the narrator's room tone, and where a signal is digital silence.
+ * Sample-level pieces of joining and splicing (written with signal/wav.ts's WavWriter as
+ * float): equal-power crossfades, the narrator's room tone, and where a signal is digital silence.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 
 /** A run of samples this quiet for this long is digital silence (a gate, an editor's "silence"). */
 export const DIGITAL_SILENCE = 1e-5;
 export const DIGITAL_SILENCE_SECONDS = 0.01;
-
-/** Writes a mono 32-bit float WAV incrementally; the header is patched on close. */
-export class FloatWavWriter {
-  private bytes = 0;
-  private constructor(
-    private readonly fh: FileHandle,
-    readonly sampleRate: number,
-  ) {}
-
-  static async create(path: string, sampleRate: number): Promise<FloatWavWriter> {
-    const fh = await open(path, 'w');
-    await fh.write(floatHeader(sampleRate, 0), 0, 44, 0);
-    return new FloatWavWriter(fh, sampleRate);
-  }
-
-  get samplesWritten(): number {
-    return this.bytes / 4;
-  }
-
-  async write(samples: Float32Array): Promise<void> {
-    const buf = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-    await this.fh.write(buf, 0, buf.length, 44 + this.bytes);
-    this.bytes += buf.length;
-  }
-
-  async close(): Promise<void> {
-    await this.fh.write(floatHeader(this.sampleRate, this.bytes), 0, 44, 0);
-    await this.fh.close();
-  }
-}
-
-function floatHeader(rate: number, dataBytes: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(3, 20); // IEEE float
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(32, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
-}
 
 /** `a`'s end faded out over `b`'s start (equal power: uncorrelated room tone keeps its level). Both have `n` samples. */
 export function crossfade(a: Float32Array, b: Float32Array): Float32Array {

@@ -16,27 +16,10 @@ import type { SpeechFeatures } from './listen.js';
 import type { FeatureVectors } from '../signal/mfcc.js';
 import type { Pause } from '../signal/pauses.js';
 import { spanInRecording, splicePickup, type SpliceResult } from './splice.js';
+import type { EpisodeReplacement } from '../episode/report.js';
 
-export interface Replacement {
-  file: string;
-  /** The text span re-read: its sections, first and last sentence (indexes in the sentences), and its words. */
-  sections: string[];
-  firstSentence: number;
-  lastSentence: number;
-  text: string;
-  score: number;
-  /** The best score anywhere else in the text (the place's lead over it is the evidence). */
-  elsewhereScore: number | null;
-  /** In the recording before (old) and after (new) the splice, seconds. */
-  old: { startSeconds: number; endSeconds: number; durationSeconds: number };
-  new: { startSeconds: number; endSeconds: number; durationSeconds: number };
-  /** The cut in the old recording and the crossfade centres in the new one. */
-  cut: { startSeconds: number; endSeconds: number };
-  seams: [number, number];
-  gainDb: number;
-  /** The splice exactly, in samples of the recording mastered: the cut and the shift of everything after it. */
-  samples: { rate: number; cutStart: number; cutEnd: number; shift: number };
-}
+/** What a pickup replaced: the episode report's entry (episode/report.ts), one shape. */
+export type Replacement = EpisodeReplacement;
 
 export interface PickupApplied {
   recording: string;

@@ -7,10 +7,11 @@
  * its crossfades is the recording's samples, untouched. The recording and the pickup are
  * only read; the result is a new mono float WAV.
  */
-import { MEASURE_FILTER, parseEbur128Measurement } from '../audio/loudness.js';
-import { decodePcm, ffmpeg } from '../media/ffmpeg.js';
+import { measureLoudness } from '../audio/loudness.js';
+import { decodePcm } from '../media/ffmpeg.js';
 import type { Pause } from '../signal/pauses.js';
-import { crossfade, FloatWavWriter, loopTone, roomTone } from './pcm.js';
+import { crossfade, loopTone, roomTone } from './pcm.js';
+import { WavWriter } from '../signal/wav.js';
 
 export const SPLICE_CROSSFADE_SECONDS = 0.03;
 /** Room tone kept before and after the replaced speech (at most half the pause there). */
@@ -122,9 +123,8 @@ const LOCAL_SECONDS = 20;
 
 /** Integrated loudness (ebur128) of a file, or of [from, to] s of it. */
 async function integrated(file: string, from?: number, to?: number): Promise<number> {
-  const trim = from !== undefined && to !== undefined ? `atrim=start=${from.toFixed(3)}:end=${to.toFixed(3)},` : '';
-  const { stderr } = await ffmpeg(['-i', file, '-vn', '-af', `${trim}${MEASURE_FILTER}`, '-f', 'null', '-'], { stderrLimit: 1 << 27 });
-  return parseEbur128Measurement(stderr).integratedLufs;
+  const trim = from !== undefined && to !== undefined ? `atrim=start=${from.toFixed(3)}:end=${to.toFixed(3)}` : undefined;
+  return (await measureLoudness(file, trim)).integratedLufs;
 }
 
 export async function splicePickup(opts: {
@@ -170,7 +170,7 @@ export async function splicePickup(opts: {
     const k = headLen + i;
     part[k] = part[k] * (1 - w) + speech[i];
   }
-  const w = await FloatWavWriter.create(opts.out, rate);
+  const w = await WavWriter.create(opts.out, rate, 'float32');
   try {
     // recording up to the cut, then a crossfade from its room tone into the part's
     const aStart = Math.max(0, cutA - xf);
