@@ -79,7 +79,19 @@ function heardClearly(ev: PartEvidence, P: AlignParams): boolean {
   return ev.ratio >= 2 * P.partMatchRatio;
 }
 
-export async function decideSections(x: DecideInput): Promise<Decision> {
+export async function decideSections(input: DecideInput): Promise<Decision> {
+  // a section's parts are searched once per window: the rival check and the section's own
+  // turn ask for the same one
+  const heard = new Map<string, Promise<PartEvidence>>();
+  const x: DecideInput = {
+    ...input,
+    hear: (k, from, to) => {
+      const key = `${k}:${from}:${to}`;
+      let ev = heard.get(key);
+      if (!ev) heard.set(key, (ev = input.hear(k, from, to)));
+      return ev;
+    },
+  };
   const P = x.params;
   const K = x.cands.length;
   const G = x.typicalGoodness;
