@@ -537,8 +537,21 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       heading = -1;
     }
     const lower = heading >= 0 ? after(prevLong) : after(prevRead);
+    const isFirst = prevRead < 0;
     prevRead = k;
     if (!isShort(k)) prevLong = k;
+    // two independent estimates agreeing on an earlier start — the whole-text path and a
+    // match of the opening there — outweigh a clearer opening match later on (a heading said
+    // apart and a line re-read lead the opening's match a line or two into the section)
+    // (not the first section read: the path starts at the recording's start, lead-in or not)
+    const agreed = isFirst ? undefined : cands[k].filter((x) => x.seconds >= lower && x.seconds < t - 2 * P.restartPathSeconds && x.goodness > 0 && Math.abs(x.seconds - estimates[k]) <= P.pathAgreeSeconds).sort((a, b) => b.goodness - a.goodness)[0];
+    if (agreed !== undefined) {
+      cands[k].push({ seconds: agreed.seconds, goodness: cands[k][c].goodness });
+      decision.choice[k] = cands[k].length - 1;
+      decision.reasons[k] += `; the whole-text path and a match of its opening agree on ${agreed.seconds.toFixed(2)} s`;
+      restartInfo[k] = { t, agreed: agreed.seconds };
+      continue;
+    }
     // a restart re-reads at most the first sentence: its first attempt is no further back
     // than that sentence takes to say, and a breath
     const s0 = ref.sentences[ref.firstSentence[k]];

@@ -119,6 +119,11 @@ export interface AlignParams {
    * many seconds of it, and more than twice as far from the mark.
    */
   restartPathSeconds: number;
+  /**
+   * A section's mark goes back to an earlier match of its opening that lies within this
+   * many seconds of where the whole-text path puts the section (see the restart pass).
+   */
+  pathAgreeSeconds: number;
   /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
   falseStartMinSeconds: number;
@@ -172,6 +177,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   restartSamePeak: 0.7,
   restartOverride: 2,
   restartPathSeconds: 1,
+  pathAgreeSeconds: 0.3,
   falseStartMaxSeconds: 2.5,
   falseStartMinSeconds: 0.6,
   shortSectionSeconds: 3,

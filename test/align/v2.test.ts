@@ -315,3 +315,19 @@ describeShared('a skipped sonnet whose opening matches inside a foreign reading 
     }
   });
 });
+
+describeShared('a heading said apart and lines re-read: the opening matched a line late (shared)', () => {
+  it('real-sonnets-reread-lines: sonnet III starts at its first attempt, where the whole-text path and a match of its opening agree (was 10.95 s late)', async () => {
+    // III is read as its heading and three lines, then lines two and three again: the
+    // opening's clearest match lands inside the first attempt's third line
+    const c = findCase('real-sonnets-reread-lines');
+    const built = await build(c, process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval'));
+    const run = await runCase(c, built, { inProcess: true });
+    expect(run.error).toBeUndefined();
+    const s3 = run.score.sections.find((s) => s.id === 'sonnet-3')!;
+    expect(s3.reportedSkipped).toBe(false);
+    expect(s3.error!).toBeLessThanOrEqual(0.3);
+    const s1 = run.score.sections.find((s) => s.id === 'sonnet-1')!;
+    expect(s1.error!).toBeLessThanOrEqual(0.3);
+  });
+});
