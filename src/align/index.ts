@@ -543,8 +543,10 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     // two independent estimates agreeing on an earlier start — the whole-text path and a
     // match of the opening there — outweigh a clearer opening match later on (a heading said
     // apart and a line re-read lead the opening's match a line or two into the section)
-    // (not the first section read: the path starts at the recording's start, lead-in or not)
-    const agreed = isFirst ? undefined : cands[k].filter((x) => x.seconds >= lower && x.seconds < t - 2 * P.restartPathSeconds && x.goodness > 0 && Math.abs(x.seconds - estimates[k]) <= P.pathAgreeSeconds).sort((a, b) => b.goodness - a.goodness)[0];
+    // (the first section read only where the coverage's start of the text agrees too: before
+    // it, the path may run through a lead-in from the recording's start)
+    const pathFree = !isFirst || (Number.isFinite(coverage.headStartSeconds) && estimates[k] >= coverage.headStartSeconds - 1);
+    const agreed = !pathFree ? undefined : cands[k].filter((x) => x.seconds >= lower && x.seconds < t - 2 * P.restartPathSeconds && x.goodness > 0 && Math.abs(x.seconds - estimates[k]) <= P.pathAgreeSeconds).sort((a, b) => b.goodness - a.goodness)[0];
     if (agreed !== undefined) {
       cands[k].push({ seconds: agreed.seconds, goodness: cands[k][c].goodness });
       decision.choice[k] = cands[k].length - 1;

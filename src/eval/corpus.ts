@@ -903,41 +903,75 @@ const fresh3: EvalCase[] = [
   ),
 ];
 
-// fresh (fourth round, 2026-12-07, third session): written after the path-agreement rule
-// of the restart pass, before any of these was run; voices used nowhere else in the corpus
+// fourth round (2026-12-07, third session): written after the path-agreement rule of the
+// restart pass, before any of these was run, reported as they came out (fresh4-edward's
+// intro 7 s late: the rule then took the first section too when the coverage's start of the
+// text agrees), then held-out like the rest
 const fresh4: EvalCase[] = [
   synthetic(
-    { name: 'fresh4-edward', fresh: true, description: 'an-088, espeak-ng en-gb+Edward 165 wpm: a ~9 s lead-in, an ad-lib, a skipped summary, a first-sentence stumble, a re-read sentence, atempo 0.97, brown noise −49 dBFS (~2.5 min)', seed: 1001, split: 'heldout' },
+    { name: 'fresh4-edward', description: 'an-088, espeak-ng en-gb+Edward 165 wpm: a ~9 s lead-in, an ad-lib, a skipped summary, a first-sentence stumble, a re-read sentence, atempo 0.97, brown noise −49 dBFS (~2.5 min)', seed: 1001, split: 'heldout' },
     v('espeak-ng', 'en-gb+Edward', 165),
     'an-088.md',
     { maxWords: 360, sectionWords: 70 },
     { leadIn: 9, adLibs: 1, skip: 1, firstStumbles: 1, repeats: 1, effects: { tempo: 0.97, noise: { dbfs: -49, color: 'brown' } } },
   ),
   synthetic(
-    { name: 'fresh4-belinda-cut', fresh: true, description: 'an-096, espeak-ng en-us+Belinda 170 wpm: a ~4 s lead-in, a stumble, cut partway through the issue, 50 Hz hum −46 dBFS (~2 min)', seed: 1002, split: 'heldout' },
+    { name: 'fresh4-belinda-cut', description: 'an-096, espeak-ng en-us+Belinda 170 wpm: a ~4 s lead-in, a stumble, cut partway through the issue, 50 Hz hum −46 dBFS (~2 min)', seed: 1002, split: 'heldout' },
     v('espeak-ng', 'en-us+Belinda', 170),
     'an-096.md',
     { from: 1, maxWords: 330, sectionWords: 60 },
     { leadIn: 4, stumbles: 1, cut: true, effects: { hum: { dbfs: -46 } } },
   ),
   synthetic(
-    { name: 'fresh4-michael-drift', fresh: true, description: 'an-081, espeak-ng en-us+Michael 155 wpm: a ~20 s lead-in, two ad-libs, a skipped summary, a re-read sentence, per-section tempo 0.96–1.04 (~2.7 min)', seed: 1003, split: 'heldout' },
+    { name: 'fresh4-michael-drift', description: 'an-081, espeak-ng en-us+Michael 155 wpm: a ~20 s lead-in, two ad-libs, a skipped summary, a re-read sentence, per-section tempo 0.96–1.04 (~2.7 min)', seed: 1003, split: 'heldout' },
     v('espeak-ng', 'en-us+Michael', 155),
     'an-081.md',
     { maxWords: 380, sectionWords: 70 },
     { leadIn: 20, adLibs: 2, skip: 1, repeats: 1, tempoDrift: [0.96, 1.04] },
   ),
   composed(
-    { name: 'fresh4-real-sonnets-heading-reread', fresh: true, description: 'sonnets: Spanish fragments as a lead-in, I in full, II as its heading and three lines then lines two and three again and the rest, III in full; atempo 1.04, pink noise −49 dBFS (~3 min)', seed: 1004, split: 'heldout' },
+    { name: 'fresh4-real-sonnets-heading-reread', description: 'sonnets: Spanish fragments as a lead-in, I in full, II as its heading and three lines then lines two and three again and the rest, III in full; atempo 1.04, pink noise −49 dBFS (~3 min)', seed: 1004, split: 'heldout' },
     'sonnets',
     ({ es, sonnets: f }) => [P(0.6), unscripted('Spanish lead-in', span(es, 5, 6)), P(1.2), section('sonnet-1', span(f[0], 0, 14)), P(1.4), section('sonnet-2', span(f[1], 0, 3), { pause: 0.6 }, span(f[1], 2, 14)), P(1.2), section('sonnet-3', span(f[2], 0, 14)), P(0.8)],
     { effects: { tempo: 1.04, noise: { dbfs: -49, color: 'pink' } } },
   ),
   composed(
-    { name: 'fresh4-real-de-reread-cut', fresh: true, description: 'the German reading as 4 sections (language de): JFK as the lead-in, 1 with its first fragment said twice, 2 not read, Spanish fragments in its place, 3 in full, cut 50 % into 4 (~1.5 min)', seed: 1005, split: 'heldout' },
+    { name: 'fresh4-real-de-reread-cut', description: 'the German reading as 4 sections (language de): JFK as the lead-in, 1 with its first fragment said twice, 2 not read, Spanish fragments in its place, 3 in full, cut 50 % into 4 (~1.5 min)', seed: 1005, split: 'heldout' },
     'de',
     ({ de, es }) => [P(0.5), jfk(), P(1.3), section('de-1', span(de, 0), { pause: 0.5 }, span(de, 0, 5)), P(1.1), unscripted('Spanish fragments', span(es, 9, 10)), P(1.2), section('de-3', span(de, 12, 17)), P(1.0), section('de-4', span(de, 18, 23)), P(0.8)],
     { cut: { section: 'de-4', fraction: 0.5 } },
+  ),
+];
+
+// fresh (fifth round, 2026-12-07, third session): written after the first-section
+// extension of the path-agreement rule, before any of these was run; voices used nowhere
+// else in the corpus
+const fresh5: EvalCase[] = [
+  synthetic(
+    { name: 'fresh5-steph', fresh: true, description: 'an-093, espeak-ng en-us+Steph 165 wpm: a ~11 s lead-in, an ad-lib, a skipped summary, a first-sentence stumble, a stumble, atempo 1.02, white noise −50 dBFS (~2.5 min)', seed: 1101, split: 'heldout' },
+    v('espeak-ng', 'en-us+Steph', 165),
+    'an-093.md',
+    { maxWords: 360, sectionWords: 70 },
+    { leadIn: 11, adLibs: 1, skip: 1, firstStumbles: 1, stumbles: 1, effects: { tempo: 1.02, noise: { dbfs: -50 } } },
+  ),
+  synthetic(
+    { name: 'fresh5-quincy-cut', fresh: true, description: 'an-086, espeak-ng en-gb+Quincy 160 wpm: a ~16 s lead-in, a re-read sentence, cut partway through the issue, pink noise −48 dBFS (~2 min)', seed: 1102, split: 'heldout' },
+    v('espeak-ng', 'en-gb+Quincy', 160),
+    'an-086.md',
+    { maxWords: 330, sectionWords: 60 },
+    { leadIn: 16, repeats: 1, cut: true, effects: { noise: { dbfs: -48, color: 'pink' } } },
+  ),
+  composed(
+    { name: 'fresh5-real-sonnets-jfk-skip', fresh: true, description: 'sonnets: JFK as the lead-in, I as its heading and two lines then both again and the rest, II not read, III in full; atempo 0.97 (~2.4 min)', seed: 1103, split: 'heldout' },
+    'sonnets',
+    ({ sonnets: f }) => [P(0.5), jfk(), P(1.3), section('sonnet-1', span(f[0], 0, 2), { pause: 0.6 }, span(f[0], 1, 14)), P(1.3), section('sonnet-3', span(f[2], 0, 14)), P(0.8)],
+    { effects: { tempo: 0.97 } },
+  ),
+  composed(
+    { name: 'fresh5-real-es-reread', fresh: true, description: 'the Spanish reading as 4 sections (language es): German fragments as a lead-in, 1 in full, 2 not read, 3 with its first two fragments said again after its third, 4 in full; brown noise −49 dBFS (~1.5 min)', seed: 1104, split: 'heldout' },
+    'es',
+    ({ de, es }) => [P(0.6), unscripted('German lead-in', span(de, 6, 8)), P(1.2), section('es-1', span(es, 0, 7)), P(1.2), section('es-3', span(es, 16, 18), { pause: 0.6 }, span(es, 16, 23)), P(1.1), section('es-4', span(es, 24, 31)), P(0.8)],
+    { effects: { noise: { dbfs: -49, color: 'brown' } } },
   ),
 ];
 
@@ -1257,6 +1291,7 @@ export const CORPUS: EvalCase[] = [
   ...fresh2,
   ...fresh3,
   ...fresh4,
+  ...fresh5,
 ];
 
 export function findCase(name: string): EvalCase {
