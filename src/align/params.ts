@@ -167,7 +167,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   researchBelow: 0.5,
   researchMax: 600,
   trustAbove: 0.65,
-  notReadMaxRoom: 0.35,
+  notReadMaxRoom: 0.45,
   restartSeconds: 2.5,
   restartBackSeconds: 15,
   restartRatio: 0.3,

@@ -74,9 +74,9 @@ describe('decideSections', () => {
   });
 
   it('gives the room to the later section of a run whose text stands out more, when only one of them fits', async () => {
-    // s1 (20 s) at 0, s4 at 30: 10 s left after s1 — 0.4 of s2's 25 s, all of s3's 2 s;
+    // s1 (20 s) at 0, s4 at 32.5: 12.5 s left after s1 — half of s2's 25 s, all of s3's 2 s;
     // s2's end barely heard (ratio 2.01), s3's opening clearly (2.75)
-    const cands = () => [[strong(0)], [weak(14)], [weak(27)], [strong(30)]];
+    const cands = () => [[strong(0)], [weak(14)], [weak(27)], [strong(32.5)]];
     const x = input(cands(), [0, 0, 0, 0], [20, 25, 2, 20], { 1: heard(14, 2.01), 2: { ...heard(27.5, 2.75), part: 'opening' } });
     const d = await decideSections(x);
     expect(d.status).toEqual(['read', 'not-read', 'read', 'read']);
