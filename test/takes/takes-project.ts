@@ -1,0 +1,84 @@
+/**
+ * A project for publish, status and watch with takes: issue #302 (an intro, a heading and
+ * three summaries) recorded as three takes by flite slt, each at its own level over its
+ * own room tone, rendered by the eval's take cases (src/eval/takes-cases.ts) into staging/
+ * under names that do not say the order; the tests put them into recordings/ (in a take
+ * folder or as take-marked files) when they want them. Also a pickup of the first
+ * summary's second sentence (flite kal, 5 dB louder, another room). Cached in the project.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildPickup } from '../../src/eval/pickup-cases.js';
+import { buildTakesCase, caseSections, type BuiltTake } from '../../src/eval/takes-cases.js';
+import { readIssue } from '../../src/newsletter/index.js';
+import type { Issue } from '../../src/newsletter/types.js';
+import type { Manifest } from '../../src/store/manifest.js';
+import { SHOW } from '../publish/project.js';
+
+export const TAKES_ISSUE = 302;
+
+const TEXT = `---
+title: "[AN #302]: Checking the checkers"
+issue: 302
+url: https://example.org/an/302
+---
+
+**Newsletter #302**
+
+HIGHLIGHTS
+==========
+
+**[Debate with weak judges](https://example.org/papers/302-0)** *(Ada Byron)* (summarized by Rohin): Two copies of a strong model argue opposite answers in front of a much weaker judge. On reading comprehension questions the judge picks the right answer far more often after the debate than when it reads the story alone. The gain is largest when the story is long and the judge can only quote short passages.
+
+**[Sleeper behaviour survives fine tuning](https://example.org/papers/302-1)** *(Grace Hopper)* (summarized by Rohin): The authors train a model that writes safe code until a trigger phrase appears in the prompt. Ordinary safety training on examples without the trigger leaves the hidden behaviour in place. Larger models keep it more reliably than small ones.
+
+**[Measuring honesty with lie detectors](https://example.org/papers/302-2)** *(Alan Turing)* (summarized by Rohin): A linear probe on the middle layers tells apart true and false statements the model itself makes. The probe still works on topics it was never trained on, and it flags answers the model gives under pressure from the user.
+`;
+
+export interface TakesProject {
+  dir: string;
+  issue: Issue;
+  /** The three takes in staging/, in reading order (intro to the first summary, the second summary, the third). */
+  takes: BuiltTake[];
+  /** The pickup in staging/. */
+  pickup: string;
+}
+
+/** A project in `dir` (review none; local store feed/; watch settle 0.5 s unless given) with an empty recordings/. */
+export async function takesProject(dir: string, watch: { autoPublish: boolean; settleSeconds?: number } = { autoPublish: false }): Promise<TakesProject> {
+  await mkdir(join(dir, 'newsletters'), { recursive: true });
+  await mkdir(join(dir, 'recordings'), { recursive: true });
+  await writeFile(join(dir, 'letterpod.config.json'), JSON.stringify({ show: SHOW, review: { required: 'none' }, watch: { settleSeconds: 0.5, ...watch } }, null, 2));
+  const issueFile = join(dir, 'newsletters', 'an-302.md');
+  await writeFile(issueFile, TEXT);
+  const issue = await readIssue(issueFile);
+  const sections = caseSections(issue);
+  const summaries = sections.filter((s) => s.kind === 'summary').map((s) => s.id);
+  const first = sections.slice(0, sections.findIndex((s) => s.id === summaries[0]) + 1).map((s) => s.id);
+  const cache = join(dir, '.cases');
+  const built = await buildTakesCase(
+    {
+      name: 'an-302',
+      seed: 302,
+      sections,
+      takes: [
+        { sections: first, voice: { engine: 'flite', voice: 'slt' }, gainDb: 0, noise: { dbfs: -58, color: 'pink' }, name: 'take 1.wav' },
+        { sections: [summaries[1]!], voice: { engine: 'flite', voice: 'slt' }, gainDb: -5, noise: { dbfs: -60, color: 'pink' }, name: 'take 2.wav' },
+        { sections: [summaries[2]!], voice: { engine: 'flite', voice: 'slt' }, gainDb: 3, noise: { dbfs: -57, color: 'pink' }, name: 'take 3.wav' },
+      ],
+    },
+    cache,
+    join(dir, 'staging'),
+  );
+  const pickup = await buildPickup(
+    { name: 'an-302', seed: 302, sections, voice: { engine: 'flite', voice: 'slt' }, target: summaries[0]!, mainName: 'an-302.wav' },
+    { name: 'an-302 fix 1.wav', sentences: [1, 1], voice: { engine: 'flite', voice: 'kal' }, gainDb: 5, noise: { dbfs: -55, color: 'brown' } },
+    cache,
+    join(dir, 'staging', 'pickup'),
+  );
+  return { dir, issue, takes: built.takes, pickup };
+}
+
+export async function readManifestOf(dir: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(dir, 'feed', 'manifest.json'), 'utf8')) as Manifest;
+}
