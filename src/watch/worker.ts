@@ -7,11 +7,13 @@
  * - when the watcher dies (even by SIGKILL), the IPC channel closes and this process
  *   kills its own group at once.
  *
- * It matches the recording to its issue (name, tags, else listening: publish/find-issue),
- * reuses the build folder when it was made from exactly these inputs (publish/pipeline
- * `buildState`: the recording and every pickup of its issue in recordings/), and otherwise
- * empties the folder and builds into it (publish/pickups.ts: the pickups spliced in). A
- * pickup's job is its issue's recording's build. `buildEpisode`
+ * It finds the episode the recording is part of (intake/takes.ts listEpisodeSources: its
+ * issue's takes — one recording, take-marked files, a take folder — and pickups), matches it
+ * to its issue (name, tags, else listening: publish/find-issue; a set of takes by the number
+ * its names carry), reuses the build folder when it was made from exactly these inputs
+ * (publish/pipeline `buildState`: every take and pickup by name and sha256), and otherwise
+ * empties the folder and builds into it (publish/pickups.ts buildFromPieces: the takes
+ * joined, the pickups spliced in). A pickup's or a take's job is its episode's build. `buildEpisode`
  * writes episode.json last (atomically), so a build cut short leaves a folder without
  * one, which is never taken for a finished build.
  */
