@@ -226,6 +226,8 @@ export async function listEpisodeSources(dir: string, files: readonly string[]):
       continue;
     }
     s.kind = s.folder ? 'folder' : s.takes.length > 1 ? 'takes' : 'file';
+    // the recording named without a take mark (the main one, if any) first: it names the set
+    s.takes = [...s.takes.filter((t) => takeMark(t).mark === ''), ...s.takes.filter((t) => takeMark(t).mark !== '')];
     if (!s.folder) s.path = s.takes[0]!;
     kept.push(s);
   }

@@ -142,3 +142,29 @@ describe('publish with take-marked files in recordings/', () => {
     expect([s.state, s.recording?.path, s.pieces?.published]).toEqual(['published', part2, 'up to date']);
   });
 });
+
+describe('publish with a take that re-reads a summary of the main recording', () => {
+  it('uses it as a pickup (found by listening) instead of refusing it as a second recording of the issue', async () => {
+    const p = await takesProject(await scratch('publish-takes-reread'));
+    const main = join(p.dir, 'recordings', 'an-302.wav');
+    const reread = join(p.dir, 'recordings', 'an-302 b.wav');
+    await copyFile(await p.render.whole('an-302.wav'), main);
+    await copyFile(await p.render.reread(1, 'an-302 b.wav'), reread);
+    const hashes = await Promise.all([main, reread].map((f) => sha256File(f).then((h) => h.sha256)));
+    const r = await letterpod(['publish'], p.dir);
+    expect(r.code).toBe(0);
+    expect(problems(r.stderr)).toMatch(/letterpod: warning #302: an-302 b\.wav re-reads what an-302\.wav reads: used as a pickup/);
+    expect(problems(r.stderr)).toMatch(/^(letterpod: warning #302: .*\n)*$/);
+    expect(r.stdout).toMatch(/published #302 from recordings\/an-302\.wav \+ recordings\/an-302 b\.wav: new episode/);
+    const report = await episodeJson(p.dir);
+    expect(report.pieces!.map((x) => [x.file, x.role, x.sha256])).toEqual([
+      [main, 'take', hashes[0]],
+      [reread, 'pickup', hashes[1]],
+    ]);
+    const second = p.issue.sections.filter((s) => s.kind === 'summary')[1]!;
+    expect(report.replaced!.map((x) => [x.file, x.sections])).toEqual([[reread, [second.id]]]);
+    // a second publish takes the build as current: the take used as a pickup is one of its pieces
+    const again = await letterpod(['publish'], p.dir);
+    expect(again.stdout).toMatch(/nothing new to publish/);
+  });
+});

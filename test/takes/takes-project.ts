@@ -4,7 +4,8 @@
  * own room tone, rendered by the eval's take cases (src/eval/takes-cases.ts) into staging/
  * under names that do not say the order; the tests put them into recordings/ (in a take
  * folder or as take-marked files) when they want them. Also a pickup of the first
- * summary's second sentence (flite kal, 5 dB louder, another room). Cached in the project.
+ * summary's second sentence (flite kal, 5 dB louder, another room), and on demand the whole
+ * issue in one recording and a take re-reading one summary whole. Cached in the project.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { buildPickup } from '../../src/eval/pickup-cases.js';
 import { buildTakesCase, caseSections, type BuiltTake } from '../../src/eval/takes-cases.js';
 import { readIssue } from '../../src/newsletter/index.js';
 import type { Issue } from '../../src/newsletter/types.js';
+import { splitSentences } from '../../src/speech/sentences.js';
 import type { Manifest } from '../../src/store/manifest.js';
 import { SHOW } from '../publish/project.js';
 
@@ -42,6 +44,13 @@ export interface TakesProject {
   takes: BuiltTake[];
   /** The pickup in staging/. */
   pickup: string;
+  /** Render more recordings of the issue into staging/ (cached). */
+  render: {
+    /** The whole issue in one recording (flite slt). */
+    whole(name: string): Promise<string>;
+    /** A take that re-reads the `k`-th summary whole (espeak-ng en-us+m3, 8 dB quieter). */
+    reread(k: number, name: string): Promise<string>;
+  };
 }
 
 /** A project in `dir` (review none; local store feed/; watch settle 0.5 s unless given) with an empty recordings/. */
@@ -76,7 +85,27 @@ export async function takesProject(dir: string, watch: { autoPublish: boolean; s
     cache,
     join(dir, 'staging', 'pickup'),
   );
-  return { dir, issue, takes: built.takes, pickup };
+  const render: TakesProject['render'] = {
+    whole: async (name) => {
+      const one = await buildTakesCase(
+        { name: 'an-302-whole', seed: 303, sections, takes: [{ sections: sections.map((x) => x.id), voice: { engine: 'flite', voice: 'slt' }, noise: { dbfs: -58, color: 'pink' }, name }] },
+        cache,
+        join(dir, 'staging'),
+      );
+      return one.takes[0]!.file;
+    },
+    reread: (k, name) => {
+      const target = sections.find((x) => x.id === summaries[k])!;
+      const n = splitSentences(target.text).length;
+      return buildPickup(
+        { name: 'an-302', seed: 304, sections, voice: { engine: 'flite', voice: 'slt' }, target: target.id, mainName: 'an-302.wav' },
+        { name, sentences: [0, n - 1], voice: { engine: 'espeak-ng', voice: 'en-us+m3' }, gainDb: -8 },
+        cache,
+        join(dir, 'staging', 'reread'),
+      );
+    },
+  };
+  return { dir, issue, takes: built.takes, pickup, render };
 }
 
 export async function readManifestOf(dir: string): Promise<Manifest> {
