@@ -4,16 +4,16 @@
  * every file in it is complete: a take still being written holds back the one already
  * complete, so the episode is built once, from both. A take dropped into the folder later
  * rebuilds the episode with it and re-publishes it under the same GUID and pubDate with a
- * new audio key. The takes are only read.
+ * new audio key; removing it rebuilds the episode without it. The takes are only read.
  */
-import { copyFile, mkdir, open, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { sha256File } from '../../src/hash.js';
-import type { Manifest } from '../../src/store/manifest.js';
+import type { Manifest, ManifestEpisode } from '../../src/store/manifest.js';
 import { scratch } from '../helpers/tmp.js';
 import { readManifestOf, takesProject, type TakesProject } from '../takes/takes-project.js';
 import { entry, stateOf, Watcher } from './helpers.js';
@@ -25,6 +25,7 @@ describe('watch: a take folder', () => {
   let w: Watcher | undefined;
   let folder: string;
   let first: Manifest;
+  let withC: ManifestEpisode | undefined;
 
   beforeAll(async () => {
     p = await takesProject(await scratch('watch-takes'), { autoPublish: true, settleSeconds: 1 });
@@ -88,5 +89,24 @@ describe('watch: a take folder', () => {
     // the takes were only read, and no error note was left
     for (const [k, n] of ['b.wav', 'a.wav', 'c.wav'].entries()) expect((await sha256File(join(folder, n))).sha256).toBe((await sha256File(p.takes[k]!.file)).sha256);
     expect(existsSync(join(folder, 'c.wav.letterpod-error.txt'))).toBe(false);
+    withC = (await readManifestOf(p.dir)).episodes[0]!;
+  });
+
+  it('removing a take builds and publishes the episode again without it, once, under the same GUID and pubDate', async () => {
+    expect(withC).toBeDefined();
+    const before = entry(await w!.waitForJournal(() => true, 1000), 'an-302/a.wav');
+    await rm(join(folder, 'c.wav'));
+    const j = await w!.waitForJournal(
+      (j) => !j.recordings.some((e) => e.name === 'an-302/c.wav') && j.recordings.some((e) => e.name === 'an-302/a.wav' && e.state === 'published' && e.publishedAt !== before.publishedAt),
+      90_000,
+    );
+    expect(entry(j, 'an-302/a.wav').episode!.guid).toBe(withC!.guid);
+    expect(w!.events('queued').map((l) => l.message)).toEqual(['an-302/c.wav was removed: building #302 again from an-302/a.wav']);
+    const r = await report(p.dir);
+    expect(r.pieces!.map((x) => basename(x.file))).toEqual(['b.wav', 'a.wav']);
+    const after = (await readManifestOf(p.dir)).episodes;
+    expect([after[0]!.guid, after[0]!.pubDate]).toEqual([withC!.guid, withC!.pubDate]);
+    expect(after[0]!.audio.key).not.toBe(withC!.audio.key);
+    expect(after[0]!.audio.sha256).toBe(r.audio.sha256);
   });
 });
