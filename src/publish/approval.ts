@@ -29,7 +29,8 @@ export async function takeOf(config: LoadedConfig, number: number): Promise<{ pa
   const listing = await listEpisodeSources(config.resolved.recordings, await listRecordings(config.resolved.recordings));
   for (const source of listing.sources) {
     if (source.kind !== 'file') {
-      if (source.issue === number) found.push({ path: source.path, sha256: '', takes: source.takes, pickups: source.pickups });
+      // one take in a folder is built as that recording; several are approved as their joined recording (below)
+      if (source.issue === number) found.push({ path: source.path, sha256: source.takes.length === 1 ? (await sha256File(source.takes[0]!)).sha256 : '', takes: source.takes, pickups: source.pickups });
       continue;
     }
     const path = source.path;

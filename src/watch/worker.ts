@@ -124,6 +124,9 @@ async function run(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): P
       // files, a take folder) and pickups; a pickup is applied to the episode of its issue
       const listing = await listEpisodeSources(dir, await listRecordings(dir));
       let source = sourceOf(listing, job.recording);
+      // a file of a take folder that cannot be used (no issue number, several issues) fails with the folder's problem
+      const folderProblem = listing.folderProblems.find((f) => dirname(job.recording) === f.file);
+      if (folderProblem) throw new LetterpodError(folderProblem);
       if (!source) {
         main = (await pickupMain(job)) ?? job.recording;
         source = sourceOf(listing, main);

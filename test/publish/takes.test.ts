@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { sha256File } from '../../src/hash.js';
+import { approvalsPath, isApproved } from '../../src/publish/ledger.js';
 import type { StatusReport } from '../../src/publish/status.js';
 import type { Manifest } from '../../src/store/manifest.js';
 import { letterpod, problems } from '../helpers/cli.js';
@@ -76,6 +77,16 @@ describe('publish with a take folder in recordings/', () => {
     const s = await statusOf(p.dir);
     expect(s.state).toBe('published');
     expect(s.pieces).toEqual({ takes: [join(folder, 'a.wav'), join(folder, 'b.wav')], pickups: [], published: 'up to date' });
+  });
+
+  it('approve approves the recording the build joined from the takes (what publish checks)', async () => {
+    const r = await letterpod(['approve', '302'], p.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/approved #302: recordings\/an-302 with newsletters\/an-302\.md/);
+    const approvals = JSON.parse(await readFile(approvalsPath(p.dir), 'utf8')) as Record<string, { recordingSha256: string; audioSha256?: string }>;
+    expect([approvals['302']!.recordingSha256, approvals['302']!.audioSha256]).toEqual([first.report.source.sha256, first.report.audio.sha256]);
+    expect(await isApproved(p.dir, 302, first.report.source.sha256, first.report.source.issueSha256)).toBe(true);
   });
 
   it('a second publish with nothing changed reuses the build', async () => {
