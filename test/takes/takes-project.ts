@@ -1,9 +1,10 @@
 /**
  * A project for publish, status and watch with takes: issue #302 (an intro, a heading and
- * three summaries) recorded as three takes by flite slt, each at its own level over its
- * own room tone, rendered by the eval's take cases (src/eval/takes-cases.ts) into staging/
- * under names that do not say the order; the tests put them into recordings/ (in a take
- * folder or as take-marked files) when they want them. Also a pickup of the first
+ * three summaries of two sentences each, short to keep the builds quick) recorded as three
+ * takes by flite slt, each at its own level over its own room tone, rendered by the eval's
+ * take cases (src/eval/takes-cases.ts) into staging/ under names that do not say the order;
+ * the tests put them into recordings/ (in a take folder or as take-marked files) when they
+ * want them. Also a pickup of the first
  * summary's second sentence (flite kal, 5 dB louder, another room), and on demand the whole
  * issue in one recording and a take re-reading one summary whole. Cached in the project.
  */
@@ -30,11 +31,11 @@ url: https://example.org/an/302
 HIGHLIGHTS
 ==========
 
-**[Debate with weak judges](https://example.org/papers/302-0)** *(Ada Byron)* (summarized by Rohin): Two copies of a strong model argue opposite answers in front of a much weaker judge. On reading comprehension questions the judge picks the right answer far more often after the debate than when it reads the story alone. The gain is largest when the story is long and the judge can only quote short passages.
+**[Debate with weak judges](https://example.org/papers/302-0)** *(Ada Byron)* (summarized by Rohin): Two copies of a strong model argue opposite answers in front of a much weaker judge. On reading comprehension questions the judge picks the right answer far more often after the debate than when it reads the story alone.
 
-**[Sleeper behaviour survives fine tuning](https://example.org/papers/302-1)** *(Grace Hopper)* (summarized by Rohin): The authors train a model that writes safe code until a trigger phrase appears in the prompt. Ordinary safety training on examples without the trigger leaves the hidden behaviour in place. Larger models keep it more reliably than small ones.
+**[Sleeper behaviour survives fine tuning](https://example.org/papers/302-1)** *(Grace Hopper)* (summarized by Rohin): The authors train a model that writes safe code until a trigger phrase appears in the prompt. Ordinary safety training on examples without the trigger leaves the hidden behaviour in place.
 
-**[Measuring honesty with lie detectors](https://example.org/papers/302-2)** *(Alan Turing)* (summarized by Rohin): A linear probe on the middle layers tells apart true and false statements the model itself makes. The probe still works on topics it was never trained on, and it flags answers the model gives under pressure from the user.
+**[Measuring honesty with lie detectors](https://example.org/papers/302-2)** *(Alan Turing)* (summarized by Rohin): A linear probe on the middle layers tells apart true and false statements the model itself makes.
 `;
 
 export interface TakesProject {
