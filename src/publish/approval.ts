@@ -42,7 +42,9 @@ export async function takeOf(config: LoadedConfig, number: number): Promise<{ pa
     }
     const { sha256 } = await sha256File(path);
     const named = recordingIssueNumber(path, info);
-    if (named?.number === number || (!named && pins[sha256]?.issue === number)) found.push({ path, sha256, takes: [path], pickups: source.pickups });
+    // a recording matched by tags or a pin: the pickups named for its issue
+    const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === number).map((x) => x.file);
+    if (named?.number === number || (!named && pins[sha256]?.issue === number)) found.push({ path, sha256, takes: [path], pickups });
   }
   if (found.length === 0) {
     throw new LetterpodError({

@@ -256,7 +256,8 @@ export async function publishAll(
       const slug = episodeSlug(take.issue);
       const p: PreparedRecording = { recording, issue: take.issue, by: take.by, slug, buildDir: join(config.resolved.build, slug) };
       const files = 'takes' in take ? take.takes.map((x) => x.file) : [recording];
-      const pickups = source.pickups;
+      // a recording matched by tags, a pin or listening: the pickups named for the issue it was matched to
+      const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === issueNumber).map((x) => x.file);
       const pieces = { ...(files.length > 1 || source.folder ? { takes: files } : {}), ...(pickups.length ? { pickups } : {}) };
       const state = await buildState({ ...p, takes: files, pickups }, config);
       let report: EpisodeReport;
@@ -323,6 +324,7 @@ export async function publishAll(
   }
   // a pickup whose issue has no recording here has nothing to be spliced into
   for (const { file: pickup, issue: n } of listing.lonePickups) {
+    if (n !== undefined && byIssue.has(n)) continue;
     if (opts.only?.issue !== undefined && n !== opts.only.issue) continue;
     if (onlyRecording !== undefined && resolve(pickup) !== onlyRecording) continue;
     try {

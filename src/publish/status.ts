@@ -337,11 +337,16 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
       listed(`issue #${match.number} already has the recording ${basename(other.path)}`);
       continue;
     }
-    recordingOf.set(match.number, { path, by: match.by, takes: source.takes, pickups: source.pickups, several });
+    // a recording matched by tags or its build: the pickups named for that issue
+    const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === match!.number).map((x) => x.file);
+    recordingOf.set(match.number, { path, by: match.by, takes: source.takes, pickups, several });
     listed();
-    for (const p of source.pickups) recordings.push({ path: p, issue: match.number, by: 'name', part: 'pickup' });
+    for (const p of pickups) recordings.push({ path: p, issue: match.number, by: 'name', part: 'pickup' });
   }
-  for (const { file, issue } of listing.lonePickups) recordings.push({ path: file, ...(issue !== undefined ? { issue, by: 'name' as const } : {}), part: 'pickup', problem: problemOf(refusal(file)) });
+  for (const { file, issue } of listing.lonePickups) {
+    if (issue !== undefined && recordingOf.has(issue)) continue;
+    recordings.push({ path: file, ...(issue !== undefined ? { issue, by: 'name' as const } : {}), part: 'pickup', problem: problemOf(refusal(file)) });
+  }
   for (const path of await listUnsupported(config.resolved.recordings)) recordings.push({ path, problem: unsupportedReason(basename(path)) });
 
   const { remote, manifest } = await remoteStatus(config, store);

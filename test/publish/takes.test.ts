@@ -15,6 +15,7 @@ import { sha256File } from '../../src/hash.js';
 import { approvalsPath, isApproved } from '../../src/publish/ledger.js';
 import type { StatusReport } from '../../src/publish/status.js';
 import type { Manifest } from '../../src/store/manifest.js';
+import { ff } from '../helpers/audio.js';
 import { letterpod, problems } from '../helpers/cli.js';
 import { scratch } from '../helpers/tmp.js';
 import { readManifestOf, takesProject, type TakesProject } from '../takes/takes-project.js';
@@ -177,5 +178,21 @@ describe('publish with a take that re-reads a summary of the main recording', ()
     // a second publish takes the build as current: the take used as a pickup is one of its pieces
     const again = await letterpod(['publish'], p.dir);
     expect(again.stdout).toMatch(/nothing new to publish/);
+  });
+});
+
+describe('a recording matched by its tags, with a pickup named for its issue', () => {
+  it('keeps the pickup with it (status and the dry run), as before take sets: not refused as a pickup without a recording', async () => {
+    const p = await takesProject(await scratch('publish-takes-tags'));
+    const reading = join(p.dir, 'recordings', 'reading.wav');
+    const pickup = join(p.dir, 'recordings', 'an-302 fix 1.wav');
+    await ff('-i', p.takes[0]!.file, '-c', 'copy', '-metadata', 'title=AN #302', reading);
+    await copyFile(p.pickup, pickup);
+    const s = await statusOf(p.dir);
+    expect([s.recording, s.pieces]).toEqual([{ path: reading, by: 'tags' }, { takes: [reading], pickups: [pickup], published: 'not published' }]);
+    const r = await letterpod(['publish', '--dry-run', '--json'], p.dir);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { recordings: { recording: string; status: string; pickups?: string[] }[] };
+    expect(result.recordings.map((x) => [x.recording, x.status, x.pickups])).toEqual([[reading, 'would-build', [pickup]]]);
   });
 });
