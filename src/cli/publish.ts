@@ -76,7 +76,10 @@ function publishedLines(result: PublishAllResult, p: PublishResult, cwd: string)
   for (const e of p.episodes) {
     const rec = result.recordings.find((r) => r.status === 'ready' && r.issue === e.number);
     const pickups = rec?.status === 'ready' && rec.pickups?.length ? ` with the pickup${rec.pickups.length > 1 ? 's' : ''} ${rec.pickups.map(rel).join(', ')}` : '';
-    lines.push(`published #${e.number}${rec ? ` from ${rel(rec.recording)}${pickups}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
+    // takes: the folder with its files' names, or every take-marked file
+    const takes = rec?.status === 'ready' && rec.takes?.length ? rec.takes : undefined;
+    const from = !rec ? '' : takes ? (takes.some((t) => t === rec.recording) ? takes.map(rel).join(' + ') : `${rel(rec.recording)}/ (${takes.map((t) => basename(t)).join(' + ')})`) : rel(rec.recording);
+    lines.push(`published #${e.number}${rec ? ` from ${from}${pickups}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
   }
   lines.push(`feed: ${p.feedUrl} (${plural(p.feedEpisodes, 'episode')}; ${p.episodes.length} in this run)`);
   return lines;

@@ -1,6 +1,6 @@
 /** `letterpod status [--json]`: issues, recordings, builds, what is published, what differs. */
 import type { Command } from 'commander';
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { loadProject } from './project.js';
 import { projectStatus, type IssueStatus, type StatusReport } from '../publish/status.js';
 import { readJournal, type JournalEntry, type JournalView } from '../watch/journal.js';
@@ -64,6 +64,13 @@ export function formatStatus(report: StatusReport, cwd = process.cwd()): string 
     const r = relative(cwd, path);
     return r && !r.startsWith('..') ? r : path;
   };
+  // a file of recordings/ by its name there (a take folder's files as an-102/a.wav, the folder as an-102/)
+  const folders = new Set(report.recordings.map((rec) => dirname(rec.path)).filter((d) => d !== report.recordingsDir));
+  const inRecordings = (path: string) => {
+    const r = relative(report.recordingsDir, path);
+    if (!r || r.startsWith('..')) return basename(path);
+    return r.split(sep).join('/') + (folders.has(path) ? '/' : '');
+  };
   const lines: string[] = [];
   const r = report.remote;
   if (r.error) lines.push(`store: ${r.store}: cannot read it: ${r.error}`);
@@ -83,7 +90,7 @@ export function formatStatus(report: StatusReport, cwd = process.cwd()): string 
       rows.push([
         `#${s.number}`,
         clip(s.title || '(untitled)', 34),
-        s.recording ? basename(s.recording.path) : '—',
+        s.recording ? inRecordings(s.recording.path) + (s.pieces && s.pieces.takes.length > 1 && s.pieces.takes.includes(s.recording.path) ? ` (+${s.pieces.takes.length - 1} takes)` : '') : '—',
         s.build.state === 'none' ? '—' : s.build.state,
         s.published ? s.published.pubDate.slice(0, 10) : '—',
         stateLine(s),
@@ -91,6 +98,14 @@ export function formatStatus(report: StatusReport, cwd = process.cwd()): string 
       ]);
     }
     lines.push(...table(rows));
+    // an episode made of several recordings: its pieces, and whether the published episode is made of them
+    for (const s of report.issues) {
+      if (!s.pieces) continue;
+      const { takes, pickups, published, why } = s.pieces;
+      const parts = [`take${takes.length === 1 ? '' : 's'} ${takes.map(inRecordings).join(', ')}`, ...(pickups.length ? [`pickup${pickups.length === 1 ? '' : 's'} ${pickups.map(inRecordings).join(', ')}`] : [])];
+      const state = published === 'up to date' ? 'the published episode is made of them' : published === 'not published' ? 'not published yet' : `the published episode is ${published === 'outdated' ? 'not up to date with them' : 'not known to be made of them'}${why ? ` (${why})` : ''}`;
+      lines.push(`pieces #${s.number}: ${parts.join('; ')}: ${state}`);
+    }
     for (const s of report.issues) for (const w of s.warnings) lines.push(`warning #${s.number}: ${w}`);
   }
 
@@ -99,9 +114,9 @@ export function formatStatus(report: StatusReport, cwd = process.cwd()): string 
   else {
     lines.push(`recordings in ${rel(report.recordingsDir)}/:`);
     const rows = report.recordings.map((rec) => [
-      `  ${basename(rec.path)}`,
+      `  ${inRecordings(rec.path)}`,
       rec.issue !== undefined ? `#${rec.issue}` : '?',
-      rec.problem ?? `matched by ${rec.by === 'build' ? 'its build (same bytes)' : rec.by}`,
+      rec.problem ?? `${rec.part ? `${rec.part === 'take' ? 'a take' : 'a pickup'} of #${rec.issue}, ` : ''}matched by ${rec.by === 'build' ? 'its build (same bytes)' : rec.by}`,
     ]);
     lines.push(...table(rows));
   }

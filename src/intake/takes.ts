@@ -121,3 +121,133 @@ export function refusePickup(recording: string): void {
     fix: `Put the episode's recording beside it in recordings/${issue === undefined ? ' and name the pickup after the issue (an-102-pickup.wav)' : ''}, or build the episode with it — letterpod build ${main} "${recording}" — and check the report; move the pickup out of recordings/ to publish the episode as it is`,
   });
 }
+
+/**
+ * What recordings/ holds for one episode: its takes (one recording, several take-marked
+ * files of one issue, or a take folder with any take-marked files beside it) and the
+ * pickups named for its issue.
+ */
+export interface EpisodeSource {
+  /** The issue its names carry; undefined for a lone recording whose name carries none (matched by tags or listening). */
+  issue?: number;
+  /** How it is given: one file, several files of one issue, or a take folder (`recordings/an-102/`). */
+  kind: 'file' | 'takes' | 'folder';
+  /** What names it in messages: the file, the first take, or the folder. */
+  path: string;
+  /** The take folder, when there is one. */
+  folder?: string;
+  /** The files that read the issue (in name order; the order is found by listening). */
+  takes: string[];
+  /** The pickups of this issue (beside it in recordings/, or in its take folder). */
+  pickups: string[];
+}
+
+export interface RecordingsListing {
+  sources: EpisodeSource[];
+  /** Pickups whose issue has no take here (refused: refusePickup), and pickups whose name carries no number. */
+  lonePickups: { file: string; issue?: number }[];
+  /** Take folders that cannot be used (no issue number in their name or files, several issues). */
+  folderProblems: { file: string; problem: string; fix: string }[];
+}
+
+/** Sub-folders of recordings/ that are take folders (not hidden). */
+async function listFolders(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .map((n) => join(dir, n));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/**
+ * The episodes recordings/ holds, from names only: every recording whose name carries an
+ * issue number goes with the other takes of that issue (take-marked files, the files of a
+ * take folder named for it) and its pickups; a recording without a number stands alone.
+ * `files` are the recordings at the top of recordings/ (intake/files.ts listRecordings).
+ */
+export async function listEpisodeSources(dir: string, files: readonly string[]): Promise<RecordingsListing> {
+  const split = splitPickups(files);
+  const byIssue = new Map<number, EpisodeSource>();
+  const sources: EpisodeSource[] = [];
+  const folderProblems: RecordingsListing['folderProblems'] = [];
+  const group = (issue: number, path: string): EpisodeSource => {
+    let s = byIssue.get(issue);
+    if (!s) {
+      s = { issue, kind: 'file', path, takes: [], pickups: [] };
+      byIssue.set(issue, s);
+      sources.push(s);
+    }
+    return s;
+  };
+  for (const folder of await listFolders(dir)) {
+    const pieces = await listTakeFolder(folder);
+    if (pieces.length === 0) continue;
+    const numbers = [...new Set(pieces.flatMap((p) => (p.issue !== undefined ? [p.issue] : [])))];
+    if (numbers.length !== 1) {
+      folderProblems.push({
+        file: folder,
+        problem: numbers.length === 0
+          ? 'is a take folder whose name carries no issue number (nor do its files)'
+          : `is a take folder with takes of different issues (${numbers.map((n) => `#${n}: ${pieces.filter((p) => p.issue === n).map((p) => basename(p.file)).join(', ')}`).join('; ')})`,
+        fix: numbers.length === 0 ? `Name the folder after its issue (${join(dir, 'an-102')}/)` : 'Keep one issue\'s takes in a take folder named after it (move the others out)',
+      });
+      continue;
+    }
+    const s = group(numbers[0]!, folder);
+    if (s.folder) {
+      folderProblems.push({ file: folder, problem: `is a second take folder of #${numbers[0]} (the other is ${basename(s.folder)})`, fix: 'Keep one take folder per issue: move the takes into one of them' });
+      continue;
+    }
+    s.folder = folder;
+    s.path = folder;
+    for (const p of pieces) (p.role === 'pickup' ? s.pickups : s.takes).push(p.file);
+  }
+  for (const file of split.recordings) {
+    const issue = issueNumberFromName(basename(file));
+    if (issue === undefined) sources.push({ kind: 'file', path: file, takes: [file], pickups: [] });
+    else group(issue, file).takes.push(file);
+  }
+  const lonePickups: RecordingsListing['lonePickups'] = split.unplaced.map((file) => ({ file }));
+  for (const [issue, pickups] of split.pickups) {
+    const s = byIssue.get(issue);
+    if (s && s.takes.length) s.pickups.push(...pickups);
+    else lonePickups.push(...pickups.map((file) => ({ file, issue })));
+  }
+  const kept: EpisodeSource[] = [];
+  for (const s of sources) {
+    if (s.takes.length === 0) {
+      // a folder of pickups only: nothing to splice them into here
+      lonePickups.push(...s.pickups.map((file) => ({ file, ...(s.issue !== undefined ? { issue: s.issue } : {}) })));
+      continue;
+    }
+    s.kind = s.folder ? 'folder' : s.takes.length > 1 ? 'takes' : 'file';
+    // the recording named without a take mark (the main one, if any) first: it names the set
+    s.takes = [...s.takes.filter((t) => takeMark(t).mark === ''), ...s.takes.filter((t) => takeMark(t).mark !== '')];
+    if (!s.folder) s.path = s.takes[0]!;
+    kept.push(s);
+  }
+  return { sources: kept, lonePickups, folderProblems };
+}
+
+/** The episode of recordings/ that `file` (a take or a pickup) belongs to, if any. */
+export function sourceOf(listing: RecordingsListing, file: string): EpisodeSource | undefined {
+  return listing.sources.find((s) => s.path === file || s.takes.includes(file) || s.pickups.includes(file));
+}
+
+/** A take folder's name and the files of a source, for people: "an-102/ (a.wav, b.wav)", "an-102-a.wav, an-102-b.wav". */
+export function describeSource(s: EpisodeSource): string {
+  if (s.folder) return `${basename(s.folder)}/`;
+  return s.takes.map((t) => basename(t)).join(', ');
+}
+
+/** The recordings in the take folders of recordings/ (one level down; hidden folders left out). */
+export async function listTakeFolderRecordings(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const folder of await listFolders(dir)) out.push(...(await listTakeFolder(folder)).map((p) => p.file));
+  return out;
+}

@@ -11,19 +11,29 @@ import { episodeSlug } from '../episode/build.js';
 import { LetterpodError } from '../errors.js';
 import { sha256File } from '../hash.js';
 import { listRecordings } from '../intake/files.js';
-import { splitPickups } from '../intake/takes.js';
+import { listEpisodeSources } from '../intake/takes.js';
 import { indexIssues, recordingIssueNumber } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import type { Issue } from '../newsletter/types.js';
 import { buildState } from './pipeline.js';
 import { readPins, recordApproval, type Approval } from './ledger.js';
 
-/** The one take of issue `number` in recordings/ (named or tagged for it, or pinned to it). */
-export async function takeOf(config: LoadedConfig, number: number): Promise<{ path: string; sha256: string }> {
+/**
+ * The recording of issue `number` in recordings/ (named or tagged for it, or pinned to it),
+ * with the other takes of that issue (take-marked files, a take folder) and its pickups.
+ */
+export async function takeOf(config: LoadedConfig, number: number): Promise<{ path: string; sha256: string; takes: string[]; pickups: string[] }> {
   const pins = await readPins(config.root);
-  const found: { path: string; sha256: string }[] = [];
+  const found: { path: string; sha256: string; takes: string[]; pickups: string[] }[] = [];
   // pickups go with the take (publish splices them in), they are not takes of their own
-  for (const path of splitPickups(await listRecordings(config.resolved.recordings)).recordings) {
+  const listing = await listEpisodeSources(config.resolved.recordings, await listRecordings(config.resolved.recordings));
+  for (const source of listing.sources) {
+    if (source.kind !== 'file') {
+      // one take in a folder is built as that recording; several are approved as their joined recording (below)
+      if (source.issue === number) found.push({ path: source.path, sha256: source.takes.length === 1 ? (await sha256File(source.takes[0]!)).sha256 : '', takes: source.takes, pickups: source.pickups });
+      continue;
+    }
+    const path = source.path;
     let info;
     try {
       info = await probeAudio(path);
@@ -32,7 +42,9 @@ export async function takeOf(config: LoadedConfig, number: number): Promise<{ pa
     }
     const { sha256 } = await sha256File(path);
     const named = recordingIssueNumber(path, info);
-    if (named?.number === number || (!named && pins[sha256]?.issue === number)) found.push({ path, sha256 });
+    // a recording matched by tags or a pin: the pickups named for its issue
+    const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === number).map((x) => x.file);
+    if (named?.number === number || (!named && pins[sha256]?.issue === number)) found.push({ path, sha256, takes: [path], pickups });
   }
   if (found.length === 0) {
     throw new LetterpodError({
@@ -43,7 +55,7 @@ export async function takeOf(config: LoadedConfig, number: number): Promise<{ pa
   if (found.length > 1) {
     throw new LetterpodError({
       problem: `issue #${number} has ${found.length} recordings (${found.map((f) => basename(f.path)).join(', ')})`,
-      fix: 'Keep one take per issue in recordings/, then approve it',
+      fix: 'Keep one reading per issue in recordings/ (or name its takes after it: an-102-a.wav, an-102-b.wav), then approve it',
     });
   }
   return found[0]!;
@@ -63,13 +75,21 @@ export async function approveIssue(config: LoadedConfig, number: number, issue?:
   const text = issue ?? (await issueText(config, number));
   const take = await takeOf(config, number);
   const issueSha256 = (await sha256File(text.source)).sha256;
+  const build = await buildState({ recording: take.path, issue: text, buildDir: join(config.resolved.build, episodeSlug(text)), takes: take.takes, pickups: take.pickups }, config);
+  if (take.takes.length > 1 && build.state !== 'current') {
+    throw new LetterpodError({
+      file: take.path,
+      problem: `#${number} is made of ${take.takes.length} takes and its build is ${build.state === 'missing' ? 'missing' : `outdated (${build.why})`}: there is no joined recording to approve yet`,
+      fix: 'Run letterpod publish (or letterpod review) to build it, listen to it, then approve it',
+    });
+  }
+  // with takes or pickups, the recording the build mastered is the one corrections are made for (review/episodes.ts)
+  const mastered = build.state === 'current' && build.report.pieces?.length ? build.report.source.sha256 : take.sha256;
   const corrections = await readCorrections(text.source);
-  const correctionsSha256 = corrections && corrections.corrections.recordingSha256 === take.sha256 ? corrections.sha256 : '';
-  const pickups = splitPickups(await listRecordings(config.resolved.recordings)).pickups.get(number) ?? [];
-  const build = await buildState({ recording: take.path, issue: text, buildDir: join(config.resolved.build, episodeSlug(text)), pickups }, config);
+  const correctionsSha256 = corrections && [take.sha256, mastered].includes(corrections.corrections.recordingSha256) ? corrections.sha256 : '';
   const approval: Approval = {
-    // with pickups, the recording the build mastered (the take with them spliced in) is what publish checks
-    recordingSha256: build.state === 'current' && build.report.pieces?.length ? build.report.source.sha256 : take.sha256,
+    // with takes or pickups, the recording the build mastered (the takes joined, the pickups spliced in) is what publish checks
+    recordingSha256: mastered,
     issueSha256,
     correctionsSha256,
     ...(build.state === 'current' && (build.report.corrections?.sha256 ?? '') === correctionsSha256 ? { audioSha256: build.report.audio.sha256 } : {}),

@@ -23,12 +23,12 @@ import { readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
 import type { ObjectStore } from '../store/store.js';
 import { stageRunner, type StageListener } from '../stages/stage.js';
-import { refusePickup, splitPickups } from '../intake/takes.js';
-import { buildWithPickups, piecesOutdated } from './pickups.js';
+import { listEpisodeSources, refusePickup, type EpisodeSource } from '../intake/takes.js';
+import { buildFromPieces, piecesOutdated } from './pickups.js';
 import { appliedCorrections, correctionsCurrent, reapplyCorrections } from '../episode/apply-corrections.js';
 import { isApproved, pinMatch } from './ledger.js';
 import { publishEpisodes, type PublishResult } from './protocol.js';
-import { checkTake, confirmByListening, HeldError, matchTake, takeContext, type Take } from './take.js';
+import { checkTake, checkTakeSet, confirmByListening, HeldError, matchTake, matchTakeSet, takeContext, type Take, type TakeSet } from './take.js';
 
 export interface PreparedRecording extends Match {
   slug: string;
@@ -56,10 +56,11 @@ export async function readBuildReport(buildDir: string): Promise<EpisodeReport |
  * settings, and its audio is intact. Sizes are compared before anything is hashed.
  */
 export async function buildState(
-  p: { recording: string; issue: { source: string }; buildDir: string; pickups?: readonly string[] },
+  p: { recording: string; issue: { source: string }; buildDir: string; pickups?: readonly string[]; takes?: readonly string[] },
   config: LoadedConfig,
 ): Promise<BuildState> {
   const pickups = p.pickups ?? [];
+  const takes = p.takes ?? [p.recording];
   const report = await readBuildReport(p.buildDir);
   if (!report) return { state: 'missing', why: `no build in ${p.buildDir}` };
   if (report.source.settings !== buildSettings(config)) return { state: 'outdated', why: 'the build settings changed', report };
@@ -69,11 +70,13 @@ export async function buildState(
   } catch {
     return { state: 'outdated', why: 'its audio file is missing', report };
   }
-  if (report.pieces?.length || pickups.length) {
+  if (report.pieces?.length || pickups.length || takes.length > 1) {
     // built from pieces (or to be): every piece by name and sha256
     const why = report.pieces?.length
-      ? await piecesOutdated(report, p.recording, pickups)
-      : `the pickup${pickups.length > 1 ? 's' : ''} ${pickups.map((f) => basename(f)).join(', ')} ${pickups.length > 1 ? 'are' : 'is'} new`;
+      ? await piecesOutdated(report, takes, pickups)
+      : pickups.length
+        ? `the pickup${pickups.length > 1 ? 's' : ''} ${pickups.map((f) => basename(f)).join(', ')} ${pickups.length > 1 ? 'are' : 'is'} new`
+        : `it was built from ${basename(report.recording)} alone; the takes are ${takes.map((f) => basename(f)).join(', ')}`;
     if (why) return { state: 'outdated', why, report };
     const issue = await sha256File(p.issue.source).catch(() => undefined);
     if (issue?.sha256 !== report.source.issueSha256) return { state: 'outdated', why: 'the issue text changed', report };
@@ -105,11 +108,13 @@ export type RecordingOutcome =
       approved: boolean;
       /** Pickups in recordings/ spliced into the episode. */
       pickups?: string[];
+      /** The takes joined into the episode (several files of one issue, or a take folder). */
+      takes?: string[];
     }
   | { recording: string; status: 'held'; issue: number; problem: string; fix: string; warnings: string[] }
   | { recording: string; status: 'failed'; issue?: number; problem: string; fix: string; message: string }
   /** Dry run: would be built first. */
-  | { recording: string; status: 'would-build'; issue: number; why: string; pickups?: string[] };
+  | { recording: string; status: 'would-build'; issue: number; why: string; pickups?: string[]; takes?: string[] };
 
 export interface PublishAllResult {
   built: string[];
@@ -194,9 +199,10 @@ export async function publishAll(
   // Read the store before building: wrong credentials or a missing bucket should not wait for minutes of mastering.
   const loaded = await readManifest(store);
   const onlyRecording = opts.only?.recording === undefined ? undefined : resolve(opts.only.recording);
-  // pickups are applied to their issue's episode, not built on their own
-  const split = splitPickups(await listRecordings(config.resolved.recordings));
-  const recordings = split.recordings.filter((r) => onlyRecording === undefined || resolve(r) === onlyRecording);
+  // one episode per issue: its takes (one recording, take-marked files, a take folder) with its pickups
+  const listing = await listEpisodeSources(config.resolved.recordings, await listRecordings(config.resolved.recordings));
+  const isOnly = (s: EpisodeSource) => onlyRecording === undefined || [s.path, ...s.takes].some((f) => resolve(f) === onlyRecording);
+  const sources = listing.sources.filter(isOnly);
   const unsupported = (await listUnsupported(config.resolved.recordings)).map((file) => ({ file, problem: unsupportedReason(basename(file)) }));
   const { index, problems: issueProblems } = await indexIssuesEach(config.resolved.newsletters);
   const ctx = await takeContext(config, index, loaded?.manifest);
@@ -205,20 +211,27 @@ export async function publishAll(
   const byIssue = new Map<number, string>();
   const claimed = new Set<number>();
   ctx.claimed = claimed;
+  for (const f of listing.folderProblems) {
+    if (onlyRecording !== undefined && resolve(f.file) !== onlyRecording) continue;
+    result.recordings.push(failure(f.file, new LetterpodError(f)));
+  }
   // takes matched by name or pin first, so listening knows which issues they stand for
-  const takes: { recording: string; take?: Take; error?: unknown }[] = [];
-  for (const recording of recordings) {
+  const takes: { source: EpisodeSource; error?: unknown }[] = [];
+  for (const source of sources) {
     try {
-      const info = await probeAudio(recording);
-      const n = recordingIssueNumber(recording, info);
-      if (n) claimed.add(n.number);
-      takes.push({ recording });
+      if (source.kind === 'file') {
+        const info = await probeAudio(source.path);
+        const n = recordingIssueNumber(source.path, info);
+        if (n) claimed.add(n.number);
+      } else claimed.add(source.issue!);
+      takes.push({ source });
     } catch (error) {
-      takes.push({ recording, error });
+      takes.push({ source, error });
     }
   }
   for (const t of takes) {
-    const { recording } = t;
+    const { source } = t;
+    const recording = source.path;
     if (t.error) {
       result.recordings.push(failure(recording, t.error));
       continue;
@@ -226,7 +239,8 @@ export async function publishAll(
     let issueNumber: number | undefined;
     const stages = stageRunner({ subject: recording, onEvent: opts.onEvent });
     try {
-      const take = await stages.run('match', () => matchTake(recording, ctx));
+      // one recording (named, tagged, pinned or found by listening), or the takes of one issue (by their names)
+      const take: Take | TakeSet = await stages.run('match', (): Promise<Take | TakeSet> => (source.kind === 'file' ? matchTake(recording, ctx) : matchTakeSet(source, ctx)));
       issueNumber = take.issue.number;
       if (opts.only?.issue !== undefined && issueNumber !== opts.only.issue) continue;
       const other = byIssue.get(issueNumber);
@@ -234,15 +248,18 @@ export async function publishAll(
         throw new LetterpodError({
           file: recording,
           problem: `issue #${issueNumber} already has the recording ${basename(other)}`,
-          fix: 'Keep one take per issue in recordings/ (move the other out)',
+          fix: 'Keep one reading per issue in recordings/ (move the other out), or name both after the issue so that they are taken as its takes (an-102-a.wav, an-102-b.wav)',
         });
       }
       byIssue.set(issueNumber, recording);
       claimed.add(issueNumber);
       const slug = episodeSlug(take.issue);
       const p: PreparedRecording = { recording, issue: take.issue, by: take.by, slug, buildDir: join(config.resolved.build, slug) };
-      const pickups = split.pickups.get(issueNumber) ?? [];
-      const state = await buildState({ ...p, pickups }, config);
+      const files = 'takes' in take ? take.takes.map((x) => x.file) : [recording];
+      // a recording matched by tags, a pin or listening: the pickups named for the issue it was matched to
+      const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === issueNumber).map((x) => x.file);
+      const pieces = { ...(files.length > 1 || source.folder ? { takes: files } : {}), ...(pickups.length ? { pickups } : {}) };
+      const state = await buildState({ ...p, takes: files, pickups }, config);
       let report: EpisodeReport;
       let built = false;
       if (state.state === 'current') {
@@ -254,16 +271,17 @@ export async function publishAll(
       } else {
         const issueSha = (await sha256File(take.issue.source)).sha256;
         const before = await stages.run('check', async () => {
+          if ('takes' in take) return checkTakeSet(take);
           await confirmByListening(take, ctx, issueSha);
           return checkTake(take);
         });
         if (opts.dryRun) {
           result.wouldBuild.push({ recording, issue: issueNumber, why: state.why });
-          result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why, ...(pickups.length ? { pickups } : {}) });
+          result.recordings.push({ recording, status: 'would-build', issue: issueNumber, why: state.why, ...pieces });
           continue;
         }
-        report = await buildWithPickups({
-          recording,
+        report = await buildFromPieces({
+          takes: files,
           pickups,
           issue: take.issue,
           outDir: p.buildDir,
@@ -274,7 +292,11 @@ export async function publishAll(
         built = true;
         result.built.push(recording);
       }
-      if (!opts.dryRun) await pinMatch(config.root, take.sha256, { issue: issueNumber, by: take.by, name: basename(recording), at: new Date().toISOString() });
+      if (!opts.dryRun) {
+        const at = new Date().toISOString();
+        if ('takes' in take) for (const x of take.takes) await pinMatch(config.root, x.sha256, { issue: issueNumber, by: take.by, name: basename(x.file), at });
+        else await pinMatch(config.root, take.sha256, { issue: issueNumber, by: take.by, name: basename(recording), at });
+      }
       const published = loaded?.manifest.episodes.find((e) => e.number === issueNumber);
       const alreadyOut = published !== undefined && published.audio.sha256 === report.audio.sha256;
       const why = alreadyOut ? undefined : reviewReason(config, report);
@@ -291,7 +313,7 @@ export async function publishAll(
         continue;
       }
       reports.push(report);
-      result.recordings.push({ recording, status: 'ready', issue: issueNumber, by: take.by, built, warnings: report.warnings, approved, ...(pickups.length ? { pickups } : {}) });
+      result.recordings.push({ recording, status: 'ready', issue: issueNumber, by: take.by, built, warnings: report.warnings, approved, ...pieces });
     } catch (error) {
       if (error instanceof HeldError) {
         result.recordings.push({ recording, status: 'held', issue: error.issue, problem: error.problem, fix: error.fix, warnings: [] });
@@ -301,9 +323,8 @@ export async function publishAll(
     }
   }
   // a pickup whose issue has no recording here has nothing to be spliced into
-  const lonePickups = [...split.unplaced, ...[...split.pickups].filter(([n]) => !byIssue.has(n)).flatMap(([, files]) => files)];
-  for (const pickup of lonePickups) {
-    const n = [...split.pickups].find(([, files]) => files.includes(pickup))?.[0];
+  for (const { file: pickup, issue: n } of listing.lonePickups) {
+    if (n !== undefined && byIssue.has(n)) continue;
     if (opts.only?.issue !== undefined && n !== opts.only.issue) continue;
     if (onlyRecording !== undefined && resolve(pickup) !== onlyRecording) continue;
     try {

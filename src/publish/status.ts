@@ -20,7 +20,7 @@ import { feedEpisodes, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
 import { sha256File } from '../hash.js';
 import { listIssueFiles, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
-import { refusePickup, splitPickups } from '../intake/takes.js';
+import { listEpisodeSources, refusePickup } from '../intake/takes.js';
 import { recordingIssueNumber } from '../intake/match.js';
 import { probeAudio } from '../media/probe.js';
 import { readIssue, type Issue } from '../newsletter/index.js';
@@ -58,7 +58,15 @@ export interface IssueStatus {
   title: string;
   /** The issue text; undefined for an episode the manifest has but newsletters/ does not. */
   file?: string;
+  /** Its recording; for several takes, the take folder or the first take. */
   recording?: { path: string; by: 'name' | 'tags' | 'build' };
+  /**
+   * An episode made of several recordings (takes of one issue, or a recording with pickups):
+   * every piece in recordings/, and whether the published episode is made of exactly these
+   * (`outdated`: publish would rebuild and update it, `why` says what changed; `unknown`: no
+   * build here to compare with).
+   */
+  pieces?: { takes: string[]; pickups: string[]; published: 'up to date' | 'outdated' | 'unknown' | 'not published'; why?: string };
   build: {
     /** `unchecked`: a build exists but there is no recording to compare it with. */
     state: 'none' | 'current' | 'outdated' | 'unchecked';
@@ -95,6 +103,8 @@ export interface RecordingStatus {
   path: string;
   issue?: number;
   by?: 'name' | 'tags' | 'build';
+  /** Part of an episode made of several recordings: one of its takes, or a pickup spliced into it. */
+  part?: 'take' | 'pickup';
   /** Why it is not matched (or cannot be processed). */
   problem?: string;
 }
@@ -284,50 +294,59 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     }
   }
 
-  // Recordings: by name or tags, else by the build made from their bytes.
+  // Recordings: by name or tags, else by the build made from their bytes; the takes of one
+  // issue (take-marked files, a take folder) and its pickups go together (publish builds them as one)
   const recordings: RecordingStatus[] = [];
-  const recordingOf = new Map<number, { path: string; by: 'name' | 'tags' | 'build' }>();
+  const recordingOf = new Map<number, { path: string; by: 'name' | 'tags' | 'build'; takes: string[]; pickups: string[]; several: boolean }>();
   let bySource: Map<string, { dir: string; report: EpisodeReport }> | undefined;
-  // pickups go with their issue's recording (publish splices them in)
-  const split = splitPickups(await listRecordings(config.resolved.recordings));
-  for (const path of split.recordings) {
+  const listing = await listEpisodeSources(config.resolved.recordings, await listRecordings(config.resolved.recordings));
+  for (const f of listing.folderProblems) recordings.push({ path: f.file, problem: `${f.problem}. ${f.fix}` });
+  for (const source of listing.sources) {
+    const path = source.path;
+    const several = source.kind !== 'file';
     let match: { number: number; by: 'name' | 'tags' | 'build' } | undefined;
     try {
-      const info = await probeAudio(path);
-      match = recordingIssueNumber(path, info);
-      if (!match) {
-        bySource ??= await buildsBySource(config.resolved.build);
-        const built = bySource.get((await sha256File(path)).sha256);
-        if (built) match = { number: built.report.issue.number, by: 'build' };
+      if (several) match = { number: source.issue!, by: 'name' };
+      else {
+        const info = await probeAudio(path);
+        match = recordingIssueNumber(path, info);
+        if (!match) {
+          bySource ??= await buildsBySource(config.resolved.build);
+          const built = bySource.get((await sha256File(path)).sha256);
+          if (built) match = { number: built.report.issue.number, by: 'build' };
+        }
       }
     } catch (error) {
       recordings.push({ path, problem: problemOf(error) });
       continue;
     }
+    const listed = (problem?: string) => {
+      if (!several) recordings.push({ path, ...(match ? { issue: match.number, by: match.by } : {}), ...(problem ? { problem } : {}) });
+      else for (const t of source.takes) recordings.push({ path: t, issue: match!.number, by: 'name', part: 'take', ...(problem ? { problem } : {}) });
+    };
     if (!match) {
-      recordings.push({ path, problem: 'no issue number in its name or tags (publish will identify it by listening)' });
+      listed('no issue number in its name or tags (publish will identify it by listening)');
       continue;
     }
     if (!issues.has(match.number)) {
-      recordings.push({ path, issue: match.number, by: match.by, problem: `no text for issue #${match.number} in ${config.resolved.newsletters}` });
+      listed(`no text for issue #${match.number} in ${config.resolved.newsletters}`);
       continue;
     }
     const other = recordingOf.get(match.number);
     if (other) {
-      recordings.push({ path, issue: match.number, by: match.by, problem: `issue #${match.number} already has the recording ${basename(other.path)}` });
+      listed(`issue #${match.number} already has the recording ${basename(other.path)}`);
       continue;
     }
-    recordingOf.set(match.number, { path, by: match.by });
-    recordings.push({ path, issue: match.number, by: match.by });
+    // a recording matched by tags or its build: the pickups named for that issue
+    const pickups = source.issue !== undefined ? source.pickups : listing.lonePickups.filter((x) => x.issue === match!.number).map((x) => x.file);
+    recordingOf.set(match.number, { path, by: match.by, takes: source.takes, pickups, several });
+    listed();
+    for (const p of pickups) recordings.push({ path: p, issue: match.number, by: 'name', part: 'pickup' });
   }
-
-  for (const [number, files] of split.pickups) {
-    for (const path of files) {
-      if (recordingOf.has(number)) recordings.push({ path, issue: number, by: 'name' });
-      else recordings.push({ path, issue: number, by: 'name', problem: problemOf(refusal(path)) });
-    }
+  for (const { file, issue } of listing.lonePickups) {
+    if (issue !== undefined && recordingOf.has(issue)) continue;
+    recordings.push({ path: file, ...(issue !== undefined ? { issue, by: 'name' as const } : {}), part: 'pickup', problem: problemOf(refusal(file)) });
   }
-  for (const path of split.unplaced) recordings.push({ path, problem: problemOf(refusal(path)) });
   for (const path of await listUnsupported(config.resolved.recordings)) recordings.push({ path, problem: unsupportedReason(basename(path)) });
 
   const { remote, manifest } = await remoteStatus(config, store);
@@ -352,7 +371,7 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
     let build: IssueStatus['build'] = { state: 'none', dir };
     let report: EpisodeReport | undefined;
     if (recording && issue) {
-      const state = await buildState({ recording: recording.path, issue, buildDir: dir, pickups: split.pickups.get(number) ?? [] }, config);
+      const state = await buildState({ recording: recording.path, issue, buildDir: dir, takes: recording.takes, pickups: recording.pickups }, config);
       if (state.state === 'missing') build = { state: 'none', dir };
       else {
         report = state.report;
@@ -367,7 +386,7 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
       number,
       title: issue?.title ?? published?.title ?? '',
       ...(issue ? { file: issue.source } : {}),
-      ...(recording ? { recording } : {}),
+      ...(recording ? { recording: { path: recording.path, by: recording.by } } : {}),
       build,
       ...(published
         ? {
@@ -387,6 +406,20 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
       warnings: report?.warnings ?? [],
       ...(published && remote.feedGuids && feedListed.has(number) ? { inFeed: remote.feedGuids.includes(published.guid) } : {}),
     };
+    if (recording && (recording.several || recording.pickups.length || report?.pieces?.length)) {
+      const differs = base.differs.includes('audio');
+      const state: NonNullable<IssueStatus['pieces']>['published'] = !published
+        ? 'not published'
+        : build.state === 'current'
+          ? differs
+            ? 'outdated'
+            : 'up to date'
+          : build.state === 'outdated'
+            ? 'outdated'
+            : 'unknown';
+      const why = !published ? undefined : build.state === 'outdated' ? build.why : state === 'outdated' ? 'the build made of them is not the one published' : state === 'unknown' ? 'not built here' : undefined;
+      base.pieces = { takes: recording.takes, pickups: recording.pickups, published: state, ...(why ? { why } : {}) };
+    }
     if (report && build.state === 'current') {
       const why = reviewReason(config, report);
       if (why && !(await isApproved(config.root, number, report.source.sha256, report.source.issueSha256, appliedCorrections(report)))) base.review = why;

@@ -137,3 +137,44 @@ export async function checkTake(take: Take): Promise<string[]> {
   await checkComplete(take.recording, take.info);
   return checkPlausible(take.recording, take.info, take.issue);
 }
+
+/** The takes of one episode given as several files or a take folder (intake/takes.ts EpisodeSource): matched by the number their names carry. */
+export interface TakeSet {
+  /** The folder, or the first take: what names the episode's recordings in messages. */
+  recording: string;
+  issue: Issue;
+  by: 'name';
+  takes: { file: string; info: AudioInfo; sha256: string }[];
+}
+
+/**
+ * Probe, hash and match the takes of one issue: the issue their names (or their take
+ * folder's name) carry. Each take is only part of the reading, so listening to its opening
+ * says nothing about the issue; the order found by listening (takes/order.ts) refuses a
+ * take that reads nothing of it.
+ */
+export async function matchTakeSet(source: { path: string; issue?: number; takes: readonly string[] }, ctx: TakeContext): Promise<TakeSet> {
+  if (source.issue === undefined) throw new Error(`matchTakeSet: ${source.path} carries no issue number`);
+  const issue = issueFor(source.path, source.issue, ctx.index, 'its name says');
+  const takes: TakeSet['takes'] = [];
+  for (const file of source.takes) {
+    refusePickup(file);
+    const info = await probeAudio(file);
+    takes.push({ file, info, sha256: (await sha256File(file)).sha256 });
+  }
+  return { recording: source.path, issue, by: 'name', takes };
+}
+
+/**
+ * Each take complete and a plausible reading (as checkTake); a take being short for the
+ * whole text is no warning here, it reads part of it.
+ */
+export async function checkTakeSet(set: TakeSet): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const t of set.takes) {
+    await checkComplete(t.file, t.info);
+    const found = await checkPlausible(t.file, t.info, set.issue);
+    warnings.push(...found.filter((w) => !/may be a partial reading/.test(w)).map((w) => `${basename(t.file)}: ${w}`));
+  }
+  return warnings;
+}

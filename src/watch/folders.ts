@@ -1,16 +1,17 @@
 /**
  * The chokidar wiring of `letterpod watch`: which files of recordings/ and newsletters/ it
- * reports, and as which events. Only the folder itself (depth 0) is watched; directories
- * are never reported. What the events mean is the watcher's business (watcher.ts).
+ * reports, and as which events. The folder and its take folders (depth 1) are watched;
+ * directories are never reported. What the events mean is the watcher's business (watcher.ts).
  */
 import { watch, type FSWatcher } from 'chokidar';
-import { basename, resolve } from 'node:path';
-import { ISSUE_EXTENSIONS, isCandidateRecording } from '../intake/files.js';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { ISSUE_EXTENSIONS, isCandidateRecording, isIgnoredFile } from '../intake/files.js';
 
 export interface RecordingEvents {
   /**
-   * A raw event for `name` in the kernel's order (the arrival order of a burst): any file,
-   * candidate recording or not, as soon as it is created or written.
+   * A raw event for `name` (relative to the folder: `an-102.wav`, `an-102/a.wav`) in the
+   * kernel's order (the arrival order of a burst): any file, candidate recording or not, as
+   * soon as it is created or written.
    */
   raw(name: string): void;
   /** A candidate recording appeared (the initial scan reports every one found) or changed. */
@@ -22,24 +23,42 @@ export interface RecordingEvents {
   error(error: Error): void;
 }
 
-/** Watch `dir` for candidate recordings (intake/files.ts: partial downloads, temp and hidden files and our sidecars never are). */
+/**
+ * Watch `dir` for candidate recordings (intake/files.ts: partial downloads, temp and hidden
+ * files and our sidecars never are): those at its top and those in its take folders (one
+ * level down, `recordings/an-102/a.wav`; hidden folders are left out).
+ */
 export function watchRecordings(dir: string, on: RecordingEvents): FSWatcher {
+  const inside = (path: string) => relative(dir, resolve(path)).split(sep);
   const watcher = watch(dir, {
-    depth: 0,
+    depth: 1,
     ignoreInitial: false,
-    // the folder itself, and candidate recordings in it; directories and everything else are ignored
+    // the folder itself, its take folders, and candidate recordings in them; everything else is ignored
     ignored: (path, stats) => {
-      if (resolve(path) === dir) return false;
+      const parts = inside(path);
+      if (parts.length === 1 && parts[0] === '') return false;
+      if (parts[0] === '..' || parts.length > 2) return true;
+      const name = parts[parts.length - 1]!;
+      if (isIgnoredFile(name)) return true;
+      if (stats?.isDirectory()) return parts.length > 1;
       if (stats && !stats.isFile()) return true;
-      return !isCandidateRecording(basename(path));
+      // without stats (asked before the stat): a folder at the top may be a take folder
+      if (!stats && parts.length === 1 && !isCandidateRecording(name)) return false;
+      return !isCandidateRecording(name);
     },
   });
-  watcher.on('raw', (_event, evPath) => {
+  watcher.on('raw', (_event, evPath, details) => {
     if (typeof evPath !== 'string' || !evPath) return;
-    on.raw(basename(evPath));
+    // the event's path is relative to the folder (or file) that fs.watch watches
+    const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
+    const full = !watched ? join(dir, evPath) : basename(watched) === evPath ? watched : join(watched, evPath);
+    const parts = inside(full);
+    if (parts[0] === '..' || parts.length > 2 || parts[0] === '') return;
+    on.raw(parts.join('/'));
   });
-  watcher.on('add', (path) => on.add(path));
-  watcher.on('change', (path) => on.change(path));
+  // a path chokidar asked about before its stat may still be reported: only recordings go on
+  watcher.on('add', (path) => isCandidateRecording(basename(path)) && on.add(path));
+  watcher.on('change', (path) => isCandidateRecording(basename(path)) && on.change(path));
   watcher.on('unlink', (path) => on.unlink(path));
   watcher.on('error', (error) => on.error(error as Error));
   watcher.once('ready', () => on.ready());

@@ -69,7 +69,7 @@ export interface EntryEpisode {
 
 /** What every entry has, whatever its state: the take, where it came from and its history. */
 interface EntryBase {
-  /** File name in recordings/ (unique: the folder is flat). */
+  /** Its path in recordings/: `an-102.wav`, or `an-102/a.wav` in a take folder (unique). */
   name: string;
   path: string;
   /**

@@ -1,10 +1,13 @@
 /**
  * `letterpod watch`: recordings/ as the narrator's drop folder.
  *
- * - chokidar reports files in recordings/ that intake/files.ts takes for recordings
- *   (partial downloads, temp files, hidden files and our sidecars never are); each is
- *   processed once it is complete (settle.ts: size and mtime unchanged for
- *   `watch.settleSeconds`).
+ * - chokidar reports files in recordings/ and its take folders (`recordings/an-102/`) that
+ *   intake/files.ts takes for recordings (partial downloads, temp files, hidden files and
+ *   our sidecars never are); each is processed once it is complete (settle.ts: size and
+ *   mtime unchanged for `watch.settleSeconds`) and so are the other pieces of its episode
+ *   (the files of its take folder, its issue's take-marked files and pickups): the worker
+ *   builds the episode from all of them, so a take or pickup added later rebuilds it, and
+ *   one removed rebuilds it without.
  * - A complete file whose content (sha256) is new under its name is queued in arrival
  *   order (queue.ts) and processed one at a time: matched and built in a worker process
  *   (worker.ts), then — with `watch.autoPublish` — published with the publish protocol
@@ -24,14 +27,15 @@
 import type { FSWatcher } from 'chokidar';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { LoadedConfig } from '../config/config.js';
 import { sha256File } from '../hash.js';
 import { isCandidateRecording, isIgnoredFile, listRecordings, listUnsupported, unsupportedReason } from '../intake/files.js';
 import { isApproved } from '../publish/ledger.js';
 import { reviewReason } from '../publish/pipeline.js';
 import { builtFrom } from '../publish/pickups.js';
-import { takeMark } from '../intake/takes.js';
+import { listTakeFolderRecordings, takeMark } from '../intake/takes.js';
+import { issueNumberFromName } from '../newsletter/file-name.js';
 import { publishEpisodes } from '../publish/protocol.js';
 import { openStore } from '../store/open.js';
 import { arrivalOf, Arrivals, type Arrival } from './arrivals.js';
@@ -85,6 +89,19 @@ interface Current {
 /** Failure phases retried at start-up with the file unchanged (the cause may be outside the recording). */
 const RETRY_AT_START: ReadonlySet<FailurePhase> = new Set(['match', 'publish', 'internal']);
 
+/**
+ * The episode a recording's name puts it in with others: its take folder's, or the issue
+ * number its name carries (take-marked files and pickups of one issue go together);
+ * undefined for a name without a number at the top of recordings/.
+ */
+export function episodeGroup(name: string): string | undefined {
+  const slash = name.indexOf('/');
+  const top = slash >= 0 ? name.slice(0, slash) : name;
+  const issue = issueNumberFromName(top);
+  if (issue !== undefined) return `#${issue}`;
+  return slash >= 0 ? `${top}/` : undefined;
+}
+
 function mb(bytes: number): string {
   return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1000))} KB`;
 }
@@ -130,12 +147,17 @@ export class RecordingWatcher {
     this.settle = new SettleDetector({
       settleMs: this.settleSeconds * 1000,
       onComplete: (path, snapshot) => this.completed(path, snapshot),
-      onGone: (path) => this.arrivals.delete(basename(path)),
+      onGone: (path) => this.arrivals.delete(this.nameOf(path)),
       onEmpty: (path) => {
-        this.arrivals.delete(basename(path));
-        this.emit('warning', basename(path), `${basename(path)} is empty: waiting for its content`);
+        this.arrivals.delete(this.nameOf(path));
+        this.emit('warning', this.nameOf(path), `${this.nameOf(path)} is empty: waiting for its content`);
       },
     });
+  }
+
+  /** A recording's name in the journal: its path in recordings/ (`an-102.wav`, or `an-102/a.wav` in a take folder). */
+  private nameOf(path: string): string {
+    return relative(this.recordingsDir, resolve(path)).split(sep).join('/');
   }
 
   private emit(event: Parameters<WatchLog['event']>[0], recording: string | undefined, message: string, fields: LogFields = {}): void {
@@ -166,7 +188,7 @@ export class RecordingWatcher {
           raw: (name) => {
             // the kernel's order of events: the arrival order of a burst
             if (!this.ready || this.stopping) return;
-            if (isCandidateRecording(name)) this.arrivals.note(name);
+            if (isCandidateRecording(basename(name))) this.arrivals.note(name);
             else void this.noteUnsupported(join(dir, name));
           },
           add: (path) => this.seen(path, 'add'),
@@ -199,8 +221,8 @@ export class RecordingWatcher {
 
   /** A file in recordings/ that is not a recording: listed once, never silently ignored. */
   private async noteUnsupported(path: string): Promise<void> {
-    const name = basename(path);
-    if (isIgnoredFile(name) || this.unsupportedSeen.has(name)) return;
+    const name = this.nameOf(path);
+    if (isIgnoredFile(basename(path)) || this.unsupportedSeen.has(name)) return;
     try {
       if (!(await stat(path)).isFile()) return;
     } catch {
@@ -215,11 +237,12 @@ export class RecordingWatcher {
     for (const path of await listUnsupported(this.recordingsDir)) await this.noteUnsupported(path);
     // chokidar reads the folder before it starts watching it: a recording that arrived in
     // between is in neither its scan nor its events, but it is in the folder now
-    const reported = new Set(this.initial.map((p) => basename(p)));
-    for (const path of await listRecordings(this.recordingsDir)) if (!reported.has(basename(path))) this.initial.push(path);
+    const reported = new Set(this.initial.map((p) => this.nameOf(p)));
+    const onDisk = [...(await listRecordings(this.recordingsDir)), ...(await listTakeFolderRecordings(this.recordingsDir))];
+    for (const path of onDisk) if (!reported.has(this.nameOf(path))) this.initial.push(path);
     const found: string[] = [];
     for (const path of this.initial) {
-      const name = basename(path);
+      const name = this.nameOf(path);
       try {
         const st = await stat(path);
         this.arrivals.found(name, arrivalOf(this.journal.get(name), st));
@@ -229,7 +252,7 @@ export class RecordingWatcher {
       }
     }
     this.initial.length = 0;
-    const names = new Set(found.map((p) => basename(p)));
+    const names = new Set(found.map((p) => this.nameOf(p)));
     for (const entry of this.journal.entries()) {
       if (!names.has(entry.name)) await this.forgetRecording(entry.name, join(this.recordingsDir, entry.name), 'is no longer in recordings/');
     }
@@ -254,7 +277,7 @@ export class RecordingWatcher {
       this.initial.push(path);
       return;
     }
-    const name = basename(path);
+    const name = this.nameOf(path);
     const pending = this.unlinkTimers.get(name);
     if (pending) {
       clearTimeout(pending);
@@ -273,7 +296,7 @@ export class RecordingWatcher {
   /** The recording being processed was written to: when its content really changed, stop building the old one. */
   private async checkCurrentChanged(path: string): Promise<void> {
     const current = this.current;
-    const entry = this.journal.get(basename(path));
+    const entry = this.journal.get(this.nameOf(path));
     if (!current || !entry) return;
     const now = await stat(path).then(snapshotOf, () => undefined);
     if (now && sameSnapshot(now, entry)) return;
@@ -286,7 +309,7 @@ export class RecordingWatcher {
   }
 
   private unlinked(path: string): void {
-    const name = basename(path);
+    const name = this.nameOf(path);
     this.settle.forget(path);
     this.queue.remove(name);
     this.arrivals.delete(name);
@@ -307,26 +330,32 @@ export class RecordingWatcher {
             const gone = this.journal.get(name);
             await this.forgetRecording(name, path, 'was removed from recordings/');
             this.retryFailed(`${name} was removed`, new Set(['match']));
-            // a pickup's episode is built again without it (the original, when it was the only one)
-            if (gone?.issue !== undefined && takeMark(name).role === 'pickup') this.rebuildIssue(gone.issue, `${name} was removed`);
+            // a pickup's (or a take's) episode is built again without it (the original, when it was the only pickup)
+            if (gone?.issue !== undefined && (takeMark(name).role === 'pickup' || episodeGroup(name) !== undefined)) this.rebuildIssue(gone.issue, `${name} was removed`);
           },
         );
       }, 500),
     );
   }
 
-  /** Queue the recording of issue `issue` (built or published) to be built again: a pickup of it changed. */
+  /**
+   * Queue a recording of issue `issue` (built or published) to be built again: a pickup or
+   * a take of it went. One job builds the episode from all its pieces in recordings/, so
+   * nothing is queued when one of them is queued (or settling) already.
+   */
   private rebuildIssue(issue: number, reason: string): void {
     if (this.stopping) return;
-    for (const entry of this.journal.entries()) {
-      if (entry.issue !== issue || takeMark(entry.name).role === 'pickup') continue;
+    const takes = this.journal.entries().filter((e) => e.issue === issue && takeMark(e.name).role !== 'pickup');
+    if (takes.some((e) => this.queue.has(e.name) || this.settle.isSettling(e.path))) return;
+    for (const entry of takes) {
       if (entry.state !== 'built' && entry.state !== 'published') continue;
-      if (this.queue.has(entry.name) || this.settle.isSettling(entry.path) || this.current?.name === entry.name) continue;
+      if (this.current?.name === entry.name) continue;
       this.emit('queued', entry.name, `${reason}: building #${issue} again from ${entry.name}`, { issue });
       const waiting = toRebuild(entry, reason);
       this.journal.set(waiting);
       void this.journal.save();
       this.enqueue(waiting);
+      return;
     }
   }
 
@@ -347,7 +376,7 @@ export class RecordingWatcher {
 
   /** The settle detector found `path` complete. */
   private completed(path: string, snapshot: FileSnapshot): void {
-    const name = basename(path);
+    const name = this.nameOf(path);
     const before = this.completing.get(name) ?? Promise.resolve();
     const next = before
       .then(() => this.handleComplete(name, path, snapshot))
@@ -486,10 +515,20 @@ export class RecordingWatcher {
     });
   }
 
+  /** Another piece of `name`'s episode that is still settling or being hashed, if any. */
+  private groupPending(name: string): string | undefined {
+    const group = episodeGroup(name);
+    if (group === undefined) return undefined;
+    const others = [...this.settle.settling().map((p) => this.nameOf(p)), ...this.completing.keys()];
+    return others.find((o) => o !== name && episodeGroup(o) === group);
+  }
+
   private pump(): void {
     if (this.current || this.stopping) return;
     const head = this.queue.peek();
-    if (head && this.earlierArrivalPending(head.seq)) {
+    // a take waits for the other pieces of its episode that are still being written: a take
+    // folder (or an issue's take-marked files and pickups) is complete when every file is
+    if (head && (this.earlierArrivalPending(head.seq) || this.groupPending(head.name))) {
       this.schedulePump(100);
       return;
     }
