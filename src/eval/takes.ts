@@ -37,7 +37,8 @@ import { quantile } from './metrics.js';
 import { buildTakesCase, caseSections, splitIntoTakes, type TakesCaseSpec } from './takes-cases.js';
 import { scoreTakes, type TakesScore } from './takes-score.js';
 import { buildMain, buildPickup, type PickupCaseSpec, type PickupSpec } from './pickup-cases.js';
-import { scorePickup, type PickupScore } from './pickup-score.js';
+import { scorePickup, type OutsideScore, type PickupScore } from './pickup-score.js';
+import { frameQuantum } from '../audio/master.js';
 import { findPickupPlace } from '../takes/pickup.js';
 import { splitSentences } from '../speech/sentences.js';
 import { buildEpisode } from '../episode/build.js';
@@ -232,7 +233,7 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
       const name = `${c.main.name} ${p.name}`;
       try {
         const file = await buildPickup(c.main, p, join(root, 'cases'), join(folder, 'pickups', p.name.replace(/\W+/g, '-')));
-        const { report } = await buildFromTakes({ takes: await collectPieces([main.main, file]), issue: c.issue, outDir: join(root, 'out', c.main.name, p.name.replace(/\W+/g, '-')), config });
+        const { report } = await buildFromTakes({ takes: await collectPieces([main.main, file]), issue: c.issue, outDir: join(root, 'out', c.main.name, p.name.replace(/\W+/g, '-')), config, original: without });
         const [a, b] = p.sentences!;
         const whole = main.sentenceTimes.length === 1;
         const n = splitSentences(target.text).length;
@@ -247,7 +248,8 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
         const r = report.replaced![0];
         console.log(
           `${c.part.padEnd(9)} ${name.padEnd(44)} span ${score.sentencesRight ? 'right' : 'WRONG'} (${r.sections.join(',')} sentences ${r.firstSentence}–${r.lastSentence}, score ${r.score.toFixed(3)}, elsewhere ${r.elsewhereScore?.toFixed(3) ?? '–'})  start ${score.startError.toFixed(3)} end ${score.endError.toFixed(3)} s  ` +
-            `${r.old.durationSeconds.toFixed(2)} → ${r.new.durationSeconds.toFixed(2)} s  recording outside: ${score.recordingDiffering} samples differ  MP3 outside: max diff ${score.mp3MaxDiffDb} dBFS (gain ${score.gainDifferenceDb >= 0 ? '+' : ''}${score.gainDifferenceDb} dB)  seams ${score.seams.map((x) => `${x.jump.toFixed(3)}/${x.around.toFixed(3)}`).join(' ')}`,
+            `${r.old.durationSeconds.toFixed(2)} → ${r.new.durationSeconds.toFixed(2)} s (shift ${r.samples.shift} samples = ${frameQuantum(r.samples.rate) ? ((2 * r.samples.shift) / frameQuantum(r.samples.rate)! / 2).toFixed(2) : '–'} × ${frameQuantum(r.samples.rate) ?? '–'})  recording outside: ${score.recordingDiffering} samples differ  ` +
+            `gain ${score.keptPlan ? 'kept' : 'NOT kept'} (${score.gainDifferenceDb >= 0 ? '+' : ''}${score.gainDifferenceDb} dB)  master outside: ${outside(score.master)}  MP3 outside: ${outside(score.mp3)}  seams ${score.seams.map((x) => `${x.jump.toFixed(3)}/${x.around.toFixed(3)}`).join(' ')}`,
         );
       } catch (e) {
         results.push({ part: c.part, name, error: e instanceof Error ? e.message : String(e) });
@@ -280,6 +282,12 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
   return results;
 }
 
+/** Samples differing outside the span and its crossfades, the largest difference, and how far from them differences reach. */
+function outside(o: OutsideScore | undefined): string {
+  if (!o) return '–';
+  return `${o.differing}/${o.compared} samples differ${o.differing ? ` (max ${o.maxDiffDb} dBFS, ${o.relativeDb} dB re signal, reaching ${o.reachMs[0]} ms before / ${o.reachMs[1]} ms after)` : ''}`;
+}
+
 function pickupLine(label: string, rs: PickupResult[]): string {
   const scored = rs.flatMap((r) => (r.score ? [r.score] : []));
   const failed = rs.filter((r) => r.error).length;
@@ -288,9 +296,19 @@ function pickupLine(label: string, rs: PickupResult[]): string {
   const maxEdge = edge.length ? Math.max(...edge) : NaN;
   const differing = scored.reduce((a, s) => a + s.recordingDiffering, 0);
   const clicks = scored.flatMap((s) => s.seams).filter((x) => x.jump > x.around).length;
-  const mp3 = scored.length ? Math.max(...scored.map((s) => s.mp3MaxDiffDb)) : NaN;
+  const kept = scored.filter((s) => s.keptPlan).length;
+  const sum = (f: (s: PickupScore) => OutsideScore | undefined) => {
+    const os = scored.flatMap((s) => (f(s) ? [f(s)!] : []));
+    const d = os.reduce((a, o) => a + o.differing, 0);
+    const c = os.reduce((a, o) => a + o.compared, 0);
+    const max = os.length ? Math.max(...os.map((o) => o.maxDiffDb)) : NaN;
+    const before = os.length ? Math.max(...os.map((o) => o.reachMs[0])) : NaN;
+    const after = os.length ? Math.max(...os.map((o) => o.reachMs[1])) : NaN;
+    const rel = os.length ? Math.max(...os.map((o) => o.relativeDb)) : NaN;
+    return `${d}/${c} samples differ${d ? ` (max ${max} dBFS, ≤ ${rel} dB re signal, reaching ≤ ${before} ms before / ${after} ms after)` : ''}`;
+  };
   const pass = failed === 0 && wrong === 0 && maxEdge <= 0.15 && differing === 0 && clicks === 0;
-  return `${label.padEnd(9)} pickups ${rs.length}  failed ${failed}  span wrong ${wrong}  edge error max ${maxEdge.toFixed(3)} s  recording outside the splice: ${differing} samples differ  seams with a click ${clicks}  (MP3 outside: max diff ${mp3} dBFS)  ${pass ? 'PASS' : 'MISS'}`;
+  return `${label.padEnd(9)} pickups ${rs.length}  failed ${failed}  span wrong ${wrong}  edge error max ${maxEdge.toFixed(3)} s  recording outside the splice: ${differing} samples differ  seams with a click ${clicks}  gain kept ${kept}/${scored.length}  master outside: ${sum((s) => s.master)}  MP3 outside: ${sum((s) => s.mp3)}  ${pass ? 'PASS' : 'MISS'}`;
 }
 
 async function main(): Promise<void> {

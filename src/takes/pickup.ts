@@ -5,6 +5,7 @@
  * and move the alignment's times onto the new recording.
  */
 import { basename } from 'node:path';
+import { frameQuantum } from '../audio/master.js';
 import type { IssueAlignment } from '../episode/align-issue.js';
 import type { ChapterReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
@@ -193,7 +194,9 @@ export async function applyPickup(opts: {
   const estimateEnd = (endsSection && next ? pauseBefore(next.startSeconds)?.startSeconds : undefined) ?? (next && next.startSeconds > last.startSeconds ? (last.endSeconds + next.startSeconds) / 2 : last.endSeconds);
   const located = locateSpan(ref, place, recFeatures, { startSeconds: first.startSeconds, endSeconds: estimateEnd }, known);
   const span = spanInRecording(located?.startSeconds ?? first.startSeconds, located?.endSeconds ?? estimateEnd, recFeatures.pauses, recFeatures.durationSeconds, recFeatures);
-  const splice = await splicePickup({ recording: opts.recording, pickup: opts.pickup, span, pickupSpeech: speech, out: opts.out, sampleRate: opts.sampleRate });
+  // the length change in whole MP3 frames of the episode: what follows the cut is encoded as before
+  const shiftQuantum = frameQuantum(opts.sampleRate);
+  const splice = await splicePickup({ recording: opts.recording, pickup: opts.pickup, span, pickupSpeech: speech, out: opts.out, sampleRate: opts.sampleRate, ...(shiftQuantum ? { shiftQuantum } : {}) });
   const clock = spliceClock(splice, span);
   const alignment = moved(opts.alignment, clock, splice.durationSeconds);
   return {
