@@ -28,7 +28,8 @@ import { textReference } from '../../src/takes/pickup-find.js';
 import { alignedSections } from '../../src/takes/alignment.js';
 import { recordingFeatures } from '../../src/takes/listen.js';
 import { orderTakes } from '../../src/takes/build.js';
-import { SPLICE_CROSSFADE_SECONDS, spanInRecording } from '../../src/takes/splice.js';
+import { SPLICE_CROSSFADE_SECONDS, spanInRecording, speechEdge } from '../../src/takes/splice.js';
+import { buildCase } from '../../src/eval/compose.js';
 import { letterpod, problems } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
@@ -36,9 +37,10 @@ import { scratch } from '../helpers/tmp.js';
 /** How far from the span's crossfades the master's filters (the 80 Hz high-pass, the resampler) may still differ (ms). */
 const MASTER_SETTLE_MS = 50;
 /**
- * The decoded MP3s' difference outside the span against the signal (dB): measured on the
- * tune slt case, −49.7 dB with the shift in whole MP3 frames, −43.4 dB half a frame off,
- * and a 0.4 dB gain difference alone would be −26.6 dB (10^(0.4/20) − 1).
+ * The decoded MP3s' difference outside the span against the signal (dB): this case in
+ * eval:takes (pk-demo-slt, fix 2) −52 dB; by hand, after the span only, −49.7 dB with the
+ * shift in whole MP3 frames and −43.4 dB with the same master half a frame off; a 0.4 dB
+ * gain difference alone would be −26.6 dB (10^(0.4/20) − 1).
  */
 const MP3_RELATIVE_DB = -46;
 
@@ -203,5 +205,22 @@ describe('a pickup of one sentence', () => {
     const s6 = issue.sections.find((s) => s.id === 's6')!;
     const twice: Issue = { ...issue, sections: [...issue.sections, { ...s6, id: 's99', title: 'A repeat', text: splitSentences(s6.text)[1] }] };
     await expect(findPickupPlace(pickup, twice, 'en')).rejects.toThrow(/matches two places in the issue equally: .* in "(A repeat|Reading the Margins of a Language Model)" \(score 0\.\d+\) and .* in "(A repeat|Reading the Margins of a Language Model)"/);
+  });
+});
+
+describe("a sentence's end at a final stop", () => {
+  it('keeps the release after the closure in the replaced span', async () => {
+    // festival's HTS voice in a quiet room (−68 dBFS): the last stop's closure is at the room's
+    // floor for ~70 ms, its release well above it; the pause detector's pause starts at the closure
+    const work = await scratch('pickup-stop');
+    for (const text of ['People often hesitate before they accept a suggestion they do not really want.', 'Still, it is cheap to collect.']) {
+      const voice = { engine: 'festival' as const, voice: 'cmu_us_slt_arctic_hts' };
+      const c = await buildCase('stop', { seed: 5, sections: [{ id: 'a', kind: 'summary', title: 'a', text }], segments: [{ kind: 'pause', seconds: 0.7 }, { kind: 'section', id: 'a', parts: [{ tts: text, voice }] }, { kind: 'pause', seconds: 0.9 }], effects: { noise: { dbfs: -68, color: 'brown' } } }, work);
+      const f = await recordingFeatures(c.audio);
+      const end = c.truth.segments[0].endSeconds;
+      const pause = f.pauses.filter((p) => p.startSeconds > end - 0.4).sort((a, b) => a.startSeconds - b.startSeconds)[0];
+      expect(end - pause.startSeconds).toBeGreaterThan(0.1);
+      expect(Math.abs(speechEdge(f, pause, 'end') - end)).toBeLessThanOrEqual(0.05);
+    }
   });
 });
