@@ -17,9 +17,13 @@
  * recording mastered being sample-identical outside the cut and its crossfades, the final
  * MP3s outside it, and the seams (largest sample jump there ≤ that of the speech around).
  * Same parts (TUNE: flite slt main, espeak-ng en-us+m3 and flite kal pickups on the demo
- * issue; HELD-OUT: festival kal_diphone main, espeak-ng en-gb-x-rp and flite rms pickups on
- * AN #83; REAL: LibriVox sonnets, sonnet II replaced). And the refusals: a pickup of other
- * text, a pickup whose sentence the issue holds twice.
+ * issue, and festival's HTS voice on it, with espeak-ng en-us+f4, flite kal16 and espeak-ng
+ * en-us+m1 pickups; HELD-OUT: festival kal_diphone main, espeak-ng en-gb-x-rp and flite rms
+ * pickups on AN #83; FRESH: espeak-ng en-gb-scotland main, festival ked_diphone and
+ * espeak-ng en-029 pickups on AN #86, written before its first run; REAL: LibriVox sonnets,
+ * sonnet II replaced). Each pickup build keeps the master plan of the build without it;
+ * the master before encoding and the decoded MP3s are compared outside the span at 44.1 kHz.
+ * And the refusals: a pickup of other text, a pickup whose sentence the issue holds twice.
  * Cases are cached under .cache/eval-takes/; results in .cache/eval-takes/last-run.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -45,7 +49,7 @@ import { buildEpisode } from '../episode/build.js';
 
 export const TARGETS = { medianSeconds: 0.1, maxSeconds: 0.3, joinLu: 1.5 } as const;
 
-type Part = 'tune' | 'held-out' | 'real';
+type Part = 'tune' | 'held-out' | 'real' | 'fresh';
 
 interface EvalTakesCase {
   part: Part;
@@ -152,6 +156,9 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
   const an83Full = await readIssue(join(sharedDir(), 'newsletters', 'an-083.md'));
   const keep = new Set(['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9']);
   const an83: Issue = { ...an83Full, sections: an83Full.sections.filter((s) => keep.has(s.id)) };
+  const an86Full = await readIssue(join(sharedDir(), 'newsletters', 'an-086.md'));
+  const keep86 = new Set(['s1', 's2', 's4', 's8', 's9', 's10', 's15', 's16']);
+  const an86: Issue = { ...an86Full, sections: an86Full.sections.filter((s) => keep86.has(s.id)) };
   const sonnets = await Promise.all([1, 2, 3].map(sonnetSection));
   const sonnetIssue: Issue = {
     number: 961,
@@ -197,6 +204,18 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
       pickups: [
         { name: 'an-083-pickup.wav', sentences: [0, nOf(an83, 's6') - 1], voice: { engine: 'espeak-ng', voice: 'en-gb-x-rp' }, gainDb: -6, noise: { dbfs: -52, color: 'pink' } },
         { name: 'an-083 fix 3.wav', sentences: [2, 2], voice: { engine: 'flite', voice: 'rms' }, gainDb: 6, noise: { dbfs: -56, color: 'white' } },
+      ],
+    },
+    {
+      // fresh (issue 17, written before its first run): a voice and text used nowhere else in
+      // the eval — espeak-ng en-gb-scotland narrating AN #86; s9 re-read by festival
+      // ked_diphone, one long sentence of it by espeak-ng en-029
+      part: 'fresh',
+      issue: an86,
+      main: { name: 'pk-fresh-an086-espeak-scotland', seed: 45, sections: caseSections(an86), voice: { engine: 'espeak-ng', voice: 'en-gb-scotland', wordsPerMinute: 160 }, noise: { dbfs: -57, color: 'white' }, target: 's9', mainName: 'an-086.wav' },
+      pickups: [
+        { name: 'an-086-pickup.wav', sentences: [0, nOf(an86, 's9') - 1], voice: { engine: 'festival', voice: 'ked_diphone' }, gainDb: -5, noise: { dbfs: -53, color: 'pink' } },
+        { name: 'an-086 fix 4.wav', sentences: [4, 4], voice: { engine: 'espeak-ng', voice: 'en-029' }, gainDb: 5, noise: { dbfs: -58, color: 'brown' } },
       ],
     },
     {
@@ -359,7 +378,7 @@ async function main(): Promise<void> {
   }
   if (pickups.length) {
     console.log('PICKUPS');
-    for (const part of ['tune', 'held-out', 'real'] as const) {
+    for (const part of ['tune', 'held-out', 'fresh', 'real'] as const) {
       const rs = pickups.filter((r) => r.part === part);
       if (rs.length) console.log(pickupLine(part.toUpperCase(), rs));
     }
