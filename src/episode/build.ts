@@ -151,7 +151,16 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const warnings = [...(opts.warnings ?? []), ...aligned.warnings];
 
   // the episode's layout: trimmed speech, with the music around it
-  const trim = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);
+  const trimmed = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);
+  // a pickup build starts where the build without the pickup started (its own alignment may
+  // put the speech's start a few ms elsewhere): the same head, so the same master samples and
+  // MP3 frames before the cut
+  const keptHead = opts.keepPlan?.trimStartSeconds;
+  const firstCut = Math.min(...(opts.replaced ?? []).map((r) => r.cut.startSeconds));
+  const trim =
+    keptHead !== undefined && cleanup.enabled && keptHead < firstCut && keptHead < trimmed.endSeconds
+      ? { ...trimmed, startSeconds: keptHead, headSeconds: keptHead }
+      : trimmed;
   const { channels } = outputFormat(info.channels, config.output);
   const loudnessTarget = { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu };
   const [intro, outro] = await Promise.all(
@@ -264,6 +273,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         limiter: mastered.plan.limiter,
         truePeakDbtp: mastered.plan.truePeakDbtp,
         channels: mastered.channels,
+        trimStartSeconds: trim.startSeconds,
         recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
         kept: mastered.kept,
       },

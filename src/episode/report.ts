@@ -17,6 +17,8 @@ export interface MasterPlanReport {
   truePeakDbtp: number;
   /** Channels of the MP3 it was made for. */
   channels: number;
+  /** Where the master's kept part starts in the recording (s): a pickup build keeps it too. */
+  trimStartSeconds?: number;
   /** The recording it was planned for (an earlier build's, when `kept`). */
   recordingSha256: string;
   /** Taken from an earlier build as it was (not planned for this recording). */

@@ -114,6 +114,7 @@ describe('a pickup of one sentence', () => {
     expect(report.loudness.plan!.recordingSha256).toBe(without.source.sha256);
     expect(report.loudness.plan!.pre).toBe(without.loudness.plan!.pre);
     expect(report.loudness.gainDb).toBe(without.loudness.gainDb);
+    expect(report.quality.trimmedHeadSeconds).toBe(without.quality.trimmedHeadSeconds);
     expect(Math.abs(report.loudness.output.integratedLufs - report.loudness.targetLufs)).toBeLessThanOrEqual(0.5);
     expect(report.loudness.output.truePeakDbtp).toBeLessThanOrEqual(-1);
     // 576 samples at 22.05 kHz: 1152 at the episode's 44.1 kHz, one MP3 frame
