@@ -20,7 +20,8 @@
  * issue, and festival's HTS voice on it, with espeak-ng en-us+f4, flite kal16 and espeak-ng
  * en-us+m1 pickups; HELD-OUT: festival kal_diphone main, espeak-ng en-gb-x-rp and flite rms
  * pickups on AN #83; FRESH: espeak-ng en-gb-scotland main, festival ked_diphone and
- * espeak-ng en-029 pickups on AN #86, written before its first run; REAL: LibriVox sonnets,
+ * espeak-ng en-029 pickups on AN #86, and espeak-ng en-gb-x-gbclan main, espeak-ng
+ * en-us-nyc and festival ked_diphone pickups on AN #87, each written before its first run; REAL: LibriVox sonnets,
  * sonnet II replaced). Each pickup build keeps the master plan of the build without it;
  * the master before encoding and the decoded MP3s are compared outside the span at 44.1 kHz.
  * And the refusals: a pickup of other text, a pickup whose sentence the issue holds twice.
@@ -159,6 +160,9 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
   const an86Full = await readIssue(join(sharedDir(), 'newsletters', 'an-086.md'));
   const keep86 = new Set(['s1', 's2', 's4', 's8', 's9', 's10', 's15', 's16']);
   const an86: Issue = { ...an86Full, sections: an86Full.sections.filter((s) => keep86.has(s.id)) };
+  const an87Full = await readIssue(join(sharedDir(), 'newsletters', 'an-087.md'));
+  const keep87 = new Set(['s1', 's2', 's3', 's4', 's6', 's7', 's8']);
+  const an87: Issue = { ...an87Full, sections: an87Full.sections.filter((s) => keep87.has(s.id)) };
   const sonnets = await Promise.all([1, 2, 3].map(sonnetSection));
   const sonnetIssue: Issue = {
     number: 961,
@@ -216,6 +220,18 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
       pickups: [
         { name: 'an-086-pickup.wav', sentences: [0, nOf(an86, 's9') - 1], voice: { engine: 'festival', voice: 'ked_diphone' }, gainDb: -5, noise: { dbfs: -53, color: 'pink' } },
         { name: 'an-086 fix 4.wav', sentences: [4, 4], voice: { engine: 'espeak-ng', voice: 'en-029' }, gainDb: 5, noise: { dbfs: -58, color: 'brown' } },
+      ],
+    },
+    {
+      // a second fresh case (written before its first run, after the first fresh case showed
+      // the pickup build's head trim moving): espeak-ng en-gb-x-gbclan narrating AN #87; s4
+      // re-read by espeak-ng en-us-nyc, its sentence 2 by festival ked_diphone
+      part: 'fresh',
+      issue: an87,
+      main: { name: 'pk-fresh2-an087-espeak-gbclan', seed: 47, sections: caseSections(an87), voice: { engine: 'espeak-ng', voice: 'en-gb-x-gbclan', wordsPerMinute: 165 }, noise: { dbfs: -59, color: 'brown' }, target: 's4', mainName: 'an-087.wav' },
+      pickups: [
+        { name: 'an-087-pickup.wav', sentences: [0, nOf(an87, 's4') - 1], voice: { engine: 'espeak-ng', voice: 'en-us-nyc' }, gainDb: -7, noise: { dbfs: -52, color: 'pink' } },
+        { name: 'an-087 fix 2.wav', sentences: [2, 2], voice: { engine: 'festival', voice: 'ked_diphone' }, gainDb: 4, noise: { dbfs: -58, color: 'white' } },
       ],
     },
     {
