@@ -202,6 +202,17 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
       pickups: [{ name: 'an-999 fix 5.wav', sentences: [1, 1], voice: { engine: 'espeak-ng', voice: 'en-us+m1' }, gainDb: 3, noise: { dbfs: -62, color: 'pink' } }],
     },
     {
+      // the held-out narrator's voice (festival kal_diphone) on the tune text: its own kind of
+      // sentence ends, without looking at the held-out case
+      part: 'tune',
+      issue: demo,
+      main: { name: 'pk-demo-festival-kal', seed: 48, sections: caseSections(demo), voice: { engine: 'festival', voice: 'kal_diphone' }, noise: { dbfs: -58, color: 'pink' }, target: 's12', mainName: 'an-999.wav' },
+      pickups: [
+        { name: 'an-999-pickup.wav', sentences: [0, nOf(demo, 's12') - 1], voice: { engine: 'espeak-ng', voice: 'en-gb-x-gbcwmd' }, gainDb: -6, noise: { dbfs: -52, color: 'pink' } },
+        { name: 'an-999 fix 6.wav', sentences: [2, 2], voice: { engine: 'flite', voice: 'slt' }, gainDb: 5, noise: { dbfs: -56, color: 'white' } },
+      ],
+    },
+    {
       part: 'held-out',
       issue: an83,
       main: { name: 'pk-an083-festival-kal', seed: 42, sections: caseSections(an83), voice: { engine: 'festival', voice: 'kal_diphone' }, noise: { dbfs: -58, color: 'pink' }, target: 's6', mainName: 'an-083.wav' },
