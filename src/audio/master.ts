@@ -23,6 +23,26 @@ import {
 
 export const OUTPUT_RATE = 44100;
 
+/** Samples per MPEG-1 Layer III frame. */
+export const MP3_FRAME_SAMPLES = 1152;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The least length change (samples at `rate`) of a recording that moves everything after
+ * it by whole MP3 frames of the episode (OUTPUT_RATE) with the resampler's phase unchanged,
+ * so the master encodes it the same: 576 samples at 22.05 kHz, 1152 at 44.1 kHz. Undefined
+ * when that is longer than `maxSeconds` (48 kHz and 16 kHz need 1.28 s: no pause has room).
+ */
+export function frameQuantum(rate: number, maxSeconds = 0.05): number | undefined {
+  if (!Number.isInteger(rate) || rate <= 0) return undefined;
+  const g = gcd(OUTPUT_RATE, rate);
+  const out = OUTPUT_RATE / g; // output samples per whole-phase step of the input
+  const qOut = (MP3_FRAME_SAMPLES / gcd(MP3_FRAME_SAMPLES, out)) * out;
+  const qIn = (qOut * rate) / OUTPUT_RATE;
+  return Number.isInteger(qIn) && qIn <= maxSeconds * rate ? qIn : undefined;
+}
+
 /** Bitrates of MPEG-1 Layer III (44.1 kHz), kbps. */
 export const MP3_BITRATES = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
 
@@ -54,7 +74,26 @@ export interface MasterInput {
   /** Intro/outro music joined to the speech (music.ts programGraph). */
   program?: Program;
   onProgress?: (seconds: number) => void;
+  /**
+   * A plan to master with instead of planning anew (the gain and limiter of an earlier build
+   * of almost the same recording: a pickup spliced into it). Used when the result still
+   * meets the target (loudness within ±KEEP_TOLERANCE_LU, true peak ≤ FINAL_TRUE_PEAK_MAX);
+   * otherwise the file is mastered anew and a warning says why.
+   */
+  keep?: KeptPlan;
 }
+
+/** What an encode needs of a plan: the filters before the gain and the gain after them. */
+export interface KeptPlan {
+  pre?: string;
+  residualGainDb: number;
+  gainDb: number;
+  limiter: LoudnessPlan['limiter'];
+  truePeakDbtp: number;
+}
+
+/** How far off the target a kept plan may land (the loudness promise: ±0.5 LU). */
+export const KEEP_TOLERANCE_LU = 0.5;
 
 /** What the encoder does to loudness and true peak, measured on a short sample of the input. */
 export interface EncoderProbe {
@@ -75,6 +114,8 @@ export interface MasterResult {
   encodes: number;
   /** The sample encode the first aim was corrected by (undefined when the sample was silent). */
   encoder?: EncoderProbe;
+  /** Whether `keep` was used as it was. */
+  kept: boolean;
 }
 
 /** Output channels and bitrate for an input with `inputChannels`. */
@@ -116,6 +157,21 @@ export async function master(m: MasterInput): Promise<MasterResult> {
   refuseUnmeasurable(m.input, m.measured);
   await mkdir(dirname(m.output), { recursive: true });
   const tag = await id3Tag(m);
+  const keptWarnings: string[] = [];
+  if (m.keep) {
+    const plan: LoudnessPlan = { ...m.keep, target: m.target, measured: m.measured, warnings: [] };
+    await encode(m, plan, tag, channels, bitrateKbps);
+    const output = await measureEbur128(m.output);
+    const off = output.integratedLufs - m.target.targetLufs;
+    if (Math.abs(off) <= KEEP_TOLERANCE_LU && output.truePeakDbtp <= FINAL_TRUE_PEAK_MAX) {
+      await verifyChapters(m.output, m.chapters.length);
+      return { plan, output, channels, bitrateKbps, warnings: [], encodes: 1, kept: true };
+    }
+    keptWarnings.push(
+      `the earlier build's gain (${m.keep.gainDb} dB) gives ${output.integratedLufs} LUFS / true peak ${output.truePeakDbtp} dBTP here ` +
+        `(the target: ${m.target.targetLufs} ±${KEEP_TOLERANCE_LU} LUFS, ≤ ${FINAL_TRUE_PEAK_MAX} dBTP): mastered anew, so the level outside the replaced part differs from the earlier episode's`,
+    );
+  }
   // a channel conversion runs first, and the gain is computed for the converted signal;
   // ffmpeg's mono → stereo keeps the loudness (−3 dB per channel), anything else is re-measured
   const convert = channels === m.channels ? undefined : `aformat=channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`;
@@ -144,7 +200,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
     const peakOver = output.truePeakDbtp - FINAL_TRUE_PEAK_MAX;
     if (Math.abs(error) <= AIM_TOLERANCE_LU && peakOver <= 0) {
       await verifyChapters(m.output, m.chapters.length);
-      return { plan, output, channels, bitrateKbps, warnings: plan.warnings, encodes: attempt + 1, encoder };
+      return { plan, output, channels, bitrateKbps, warnings: [...keptWarnings, ...plan.warnings], encodes: attempt + 1 + (m.keep ? 1 : 0), encoder, kept: false };
     }
     if (attempt === 2) {
       await rm(m.output, { force: true });
@@ -294,6 +350,17 @@ async function id3Tag(m: MasterInput): Promise<Id3Tag> {
   return { ...m.tags, cover, chapters: m.chapters };
 }
 
+/** The filters the kept part of the recording goes through before the encoder (and the music). */
+export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, channels: number): string {
+  const layout = channels === 1 ? 'mono' : 'stereo';
+  return [
+    plan.pre,
+    `volume=${plan.residualGainDb.toFixed(2)}dB`,
+    `aresample=${OUTPUT_RATE}`,
+    `aformat=sample_fmts=fltp:sample_rates=${OUTPUT_RATE}:channel_layouts=${layout}`,
+  ].filter(Boolean).join(',');
+}
+
 /**
  * One encode: the kept part of the recording through cleanup, limiter and the linear gain,
  * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
@@ -301,13 +368,7 @@ async function id3Tag(m: MasterInput): Promise<Id3Tag> {
 async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number): Promise<void> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
-  const layout = channels === 1 ? 'mono' : 'stereo';
-  const speech = [
-    plan.pre,
-    `volume=${plan.residualGainDb.toFixed(2)}dB`,
-    `aresample=${OUTPUT_RATE}`,
-    `aformat=sample_fmts=fltp:sample_rates=${OUTPUT_RATE}:channel_layouts=${layout}`,
-  ].filter(Boolean).join(',');
+  const speech = speechChain(plan, channels);
   const graph = [`[0:a:0]${speech}[speech]`, ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
   const args = [

@@ -26,7 +26,7 @@ import { resolveEpisode, writeTextArtifacts } from './apply-corrections.js';
 import { readCorrections } from './corrections.js';
 import { layoutChapters } from './chapters.js';
 import { episodeTitle } from './title.js';
-import type { EpisodeReport } from './report.js';
+import type { EpisodeReport, MasterPlanReport } from './report.js';
 
 /** Shorter recordings cannot be measured reliably (EBU R128's integrating window). */
 export const MIN_RECORDING_SECONDS = 3;
@@ -53,6 +53,11 @@ export interface BuildOptions {
   pieces?: EpisodeReport['pieces'];
   /** What pickups replaced, for episode.json. */
   replaced?: EpisodeReport['replaced'];
+  /**
+   * The master plan of an earlier build to keep (a pickup build keeps the plan of the build
+   * without the pickup), used when its channels match and the result meets the target.
+   */
+  keepPlan?: MasterPlanReport;
 }
 
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
@@ -146,7 +151,16 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const warnings = [...(opts.warnings ?? []), ...aligned.warnings];
 
   // the episode's layout: trimmed speech, with the music around it
-  const trim = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);
+  const trimmed = trimWindow(cleanup, info.durationSeconds, aligned.speech.startSeconds, aligned.speech.endSeconds);
+  // a pickup build starts where the build without the pickup started (its own alignment may
+  // put the speech's start a few ms elsewhere): the same head, so the same master samples and
+  // MP3 frames before the cut
+  const keptHead = opts.keepPlan?.trimStartSeconds;
+  const firstCut = Math.min(...(opts.replaced ?? []).map((r) => r.cut.startSeconds));
+  const trim =
+    keptHead !== undefined && cleanup.enabled && keptHead < firstCut && keptHead < trimmed.endSeconds
+      ? { ...trimmed, startSeconds: keptHead, headSeconds: keptHead }
+      : trimmed;
   const { channels } = outputFormat(info.channels, config.output);
   const loudnessTarget = { targetLufs: target.targetLufs, truePeakDbtp: target.truePeakDbtp, lraLu: target.lraLu };
   const [intro, outro] = await Promise.all(
@@ -195,6 +209,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     transcriptSrt: join(outDir, 'transcript.srt'),
   };
   const year = issue.published?.slice(0, 4);
+  const keep = opts.keepPlan && opts.keepPlan.channels === channels ? opts.keepPlan : undefined;
   const mastered = await stages.run('master', (step) => master({
     input: recording,
     output: files.audio,
@@ -216,6 +231,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp } } : {}),
   }));
   warnings.push(...mastered.warnings);
 
@@ -250,6 +266,17 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       // of the recording after cleanup (the high-pass), which is what the gain applies to
       input: { integratedLufs: measurement.integratedLufs, truePeakDbtp: measurement.truePeakDbtp, lraLu: measurement.lraLu },
       output: mastered.output,
+      plan: {
+        pre: mastered.plan.pre ?? null,
+        residualGainDb: mastered.plan.residualGainDb,
+        gainDb: mastered.plan.gainDb,
+        limiter: mastered.plan.limiter,
+        truePeakDbtp: mastered.plan.truePeakDbtp,
+        channels: mastered.channels,
+        trimStartSeconds: trim.startSeconds,
+        recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
+        kept: mastered.kept,
+      },
     },
     quality: {
       highpassHz: cleanup.enabled ? cleanup.highpassHz : null,

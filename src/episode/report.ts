@@ -8,6 +8,23 @@ export interface LoudnessFigures {
   lraLu: number;
 }
 
+export interface MasterPlanReport {
+  /** Filters before the gain (cleanup, limiter with its pre-gain), or null. */
+  pre: string | null;
+  residualGainDb: number;
+  gainDb: number;
+  limiter: { engaged: boolean; ceilingDbtp?: number; preGainDb?: number };
+  truePeakDbtp: number;
+  /** Channels of the MP3 it was made for. */
+  channels: number;
+  /** Where the master's kept part starts in the recording (s): a pickup build keeps it too. */
+  trimStartSeconds?: number;
+  /** The recording it was planned for (an earlier build's, when `kept`). */
+  recordingSha256: string;
+  /** Taken from an earlier build as it was (not planned for this recording). */
+  kept: boolean;
+}
+
 export interface ChapterReport {
   /** The section id this chapter belongs to ("s3"). */
   id: string;
@@ -44,6 +61,12 @@ export interface EpisodeReport {
     encodes: number;
     input: LoudnessFigures;
     output: LoudnessFigures;
+    /**
+     * The filters and gain the recording was mastered with, and the recording they were
+     * planned for (its sha256): a build with a pickup spliced in masters with the plan of
+     * the build without it, so the episode outside the replaced part stays the same.
+     */
+    plan?: MasterPlanReport;
   };
   /** What mastering did besides the gain, and the durations before and after. */
   quality: {

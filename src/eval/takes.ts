@@ -17,9 +17,14 @@
  * recording mastered being sample-identical outside the cut and its crossfades, the final
  * MP3s outside it, and the seams (largest sample jump there ≤ that of the speech around).
  * Same parts (TUNE: flite slt main, espeak-ng en-us+m3 and flite kal pickups on the demo
- * issue; HELD-OUT: festival kal_diphone main, espeak-ng en-gb-x-rp and flite rms pickups on
- * AN #83; REAL: LibriVox sonnets, sonnet II replaced). And the refusals: a pickup of other
- * text, a pickup whose sentence the issue holds twice.
+ * issue, and festival's HTS voice on it, with espeak-ng en-us+f4, flite kal16 and espeak-ng
+ * en-us+m1 pickups; HELD-OUT: festival kal_diphone main, espeak-ng en-gb-x-rp and flite rms
+ * pickups on AN #83; FRESH: espeak-ng en-gb-scotland main, festival ked_diphone and
+ * espeak-ng en-029 pickups on AN #86, and espeak-ng en-gb-x-gbclan main, espeak-ng
+ * en-us-nyc and festival ked_diphone pickups on AN #87, each written before its first run; REAL: LibriVox sonnets,
+ * sonnet II replaced). Each pickup build keeps the master plan of the build without it;
+ * the master before encoding and the decoded MP3s are compared outside the span at 44.1 kHz.
+ * And the refusals: a pickup of other text, a pickup whose sentence the issue holds twice.
  * Cases are cached under .cache/eval-takes/; results in .cache/eval-takes/last-run.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -37,14 +42,15 @@ import { quantile } from './metrics.js';
 import { buildTakesCase, caseSections, splitIntoTakes, type TakesCaseSpec } from './takes-cases.js';
 import { scoreTakes, type TakesScore } from './takes-score.js';
 import { buildMain, buildPickup, type PickupCaseSpec, type PickupSpec } from './pickup-cases.js';
-import { scorePickup, type PickupScore } from './pickup-score.js';
+import { scorePickup, type OutsideScore, type PickupScore } from './pickup-score.js';
+import { frameQuantum } from '../audio/master.js';
 import { findPickupPlace } from '../takes/pickup.js';
 import { splitSentences } from '../speech/sentences.js';
 import { buildEpisode } from '../episode/build.js';
 
 export const TARGETS = { medianSeconds: 0.1, maxSeconds: 0.3, joinLu: 1.5 } as const;
 
-type Part = 'tune' | 'held-out' | 'real';
+type Part = 'tune' | 'held-out' | 'real' | 'fresh';
 
 interface EvalTakesCase {
   part: Part;
@@ -151,6 +157,12 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
   const an83Full = await readIssue(join(sharedDir(), 'newsletters', 'an-083.md'));
   const keep = new Set(['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9']);
   const an83: Issue = { ...an83Full, sections: an83Full.sections.filter((s) => keep.has(s.id)) };
+  const an86Full = await readIssue(join(sharedDir(), 'newsletters', 'an-086.md'));
+  const keep86 = new Set(['s1', 's2', 's4', 's8', 's9', 's10', 's15', 's16']);
+  const an86: Issue = { ...an86Full, sections: an86Full.sections.filter((s) => keep86.has(s.id)) };
+  const an87Full = await readIssue(join(sharedDir(), 'newsletters', 'an-087.md'));
+  const keep87 = new Set(['s1', 's2', 's3', 's4', 's6', 's7', 's8']);
+  const an87: Issue = { ...an87Full, sections: an87Full.sections.filter((s) => keep87.has(s.id)) };
   const sonnets = await Promise.all([1, 2, 3].map(sonnetSection));
   const sonnetIssue: Issue = {
     number: 961,
@@ -171,12 +183,66 @@ async function pickupCases(): Promise<PickupEvalCase[]> {
       ],
     },
     {
+      // a tune stand-in for the held-out festival narration's end misses (issue 17): another
+      // festival voice (the HTS one, not a diphone voice) on the demo issue, another section
+      part: 'tune',
+      issue: demo,
+      main: { name: 'pk-demo-festival-hts', seed: 44, sections: caseSections(demo), voice: { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' }, noise: { dbfs: -56, color: 'pink' }, target: 's3', mainName: 'an-999.wav' },
+      pickups: [
+        { name: 'an-999-pickup.wav', sentences: [0, nOf(demo, 's3') - 1], voice: { engine: 'espeak-ng', voice: 'en-us+f4' }, gainDb: -6, noise: { dbfs: -54, color: 'white' } },
+        { name: 'an-999 fix 3.wav', sentences: [2, 2], voice: { engine: 'flite', voice: 'kal16' }, gainDb: 4, noise: { dbfs: -57, color: 'brown' } },
+      ],
+    },
+    {
+      // the same kind in a quiet room: festival's HTS voice over −68 dBFS, where a sentence's
+      // last word decays for long above the room (the end edge's other failure: late)
+      part: 'tune',
+      issue: demo,
+      main: { name: 'pk-demo-festival-hts-quiet', seed: 46, sections: caseSections(demo), voice: { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' }, noise: { dbfs: -68, color: 'brown' }, target: 's8', mainName: 'an-999.wav' },
+      pickups: [{ name: 'an-999 fix 5.wav', sentences: [1, 1], voice: { engine: 'espeak-ng', voice: 'en-us+m1' }, gainDb: 3, noise: { dbfs: -62, color: 'pink' } }],
+    },
+    {
+      // the held-out narrator's voice (festival kal_diphone) on the tune text: its own kind of
+      // sentence ends, without looking at the held-out case
+      part: 'tune',
+      issue: demo,
+      main: { name: 'pk-demo-festival-kal', seed: 48, sections: caseSections(demo), voice: { engine: 'festival', voice: 'kal_diphone' }, noise: { dbfs: -58, color: 'pink' }, target: 's12', mainName: 'an-999.wav' },
+      pickups: [
+        { name: 'an-999-pickup.wav', sentences: [0, nOf(demo, 's12') - 1], voice: { engine: 'espeak-ng', voice: 'en-gb-x-gbcwmd' }, gainDb: -6, noise: { dbfs: -52, color: 'pink' } },
+        { name: 'an-999 fix 6.wav', sentences: [2, 2], voice: { engine: 'flite', voice: 'slt' }, gainDb: 5, noise: { dbfs: -56, color: 'white' } },
+      ],
+    },
+    {
       part: 'held-out',
       issue: an83,
       main: { name: 'pk-an083-festival-kal', seed: 42, sections: caseSections(an83), voice: { engine: 'festival', voice: 'kal_diphone' }, noise: { dbfs: -58, color: 'pink' }, target: 's6', mainName: 'an-083.wav' },
       pickups: [
         { name: 'an-083-pickup.wav', sentences: [0, nOf(an83, 's6') - 1], voice: { engine: 'espeak-ng', voice: 'en-gb-x-rp' }, gainDb: -6, noise: { dbfs: -52, color: 'pink' } },
         { name: 'an-083 fix 3.wav', sentences: [2, 2], voice: { engine: 'flite', voice: 'rms' }, gainDb: 6, noise: { dbfs: -56, color: 'white' } },
+      ],
+    },
+    {
+      // fresh (issue 17, written before its first run): a voice and text used nowhere else in
+      // the eval — espeak-ng en-gb-scotland narrating AN #86; s9 re-read by festival
+      // ked_diphone, one long sentence of it by espeak-ng en-029
+      part: 'fresh',
+      issue: an86,
+      main: { name: 'pk-fresh-an086-espeak-scotland', seed: 45, sections: caseSections(an86), voice: { engine: 'espeak-ng', voice: 'en-gb-scotland', wordsPerMinute: 160 }, noise: { dbfs: -57, color: 'white' }, target: 's9', mainName: 'an-086.wav' },
+      pickups: [
+        { name: 'an-086-pickup.wav', sentences: [0, nOf(an86, 's9') - 1], voice: { engine: 'festival', voice: 'ked_diphone' }, gainDb: -5, noise: { dbfs: -53, color: 'pink' } },
+        { name: 'an-086 fix 4.wav', sentences: [4, 4], voice: { engine: 'espeak-ng', voice: 'en-029' }, gainDb: 5, noise: { dbfs: -58, color: 'brown' } },
+      ],
+    },
+    {
+      // a second fresh case (written before its first run, after the first fresh case showed
+      // the pickup build's head trim moving): espeak-ng en-gb-x-gbclan narrating AN #87; s4
+      // re-read by espeak-ng en-us-nyc, its sentence 2 by festival ked_diphone
+      part: 'fresh',
+      issue: an87,
+      main: { name: 'pk-fresh2-an087-espeak-gbclan', seed: 47, sections: caseSections(an87), voice: { engine: 'espeak-ng', voice: 'en-gb-x-gbclan', wordsPerMinute: 165 }, noise: { dbfs: -59, color: 'brown' }, target: 's4', mainName: 'an-087.wav' },
+      pickups: [
+        { name: 'an-087-pickup.wav', sentences: [0, nOf(an87, 's4') - 1], voice: { engine: 'espeak-ng', voice: 'en-us-nyc' }, gainDb: -7, noise: { dbfs: -52, color: 'pink' } },
+        { name: 'an-087 fix 2.wav', sentences: [2, 2], voice: { engine: 'festival', voice: 'ked_diphone' }, gainDb: 4, noise: { dbfs: -58, color: 'white' } },
       ],
     },
     {
@@ -210,6 +276,7 @@ interface PickupResult {
 async function runPickups(root: string, config: ReturnType<typeof parseConfig>, only: string[]): Promise<PickupResult[]> {
   const results: PickupResult[] = [];
   for (const c of await pickupCases()) {
+    if (only.length && !only.includes(c.main.name)) continue;
     const folder = join(root, 'work', c.main.name);
     const main = await buildMain(c.main, join(root, 'cases'), folder);
     const without = await buildEpisode({ recording: main.main, issue: c.issue, outDir: join(root, 'out', c.main.name, 'without'), config });
@@ -218,10 +285,9 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
     const offset = before.reduce((a, s) => a + Math.max(1, splitSentences(s.text).length), 0);
     for (const p of c.pickups) {
       const name = `${c.main.name} ${p.name}`;
-      if (only.length && !only.includes(c.main.name)) continue;
       try {
         const file = await buildPickup(c.main, p, join(root, 'cases'), join(folder, 'pickups', p.name.replace(/\W+/g, '-')));
-        const { report } = await buildFromTakes({ takes: await collectPieces([main.main, file]), issue: c.issue, outDir: join(root, 'out', c.main.name, p.name.replace(/\W+/g, '-')), config });
+        const { report } = await buildFromTakes({ takes: await collectPieces([main.main, file]), issue: c.issue, outDir: join(root, 'out', c.main.name, p.name.replace(/\W+/g, '-')), config, original: without });
         const [a, b] = p.sentences!;
         const whole = main.sentenceTimes.length === 1;
         const n = splitSentences(target.text).length;
@@ -236,7 +302,8 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
         const r = report.replaced![0];
         console.log(
           `${c.part.padEnd(9)} ${name.padEnd(44)} span ${score.sentencesRight ? 'right' : 'WRONG'} (${r.sections.join(',')} sentences ${r.firstSentence}–${r.lastSentence}, score ${r.score.toFixed(3)}, elsewhere ${r.elsewhereScore?.toFixed(3) ?? '–'})  start ${score.startError.toFixed(3)} end ${score.endError.toFixed(3)} s  ` +
-            `${r.old.durationSeconds.toFixed(2)} → ${r.new.durationSeconds.toFixed(2)} s  recording outside: ${score.recordingDiffering} samples differ  MP3 outside: max diff ${score.mp3MaxDiffDb} dBFS (gain ${score.gainDifferenceDb >= 0 ? '+' : ''}${score.gainDifferenceDb} dB)  seams ${score.seams.map((x) => `${x.jump.toFixed(3)}/${x.around.toFixed(3)}`).join(' ')}`,
+            `${r.old.durationSeconds.toFixed(2)} → ${r.new.durationSeconds.toFixed(2)} s (shift ${r.samples.shift} samples = ${frameQuantum(r.samples.rate) ? ((2 * r.samples.shift) / frameQuantum(r.samples.rate)! / 2).toFixed(2) : '–'} × ${frameQuantum(r.samples.rate) ?? '–'})  recording outside: ${score.recordingDiffering} samples differ  ` +
+            `gain ${score.keptPlan ? 'kept' : 'NOT kept'} (${score.gainDifferenceDb >= 0 ? '+' : ''}${score.gainDifferenceDb} dB)  master outside: ${outside(score.master)}  MP3 outside: ${outside(score.mp3)}  seams ${score.seams.map((x) => `${x.jump.toFixed(3)}/${x.around.toFixed(3)}`).join(' ')}`,
         );
       } catch (e) {
         results.push({ part: c.part, name, error: e instanceof Error ? e.message : String(e) });
@@ -269,6 +336,12 @@ async function runPickups(root: string, config: ReturnType<typeof parseConfig>, 
   return results;
 }
 
+/** Samples differing outside the span and its crossfades, the largest difference, and how far from them differences reach. */
+function outside(o: OutsideScore | undefined): string {
+  if (!o) return '–';
+  return `${o.differing}/${o.compared} samples differ${o.differing ? ` (max ${o.maxDiffDb} dBFS, ${o.relativeDb} dB re signal, reaching ${o.reachMs[0]} ms before / ${o.reachMs[1]} ms after)` : ''}`;
+}
+
 function pickupLine(label: string, rs: PickupResult[]): string {
   const scored = rs.flatMap((r) => (r.score ? [r.score] : []));
   const failed = rs.filter((r) => r.error).length;
@@ -277,9 +350,19 @@ function pickupLine(label: string, rs: PickupResult[]): string {
   const maxEdge = edge.length ? Math.max(...edge) : NaN;
   const differing = scored.reduce((a, s) => a + s.recordingDiffering, 0);
   const clicks = scored.flatMap((s) => s.seams).filter((x) => x.jump > x.around).length;
-  const mp3 = scored.length ? Math.max(...scored.map((s) => s.mp3MaxDiffDb)) : NaN;
+  const kept = scored.filter((s) => s.keptPlan).length;
+  const sum = (f: (s: PickupScore) => OutsideScore | undefined) => {
+    const os = scored.flatMap((s) => (f(s) ? [f(s)!] : []));
+    const d = os.reduce((a, o) => a + o.differing, 0);
+    const c = os.reduce((a, o) => a + o.compared, 0);
+    const max = os.length ? Math.max(...os.map((o) => o.maxDiffDb)) : NaN;
+    const before = os.length ? Math.max(...os.map((o) => o.reachMs[0])) : NaN;
+    const after = os.length ? Math.max(...os.map((o) => o.reachMs[1])) : NaN;
+    const rel = os.length ? Math.max(...os.map((o) => o.relativeDb)) : NaN;
+    return `${d}/${c} samples differ${d ? ` (max ${max} dBFS, ≤ ${rel} dB re signal, reaching ≤ ${before} ms before / ${after} ms after)` : ''}`;
+  };
   const pass = failed === 0 && wrong === 0 && maxEdge <= 0.15 && differing === 0 && clicks === 0;
-  return `${label.padEnd(9)} pickups ${rs.length}  failed ${failed}  span wrong ${wrong}  edge error max ${maxEdge.toFixed(3)} s  recording outside the splice: ${differing} samples differ  seams with a click ${clicks}  (MP3 outside: max diff ${mp3} dBFS)  ${pass ? 'PASS' : 'MISS'}`;
+  return `${label.padEnd(9)} pickups ${rs.length}  failed ${failed}  span wrong ${wrong}  edge error max ${maxEdge.toFixed(3)} s  recording outside the splice: ${differing} samples differ  seams with a click ${clicks}  gain kept ${kept}/${scored.length}  master outside: ${sum((s) => s.master)}  MP3 outside: ${sum((s) => s.mp3)}  ${pass ? 'PASS' : 'MISS'}`;
 }
 
 async function main(): Promise<void> {
@@ -322,7 +405,7 @@ async function main(): Promise<void> {
   }
   if (pickups.length) {
     console.log('PICKUPS');
-    for (const part of ['tune', 'held-out', 'real'] as const) {
+    for (const part of ['tune', 'held-out', 'fresh', 'real'] as const) {
       const rs = pickups.filter((r) => r.part === part);
       if (rs.length) console.log(pickupLine(part.toUpperCase(), rs));
     }

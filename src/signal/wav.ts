@@ -112,6 +112,14 @@ export class WavWriter {
     this.bytes += buf.length;
   }
 
+  /** Append 16-bit samples as they are (a 16-bit writer only). */
+  async writeInt16(pcm: Int16Array): Promise<void> {
+    if (this.encoding !== 'int16') throw new Error('writeInt16 on a float WAV writer');
+    const buf = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    await this.fh.write(buf, 0, buf.length, 44 + this.bytes);
+    this.bytes += buf.length;
+  }
+
   async close(): Promise<void> {
     await this.fh.write(header(this.sampleRate, this.bytes, this.encoding), 0, 44, 0);
     await this.fh.close();

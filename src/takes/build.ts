@@ -7,11 +7,12 @@
  * build folder (`<slug>-takes.wav`, `<slug>-pickup<n>.wav`) and every piece is listed with
  * its sha256 in episode.json.
  */
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { mapLimit } from '../async/map-limit.js';
 import type { LoadedConfig } from '../config/config.js';
-import { buildEpisode, episodeSlug } from '../episode/build.js';
-import type { EpisodePiece, EpisodeReport } from '../episode/report.js';
+import { buildEpisode, buildSettings, episodeSlug } from '../episode/build.js';
+import type { EpisodePiece, EpisodeReport, MasterPlanReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { makeDirectory } from '../faults.js';
 import { sha256File } from '../hash.js';
@@ -39,6 +40,31 @@ export interface TakesBuildOptions {
   signal?: AbortSignal;
   /** Warnings found before the build (the intake's checks), reported with the build's own. */
   warnings?: string[];
+  /**
+   * The build of the same recording without the pickups, whose master plan (gain, limiter)
+   * a build with pickups keeps; default: the episode.json already in `outDir`, when it is
+   * of that recording with the same settings.
+   */
+  original?: EpisodeReport;
+}
+
+/**
+ * The master plan of the build without the pickups: of `recording` (sha256), with the same
+ * settings, from `given` or the episode.json in `outDir`. Undefined when there is none.
+ */
+export async function originalPlan(recording: string, outDir: string, config: LoadedConfig, given?: EpisodeReport): Promise<MasterPlanReport | undefined> {
+  let report = given;
+  if (!report) {
+    try {
+      report = JSON.parse(await readFile(join(outDir, 'episode.json'), 'utf8')) as EpisodeReport;
+    } catch {
+      return undefined;
+    }
+  }
+  const plan = report.loudness?.plan;
+  if (!plan || report.source?.settings !== buildSettings(config)) return undefined;
+  const { sha256 } = await sha256File(recording);
+  return plan.recordingSha256 === sha256 ? plan : undefined;
 }
 
 export interface TakesBuild {
@@ -174,6 +200,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
     if (byListening.length) base.warnings.push(...byListening.map((t) => `${basename(t.file)} re-reads what ${basename(kept[0].file)} reads: used as a pickup`));
     const replaced: Replacement[] = [];
     const pieces = [...base.pieces];
+    const baseRecording = base.recording;
     for (const [k, p] of sorted.entries()) {
       const applied = await applyPickup({
         recording: base.recording,
@@ -192,9 +219,10 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
       pieces.push({ file: p.file, sha256, role: 'pickup', sections: r.sections, sourceStartSeconds: applied.splice.pickupStartSeconds, sourceEndSeconds: applied.splice.pickupEndSeconds, offsetSeconds: r.new.startSeconds, gainDb: r.gainDb });
       base = { ...base, recording: applied.recording, alignment: applied.alignment };
     }
-    return { base, replaced, pieces };
+    const original = replaced.length ? await originalPlan(baseRecording, opts.outDir, config, opts.original) : undefined;
+    return { base, replaced, pieces, original };
   });
-  const { base, replaced, pieces } = prepared;
+  const { base, replaced, pieces, original } = prepared;
   const build = (b: PreparedTakes, p: EpisodePiece[], warnings: string[]) =>
     buildEpisode({
       recording: b.recording,
@@ -206,6 +234,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
       warnings,
       pieces: p,
       ...(replaced.length ? { replaced } : {}),
+      ...(original ? { keepPlan: original } : {}),
       align: async (decode, signal) => {
         await decode(16000, () => undefined, signal);
         return b.alignment;

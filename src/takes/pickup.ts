@@ -5,6 +5,7 @@
  * and move the alignment's times onto the new recording.
  */
 import { basename } from 'node:path';
+import { frameQuantum } from '../audio/master.js';
 import type { IssueAlignment } from '../episode/align-issue.js';
 import type { ChapterReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
@@ -74,10 +75,13 @@ function frames(f: SpeechFeatures, from: number, to: number): FeatureVectors {
 /**
  * Where the span's speech is in the recording. The aligner's sentence timings follow its
  * global path and can be seconds off inside a section (measured: a sentence start 2.1 s
- * early); but a span of whole sentences starts where a pause ends and ends where one
- * starts. So every pair of pause boundaries near the estimate's edges is a candidate, and
- * the span's synthetic speech is compared with the recording between them (DTW with both
- * ends fixed, every reference frame charged once): the pair it fits best. An edge already
+ * early, a heading's start 7 s early, inside the summary before it); but a span of whole
+ * sentences starts where a pause ends and ends where one starts. So every pause end near
+ * the estimate's start is a candidate start, and from each the span's synthetic speech is
+ * matched against the recording (DTW, start fixed, every reference frame charged once,
+ * slopes ½–2), which gives the cost of ending at every later frame at once: the end is the
+ * pause start (or the estimate) where it fits best, anywhere the slopes allow — not only
+ * near the aligner's estimate, whose error is what is being corrected. A start already
  * `known` (a section's mark) is not searched.
  */
 export function locateSpan(
@@ -85,27 +89,44 @@ export function locateSpan(
   place: Place,
   rec: SpeechFeatures & { pauses: readonly Pause[] },
   estimate: { startSeconds: number; endSeconds: number },
-  known: { startSeconds?: number; endSeconds?: number } = {},
+  known: { startSeconds?: number } = {},
 ): { startSeconds: number; endSeconds: number } | undefined {
   const sentences = ref.reference.sentences;
   const q = frames(ref.features, sentences[place.firstSentence].startSeconds - 0.01, sentences[place.lastSentence].endSeconds + 0.01);
   if (q.frames < 5) return undefined;
   const m = LOCATE_MARGIN_SECONDS;
   const starts = known.startSeconds !== undefined ? [known.startSeconds] : [estimate.startSeconds, ...rec.pauses.map((p) => p.endSeconds).filter((t) => Math.abs(t - estimate.startSeconds) <= m)];
-  const ends = known.endSeconds !== undefined ? [known.endSeconds] : [estimate.endSeconds, ...rec.pauses.map((p) => p.startSeconds).filter((t) => Math.abs(t - estimate.endSeconds) <= m)];
+  const ends = [estimate.endSeconds, ...rec.pauses.map((p) => p.startSeconds)].sort((x, y) => x - y);
   let best: { cost: number; startSeconds: number; endSeconds: number } | undefined;
   for (const a of starts) {
+    // the recording from a: at most 2× the reference's frames (the slope limit)
+    const whole = frames(rec, a, Infinity);
+    const r = { ...whole, frames: Math.min(whole.frames, 2 * q.frames - 1), data: whole.data.subarray(0, Math.min(whole.frames, 2 * q.frames - 1) * whole.dims) };
+    if (r.frames < q.frames / 2 + 1) continue;
+    const paths = subsequencePaths(q, r, true);
+    const first = frameIndex(rec.times, a);
     for (const b of ends) {
       if (b <= a) continue;
-      const r = frames(rec, a, b);
-      // slopes ½…2: the recording between the edges must hold ½–2× the reference's frames
-      if (r.frames < q.frames / 2 + 1 || r.frames > 2 * q.frames - 1) continue;
-      const paths = subsequencePaths(q, r, true);
-      const cost = paths[r.frames - 1]?.cost ?? Infinity;
+      // the recording's frames in [a, b]: ½–2× the reference's
+      const n = frameIndex(rec.times, b, true) - first;
+      if (n < q.frames / 2 + 1 || n > 2 * q.frames - 1) continue;
+      const cost = paths[n - 1]?.cost ?? Infinity;
       if (Number.isFinite(cost) && (!best || cost < best.cost)) best = { cost, startSeconds: a, endSeconds: b };
     }
   }
   return best;
+}
+
+/** The first frame at or after t (`after`: after t), in ascending frame times. */
+function frameIndex(times: Float64Array, t: number, after = false): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after ? times[mid] <= t : times[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Where the pickup goes in the text: the place, or a refusal naming the candidates. */
@@ -166,14 +187,16 @@ export async function applyPickup(opts: {
   const startsSection = place.firstSentence === 0 || sentences[place.firstSentence - 1].sectionId !== first.sectionId;
   const endsSection = !next || next.sectionId !== last.sectionId;
   const pauseBefore = (t: number) => recFeatures.pauses.filter((p) => Math.abs(p.endSeconds - t) <= 0.35).sort((a, b) => Math.abs(a.endSeconds - t) - Math.abs(b.endSeconds - t))[0];
-  const known = {
-    ...(startsSection ? { startSeconds: first.startSeconds } : {}),
-    ...(endsSection && next ? { endSeconds: pauseBefore(next.startSeconds)?.startSeconds } : {}),
-  };
-  const estimateEnd = known.endSeconds ?? (next && next.startSeconds > last.startSeconds ? (last.endSeconds + next.startSeconds) / 2 : last.endSeconds);
+  const known = startsSection ? { startSeconds: first.startSeconds } : {};
+  // the end is estimated (the pause before the next section's start, or between the last
+  // sentence and the next) and then found by matching (locateSpan): the aligner's times
+  // inside a section, and of a short heading after it, can be seconds off
+  const estimateEnd = (endsSection && next ? pauseBefore(next.startSeconds)?.startSeconds : undefined) ?? (next && next.startSeconds > last.startSeconds ? (last.endSeconds + next.startSeconds) / 2 : last.endSeconds);
   const located = locateSpan(ref, place, recFeatures, { startSeconds: first.startSeconds, endSeconds: estimateEnd }, known);
   const span = spanInRecording(located?.startSeconds ?? first.startSeconds, located?.endSeconds ?? estimateEnd, recFeatures.pauses, recFeatures.durationSeconds, recFeatures);
-  const splice = await splicePickup({ recording: opts.recording, pickup: opts.pickup, span, pickupSpeech: speech, out: opts.out, sampleRate: opts.sampleRate });
+  // the length change in whole MP3 frames of the episode: what follows the cut is encoded as before
+  const shiftQuantum = frameQuantum(opts.sampleRate);
+  const splice = await splicePickup({ recording: opts.recording, pickup: opts.pickup, span, pickupSpeech: speech, out: opts.out, sampleRate: opts.sampleRate, ...(shiftQuantum ? { shiftQuantum } : {}) });
   const clock = spliceClock(splice, span);
   const alignment = moved(opts.alignment, clock, splice.durationSeconds);
   return {

@@ -9,6 +9,7 @@
  */
 import { measureLoudness } from '../audio/loudness.js';
 import { decodePcm } from '../media/ffmpeg.js';
+import { probeAudio } from '../media/probe.js';
 import type { Pause } from '../signal/pauses.js';
 import { crossfade, loopTone, roomTone } from './pcm.js';
 import { WavWriter } from '../signal/wav.js';
@@ -28,6 +29,8 @@ export interface SpanInRecording {
   /** Where the recording is cut (s): inside the pauses before and after. */
   cutStartSeconds: number;
   cutEndSeconds: number;
+  /** Where the pause after the span ends (s): the cut's end may move up to it (less its crossfade). */
+  pauseEndSeconds?: number;
 }
 
 /**
@@ -39,6 +42,13 @@ export interface SpanInRecording {
 const EDGE_ABOVE_FLOOR_DB = 2;
 /** How far into a pause an edge may move (s). */
 const EDGE_MAX_SECONDS = 0.3;
+/**
+ * A final stop's closure (s) and how far over the floor its release is (dB): fitted on the
+ * tune case pk-demo-festival-hts-quiet ("…do not really want.": vowel, 70 ms of closure at the
+ * floor, a release 20 dB over it; the end was 0.113 s early, the release left in the recording).
+ */
+const RELEASE_GAP_SECONDS = 0.12;
+const RELEASE_ABOVE_FLOOR_DB = 10;
 
 /**
  * Where speech really starts or ends at a pause: the pause detector's threshold sits well
@@ -68,6 +78,16 @@ export function speechEdge(energy: { blockDb: Float32Array; blockSeconds: number
   if (side === 'end') {
     let k = 0;
     while (k < limit && a + k < z && smooth(a + k) > floor + EDGE_ABOVE_FLOOR_DB) k++;
+    // a final stop (want, budget): its closure is near silence, then its release; a burst
+    // RELEASE_ABOVE_FLOOR_DB over the floor within RELEASE_GAP_SECONDS of the edge is still the word
+    const gap = Math.round(RELEASE_GAP_SECONDS / b);
+    for (;;) {
+      let j = k;
+      while (j < limit && a + j < z && j - k <= gap && smooth(a + j) <= floor + RELEASE_ABOVE_FLOOR_DB) j++;
+      if (j >= limit || a + j >= z || j - k > gap) break;
+      k = j;
+      while (k < limit && a + k < z && smooth(a + k) > floor + EDGE_ABOVE_FLOOR_DB) k++;
+    }
     return (a + k) * b;
   }
   let k = 0;
@@ -94,6 +114,7 @@ export function spanInRecording(estimateStart: number, estimateEnd: number, paus
     endSeconds,
     cutStartSeconds: Math.max(0, startSeconds - lead),
     cutEndSeconds: Math.min(durationSeconds, endSeconds + tail),
+    ...(after ? { pauseEndSeconds: Math.min(durationSeconds, after.endSeconds) } : {}),
   };
 }
 
@@ -118,6 +139,9 @@ export interface SpliceResult {
   seams: [number, number];
 }
 
+/** Room tone of the recording kept after the replaced speech at least, when the cut's end is moved (s). */
+const MIN_TAIL_SECONDS = 0.02;
+
 /** Seconds of the recording either side of the cut whose loudness the pickup is brought to (the narrator's level there). */
 const LOCAL_SECONDS = 20;
 
@@ -135,6 +159,12 @@ export async function splicePickup(opts: {
   pickupSpeech: { startSeconds: number; endSeconds: number };
   out: string;
   sampleRate: number;
+  /**
+   * Make the length change a multiple of this many samples (master.ts frameQuantum: whole
+   * MP3 frames of the episode), by moving the cut's end inside the pause after the span
+   * (or, without room there, by a little more room tone after the pickup's speech).
+   */
+  shiftQuantum?: number;
 }): Promise<SpliceResult> {
   const { sampleRate: rate, span } = opts;
   const [rec, pick, recLufs, pickLufs] = await Promise.all([
@@ -147,15 +177,28 @@ export async function splicePickup(opts: {
   const g = 10 ** (gainDb / 20);
   const s = (t: number) => Math.max(0, Math.min(rec.length, Math.round(t * rate)));
   const cutA = s(span.cutStartSeconds);
-  const cutB = s(span.cutEndSeconds);
+  let cutB = s(span.cutEndSeconds);
   const lead = s(span.startSeconds) - cutA;
-  const tail = cutB - s(span.endSeconds);
+  let tail = cutB - s(span.endSeconds);
   const xf = Math.round(SPLICE_CROSSFADE_SECONDS * rate);
   // the recording's room tone, from near the cut (else anywhere in it)
   const around = rec.subarray(Math.max(0, cutA - 20 * rate), Math.min(rec.length, cutB + 20 * rate));
   const tone = roomTone(around, rate, 0.3) ?? roomTone(rec, rate, 0.3);
   const p0 = Math.max(0, Math.round(opts.pickupSpeech.startSeconds * rate));
   const p1 = Math.min(pick.length, Math.round(opts.pickupSpeech.endSeconds * rate));
+  const q = opts.shiftQuantum;
+  if (q && q > 1) {
+    // the length change: (lead + xf + speech + tail + xf) − (cutB + xf − (cutA − xf)) with aStart = cutA − xf
+    const aStart0 = Math.max(0, cutA - xf);
+    const shift0 = aStart0 + lead + xf + (p1 - p0) + tail + xf - cutB - xf;
+    const r = ((shift0 % q) + q) % q;
+    // moving the cut's end by x (room tone unchanged) changes the shift by −x: x ≡ shift0 (mod q)
+    const lo = s(span.endSeconds) + Math.round(MIN_TAIL_SECONDS * rate);
+    const hi = span.pauseEndSeconds !== undefined ? s(span.pauseEndSeconds) - xf : cutB;
+    const x = [r, r - q].filter((d) => cutB + d >= lo && cutB + d <= Math.min(hi, rec.length - xf)).sort((a, b) => Math.abs(a) - Math.abs(b))[0];
+    if (x !== undefined) cutB += x;
+    else tail += (q - r) % q; // no room in the pause: that much more room tone after the pickup
+  }
   const speech = new Float32Array(p1 - p0);
   for (let i = 0; i < speech.length; i++) speech[i] = pick[p0 + i] * g;
   // the inserted part: recording's room tone (lead + xf), the pickup's speech, room tone (tail + xf)
@@ -170,17 +213,30 @@ export async function splicePickup(opts: {
     const k = headLen + i;
     part[k] = part[k] * (1 - w) + speech[i];
   }
-  const w = await WavWriter.create(opts.out, rate, 'float32');
+  // a 16-bit recording stays 16-bit (its own samples exactly, at ffmpeg's scale of 32768),
+  // so the master's filters run on the same sample format as for the recording without the
+  // pickup (ffmpeg's high-pass works in the input's format: s16 and float differ in every
+  // sample); float when the inserted part would not fit 16 bits
+  const info = await probeAudio(opts.recording);
+  let int16 = info.codec === 'pcm_s16le' && info.sampleRate === rate && info.channels === 1;
+  for (let i = 0; int16 && i < part.length; i++) if (Math.abs(part[i]) >= 1) int16 = false;
+  const w = await WavWriter.create(opts.out, rate, int16 ? 'int16' : 'float32');
+  const put = async (x: Float32Array) => {
+    if (!int16) return w.write(x);
+    const pcm = new Int16Array(x.length);
+    for (let i = 0; i < x.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(x[i] * 32768)));
+    return w.writeInt16(pcm);
+  };
   try {
     // recording up to the cut, then a crossfade from its room tone into the part's
     const aStart = Math.max(0, cutA - xf);
-    await w.write(rec.subarray(0, aStart));
-    await w.write(crossfade(rec.subarray(aStart, cutA), part.subarray(0, cutA - aStart)));
+    await put(rec.subarray(0, aStart));
+    await put(crossfade(rec.subarray(aStart, cutA), part.subarray(0, cutA - aStart)));
     const partBody = part.subarray(cutA - aStart, part.length - xf);
-    await w.write(partBody);
+    await put(partBody);
     const bEnd = Math.min(rec.length, cutB + xf);
-    await w.write(crossfade(part.subarray(part.length - xf), rec.subarray(cutB, bEnd)));
-    await w.write(rec.subarray(bEnd));
+    await put(crossfade(part.subarray(part.length - xf), rec.subarray(cutB, bEnd)));
+    await put(rec.subarray(bEnd));
   } finally {
     await w.close();
   }
