@@ -525,14 +525,18 @@ export class RecordingWatcher {
 
   private pump(): void {
     if (this.current || this.stopping) return;
-    const head = this.queue.peek();
     // a take waits for the other pieces of its episode that are still being written: a take
-    // folder (or an issue's take-marked files and pickups) is complete when every file is
-    if (head && (this.earlierArrivalPending(head.seq) || this.groupPending(head.name))) {
+    // folder (or an issue's take-marked files and pickups) is complete when every file is.
+    // The wait is per episode: the first queued recording whose episode is complete goes,
+    // so a slow copy into one take folder holds up no other issue
+    const queued = this.queue.list();
+    const ready = queued.find((n) => !this.groupPending(n));
+    if (queued.length > 0 && (ready === undefined || this.earlierArrivalPending(this.queue.seqOf(ready)!))) {
       this.schedulePump(100);
       return;
     }
-    const name = this.queue.shift();
+    const name = ready;
+    if (name !== undefined) this.queue.remove(name);
     if (name === undefined) {
       if (!this.idle && this.settle.settling().length === 0) {
         this.idle = true;
