@@ -51,3 +51,28 @@ describe('an issue of three summaries recorded as two takes reading the first tw
     expect(report.warnings).toContain(`a.wav ends in "${summaries[1]!.title}", before "${summaries[2]!.title}": no take reads it (not read, no chapter)`);
   });
 });
+
+describe('an issue of three summaries recorded as two takes reading the first and the third', () => {
+  it('reports the second summary, which falls between the takes, not read and without a chapter', async () => {
+    const dir = await scratch('takes-not-read-between');
+    const project = await takesProject(dir);
+    const summaries = project.issue.sections.filter((s) => s.kind === 'summary');
+    const folder = join(dir, 'recordings', 'an-302');
+    await mkdir(folder, { recursive: true });
+    // take 1: intro, heading, first summary; take 3: the third summary; the second is in no take
+    await copyFile(project.takes[0]!.file, join(folder, 'b.wav'));
+    await copyFile(project.takes[2]!.file, join(folder, 'a.wav'));
+    const r = await letterpod(['build', folder, '--issue', join(dir, 'newsletters', 'an-302.md'), '--out', join(dir, 'out'), '--json'], dir);
+    expect(problems(r.stderr)).toBe('');
+    const report = JSON.parse(r.stdout) as EpisodeReport;
+    const second = summaries[1]!;
+    expect(report.skipped.map((x) => x.id)).toEqual([second.id]);
+    expect(report.chapters.map((c) => c.id)).toEqual(expect.arrayContaining([summaries[0]!.id, summaries[2]!.id]));
+    expect(report.chapters.map((c) => c.id)).not.toContain(second.id);
+    expect(report.warnings.some((w) => w.includes(`"${second.title}"`) && /not (to be )?read/.test(w))).toBe(true);
+    expect(report.pieces!.map((p) => [basename(p.file), p.sections])).toEqual([
+      ['b.wav', project.issue.sections.slice(0, project.issue.sections.findIndex((x) => x.id === summaries[0]!.id) + 1).filter((x) => x.text.trim()).map((x) => x.id)],
+      ['a.wav', [summaries[2]!.id]],
+    ]);
+  });
+});
