@@ -69,7 +69,11 @@ describe('watch: a take still being copied holds up only its own episode', () =>
     const j = await w!.waitForJournal(() => true, 1000);
     for (const n of ['an-302/a.wav', 'an-302/b.wav']) expect([entry(j, n).state, entry(j, n).error]).toEqual(['built', undefined]);
     const folderBuilds = w!.events('built').filter((l) => l.recording?.startsWith('an-302/'));
-    expect(folderBuilds).toHaveLength(1);
+    expect(folderBuilds.map((l) => l.recording)).toEqual(['an-302/a.wav']);
+    // one job for the episode: b.wav takes a.wav's build (no second job finding it current)
+    expect(w!.events('reused')).toEqual([]);
+    expect(w!.events('coalesced').map((l) => [l.recording, l.message])).toEqual([['an-302/b.wav', 'an-302/b.wav: in the build of an-302/a.wav, #302: built with it; waits for `letterpod publish`']]);
+    expect(entry(j, 'an-302/b.wav').build?.audioSha256).toBe(entry(j, 'an-302/a.wav').build?.audioSha256);
     const firstProcessing = w!.events('processing').find((l) => l.recording?.startsWith('an-302/'))!;
     expect(Date.parse(firstProcessing.time)).toBeGreaterThanOrEqual(Date.parse(w!.events('complete', 'an-302/b.wav')[0]!.time));
     const r = JSON.parse(await readFile(join(p.dir, '.letterpod', 'build', 'an-302', 'episode.json'), 'utf8')) as EpisodeReport;
