@@ -86,7 +86,7 @@ function printReport(report: EpisodeReport, flags: BuildFlags): void {
   }
   const o = report.loudness.output;
   console.log(`${report.audio.path}: ${hms(report.audio.durationSeconds)}, ${o.integratedLufs} LUFS, true peak ${o.truePeakDbtp} dBTP`);
-  for (const p of report.pieces ?? []) console.log(`  ${p.role} ${p.file}: ${p.sections[0]}…${p.sections[p.sections.length - 1]}, gain ${p.gainDb} dB`);
+  for (const p of report.pieces ?? []) console.log(`  ${p.role} ${p.file}: ${p.sections.length ? `${p.sections[0]}…${p.sections[p.sections.length - 1]}` : 'no section read'}, gain ${p.gainDb} dB`);
   for (const r of report.replaced ?? []) console.log(`  replaced: ${describeReplacement(r)}`);
   for (const c of report.chapters) console.log(`  ${hms(c.startSeconds)}  ${c.title}  (confidence ${c.confidence})`);
   for (const w of report.warnings) console.log(`warning: ${w}`);

@@ -62,8 +62,9 @@ export function afterHeading(t: TakeAlignment, kinds: ReadonlyMap<string, string
 }
 
 /** The takes' alignments as one alignment of the joined recording. */
-export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonly JoinedPiece[], durationSeconds: number): { alignment: Alignment; warnings: string[] } {
+export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonly JoinedPiece[], durationSeconds: number, titles: ReadonlyMap<string, string> = new Map()): { alignment: Alignment; warnings: string[] } {
   const warnings: string[] = [];
+  const named = (id: string) => `"${titles.get(id) ?? id}"`;
   const sections: Alignment['sections'] = [];
   const sentences: Alignment['sentences'] = [];
   let speechSeconds = 0;
@@ -72,7 +73,18 @@ export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonl
     const p = pieces[i];
     const at = (x: number) => r3(joinedTime(p, x));
     const a = t.alignment;
-    for (const s of a.sections) sections.push({ ...s, startSeconds: at(s.startSeconds), endSeconds: at(s.endSeconds) });
+    // a take aligned with a run of the text longer than it reads: the aligner decides which
+    // sections of the run are not in it (after-end: the take stops before them; not-read: it
+    // skips them). The runs do not overlap, so no other take reads them: not read.
+    for (const s of a.sections) {
+      const absent = s.status === 'after-end';
+      sections.push({ ...s, startSeconds: at(s.startSeconds), endSeconds: at(s.endSeconds), ...(absent ? { status: 'not-read' as const, skipped: true } : {}) });
+    }
+    const notIn = a.sections.filter((s) => s.status === 'after-end').map((s) => s.id);
+    if (notIn.length) {
+      const stop = a.ending ? `ends in ${named(a.ending.sectionId)}` : 'ends';
+      warnings.push(`${basename(t.file)} ${stop}, before ${notIn.map(named).join(', ')}: no take reads ${notIn.length === 1 ? 'it' : 'them'} (not read, no chapter)`);
+    }
     for (const s of a.sentences) sentences.push({ ...s, startSeconds: at(s.startSeconds), endSeconds: at(s.endSeconds) });
     speechSeconds += a.speech.seconds;
     stats.referenceSeconds += a.stats.referenceSeconds;
@@ -83,8 +95,8 @@ export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonl
     if (i > 0 && a.leadIn) {
       warnings.push(`${basename(t.file)} opens with ${r3(a.leadIn.endSeconds - a.leadIn.startSeconds)} s of speech that is not in the text (kept, in the chapter before)`);
     }
-    if (i < takes.length - 1 && a.ending) {
-      warnings.push(`${basename(t.file)} stops inside "${a.ending.sectionId}" (${r3(a.ending.secondsIntoSection)} of about ${r3(a.ending.expectedSeconds)} s read)`);
+    if (i < takes.length - 1 && a.ending && a.ending.notInRecording.length === 0) {
+      warnings.push(`${basename(t.file)} stops inside ${named(a.ending.sectionId)} (${r3(a.ending.secondsIntoSection)} of about ${r3(a.ending.expectedSeconds)} s read)`);
     }
   }
   const first = takes[0].alignment;
@@ -101,7 +113,9 @@ export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonl
     sections,
     sentences,
     leadIn: first.leadIn ? { startSeconds: r3(joinedTime(firstPiece, first.leadIn.startSeconds)), endSeconds: r3(joinedTime(firstPiece, first.leadIn.endSeconds)) } : null,
-    ending: last.ending,
+    // the sections after the last take's end are not read (above); only a last take that
+    // stops inside the text's last section is a recording that ends early
+    ending: last.ending && last.ending.notInRecording.length === 0 ? last.ending : null,
     stats,
   };
   return { alignment, warnings };

@@ -121,7 +121,7 @@ async function prepareTakes(order: OrderedTakes, issue: Issue, language: string 
   const inputs = aligned.map((a) => ({ file: a.file, speechStartSeconds: a.alignment.speech.startSeconds, speechEndSeconds: a.alignment.speech.endSeconds }));
   const make = async (corrections?: readonly number[]): Promise<PreparedTakes> => {
     const joined = await joinTakes(inputs, join(outDir, `${episodeSlug(issue)}-takes.wav`), rate, signal, corrections);
-    const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds);
+    const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds, new Map(issue.sections.map((s) => [s.id, s.title])));
     return {
       recording: joined.file,
       alignment: issueAlignment(issue, merged.alignment, merged.warnings),
@@ -129,7 +129,8 @@ async function prepareTakes(order: OrderedTakes, issue: Issue, language: string 
         file: p.file,
         sha256: hashes[i],
         role: 'take' as const,
-        sections: aligned[i].sectionIds,
+        // the sections of its run it reads (those the aligner found not in it are not read)
+        sections: aligned[i].alignment.sections.filter((s) => s.status === 'read').map((s) => s.id),
         sourceStartSeconds: p.sourceStartSeconds,
         sourceEndSeconds: p.sourceEndSeconds,
         offsetSeconds: p.offsetSeconds,

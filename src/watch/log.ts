@@ -19,6 +19,7 @@ export type WatchEvent =
   | 'stage'
   | 'matched'
   | 'reused'
+  | 'coalesced'
   | 'built'
   | 'published'
   | 'failed'

@@ -32,6 +32,11 @@ export class ArrivalQueue {
     return best;
   }
 
+  /** The arrival time of `name`, when it is queued. */
+  seqOf(name: string): number | undefined {
+    return this.items.get(name);
+  }
+
   remove(name: string): boolean {
     return this.items.delete(name);
   }

@@ -42,7 +42,8 @@ import { arrivalOf, Arrivals, type Arrival } from './arrivals.js';
 import { watchIssues, watchRecordings } from './folders.js';
 import { describeFailure, type WorkerFailure, type WorkerMessage } from './worker.js';
 import { killStaleWorker, startWorker, type WorkerRun } from './job.js';
-import { Journal, type FailurePhase, type JournalEntry, type ProcessingEntry } from './journal.js';
+import { Journal, type BuiltEntry, type FailurePhase, type JournalEntry, type ProcessingEntry, type PublishedEntry } from './journal.js';
+import type { EpisodeReport } from '../episode/report.js';
 import { acquireWatchLock } from './lock.js';
 import type { LogFields, WatchLog } from './log.js';
 import { ArrivalQueue } from './queue.js';
@@ -525,14 +526,18 @@ export class RecordingWatcher {
 
   private pump(): void {
     if (this.current || this.stopping) return;
-    const head = this.queue.peek();
     // a take waits for the other pieces of its episode that are still being written: a take
-    // folder (or an issue's take-marked files and pickups) is complete when every file is
-    if (head && (this.earlierArrivalPending(head.seq) || this.groupPending(head.name))) {
+    // folder (or an issue's take-marked files and pickups) is complete when every file is.
+    // The wait is per episode: the first queued recording whose episode is complete goes,
+    // so a slow copy into one take folder holds up no other issue
+    const queued = this.queue.list();
+    const ready = queued.find((n) => !this.groupPending(n));
+    if (queued.length > 0 && (ready === undefined || this.earlierArrivalPending(this.queue.seqOf(ready)!))) {
       this.schedulePump(100);
       return;
     }
-    const name = this.queue.shift();
+    const name = ready;
+    if (name !== undefined) this.queue.remove(name);
     if (name === undefined) {
       if (!this.idle && this.settle.settling().length === 0) {
         this.idle = true;
@@ -654,6 +659,7 @@ export class RecordingWatcher {
       if (mine()) {
         await write(held);
         await this.succeeded(name, held);
+        await this.coalesce(name, report, held);
       }
       return;
     }
@@ -663,6 +669,7 @@ export class RecordingWatcher {
       if (mine()) {
         await write(waits);
         await this.succeeded(name, waits);
+        await this.coalesce(name, report, waits);
       }
       return;
     }
@@ -698,6 +705,36 @@ export class RecordingWatcher {
     this.journal.set(published);
     await this.journal.save();
     await this.succeeded(name, published);
+    await this.coalesce(name, report, published);
+  }
+
+  /**
+   * One job per episode: the build of `name` was made from every piece of its episode, so
+   * the other pieces queued meanwhile (a take folder's takes complete together) that it
+   * was made from — same content (sha256 in the report's pieces), unchanged since queued —
+   * take its outcome (built, held or published, with the same build and episode) instead
+   * of a job each that would find the build current and publish it "(unchanged)". A piece
+   * the build was not made from keeps its job (it rebuilds the episode with it).
+   */
+  private async coalesce(name: string, report: EpisodeReport, done: BuiltEntry | PublishedEntry): Promise<void> {
+    const group = episodeGroup(name);
+    if (group === undefined || this.stopping) return;
+    for (const other of this.queue.list()) {
+      if (other === name || episodeGroup(other) !== group) continue;
+      const e = this.journal.get(other);
+      if (!e || e.state !== 'waiting' || !builtFrom(report, e.sha256)) continue;
+      const now = await stat(e.path).then(snapshotOf, () => undefined);
+      // changed (or gone) since it was queued, or meanwhile dequeued: its own job decides
+      if (!now || !sameSnapshot(now, e) || this.settle.isSettling(e.path) || this.journal.get(other) !== e || !this.queue.has(other)) continue;
+      this.queue.remove(other);
+      const withIt = withBuild(toProcessing(e), { issue: done.issue, issueTitle: done.issueTitle, builtAt: done.builtAt, build: { ...done.build, reused: true } });
+      const next = done.state === 'published' ? toPublished(withIt, done.episode) : toBuilt(withIt, done.note ?? 'waits for `letterpod publish`');
+      this.journal.set(next);
+      await this.journal.save();
+      const what = done.state === 'published' ? `published with it (guid ${done.episode.guid})` : done.note ? `built with it; ${done.note}` : 'built with it';
+      this.emit('coalesced', other, `${other}: in the build of ${name}, #${done.issue}: ${what}`, { issue: done.issue, with: name, state: next.state });
+      await this.succeeded(other, next);
+    }
   }
 
   private async succeeded(name: string, entry: JournalEntry): Promise<void> {

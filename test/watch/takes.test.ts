@@ -4,7 +4,9 @@
  * every file in it is complete: a take still being written holds back the one already
  * complete, so the episode is built once, from both. A take dropped into the folder later
  * rebuilds the episode with it and re-publishes it under the same GUID and pubDate with a
- * new audio key; removing it rebuilds the episode without it. The takes are only read.
+ * new audio key; removing it rebuilds the episode without it. One job per episode: the
+ * folder's second take takes the first one's build and publish (coalesced), it does not
+ * publish the episode again "(unchanged)". The takes are only read.
  */
 import { copyFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -60,9 +62,15 @@ describe('watch: a take folder', () => {
       expect(e.error).toBeUndefined();
       expect([e.state, e.issue]).toEqual(['published', 302]);
     }
-    // a.wav was complete seconds before b.wav, and still waited for it: one build, then a reuse
-    expect(w!.events('built').map((l) => l.recording)).toHaveLength(1);
-    expect(w!.events('reused').map((l) => l.recording)).toHaveLength(1);
+    // a.wav was complete seconds before b.wav, and still waited for it: one build and one
+    // publish (a.wav's job, made from both takes); b.wav's job is coalesced into it rather
+    // than finding the build current and publishing it again "(unchanged)"
+    expect(w!.events('built').map((l) => l.recording)).toEqual(['an-302/a.wav']);
+    expect(w!.events('reused')).toEqual([]);
+    expect(w!.events('published').map((l) => l.recording)).toEqual(['an-302/a.wav']);
+    expect(w!.events('coalesced').map((l) => [l.recording, l.message])).toEqual([['an-302/b.wav', expect.stringMatching(/^an-302\/b\.wav: in the build of an-302\/a\.wav, #302: published with it \(guid /)]]);
+    expect(entry(j, 'an-302/b.wav').episode).toEqual(entry(j, 'an-302/a.wav').episode);
+    expect(entry(j, 'an-302/b.wav').build?.audioSha256).toBe(entry(j, 'an-302/a.wav').build?.audioSha256);
     expect(Date.parse(w!.events('processing')[0]!.time)).toBeGreaterThanOrEqual(Date.parse(w!.events('complete', 'an-302/b.wav')[0]!.time));
     const r = await report(p.dir);
     expect(r.pieces!.map((x) => [basename(x.file), x.role, x.sha256])).toEqual([

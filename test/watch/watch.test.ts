@@ -322,6 +322,8 @@ describe('a burst: 5 recordings, a corrupt file and one for an unknown issue dro
     it('a restart resumes #992 and picks up #993, dropped while it was down; SIGTERM mid-build stops cleanly', async () => {
       await copyFile(takes[993]!, join(dir2, 'recordings', 'an-993.wav'));
       const w2 = await Watcher.start(dir2);
+      // written right after 'watching', but it may reach the pipe's reader in a later chunk
+      await w2.waitForLine((l) => l.event === 'resumed', 5000);
       expect(w2.events('resumed')).toHaveLength(1);
       const j = await w2.waitForJournal(
         (j) => stateOf(j, 'an-992.wav') === 'published' && ['analyse', 'master'].includes(stageOf(j, 'an-993.wav') ?? ''),
