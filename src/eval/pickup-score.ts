@@ -73,36 +73,30 @@ export function compareOutside(a: Float32Array, b: Float32Array, from: number, t
   let compared = 0;
   let differing = 0;
   let max = 0;
-  let firstBefore = -1;
-  let lastAfter = -1;
   let energy = 0;
   let error = 0;
-  for (let i = 0; i < Math.min(from, endA); i++) {
-    const j = i + headOffset;
-    if (j < 0 || j >= endB) continue;
-    compared++;
-    const d = Math.abs(a[i] - b[j]);
-    energy += a[i] * a[i];
-    error += d * d;
-    if (d > 0) {
-      differing++;
-      max = Math.max(max, d);
-      if (firstBefore < 0) firstBefore = i;
+  /** Compare a[lo, hi) with b shifted by `offset`; the first and last differing index of `a`. */
+  const run = (lo: number, hi: number, offset: number): [number, number] => {
+    let first = -1;
+    let last = -1;
+    for (let i = lo; i < hi; i++) {
+      const j = i + offset;
+      if (j < 0 || j >= endB) continue;
+      compared++;
+      const d = Math.abs(a[i] - b[j]);
+      energy += a[i] * a[i];
+      error += d * d;
+      if (d > 0) {
+        differing++;
+        max = Math.max(max, d);
+        if (first < 0) first = i;
+        last = i;
+      }
     }
-  }
-  for (let i = Math.max(0, to); i < endA; i++) {
-    const j = i + shift + headOffset;
-    if (j < 0 || j >= endB) continue;
-    compared++;
-    const d = Math.abs(a[i] - b[j]);
-    energy += a[i] * a[i];
-    error += d * d;
-    if (d > 0) {
-      differing++;
-      max = Math.max(max, d);
-      lastAfter = i;
-    }
-  }
+    return [first, last];
+  };
+  const [firstBefore] = run(0, Math.min(from, endA), headOffset);
+  const [, lastAfter] = run(Math.max(0, to), endA, shift + headOffset);
   const ms = (n: number) => Math.round((n / R) * 10000) / 10;
   return {
     compared,
