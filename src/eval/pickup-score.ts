@@ -31,8 +31,7 @@ export interface PickupScore {
   endError: number;
   /** Samples that differ outside the cut and its crossfades: the recording mastered with the pickup against the one without. */
   recordingDiffering: number;
-  /** The same on the final MP3s (decoded), as the largest difference in dB below full scale, and the gain difference of the two builds. */
-  mp3MaxDiffDb: number;
+  /** The gain difference of the two builds (dB; NaN without the build without the pickup). */
   gainDifferenceDb: number;
   /** Per seam: the largest jump there and in the speech around it (final MP3). */
   seams: { jump: number; around: number }[];
@@ -134,15 +133,10 @@ export async function scorePickup(opts: {
   let differing = 0;
   for (let i = 0; i < cutA; i++) if (a[i] !== b[i]) differing++;
   for (let i = cutB; i < a.length && i + shift < b.length; i++) if (a[i] !== b[i + shift]) differing++;
-  // 2. the final MP3s, same comparison (the episode clock: both trimmed alike at the head),
-  // at the recording's rate (the MP3 is resampled back to it)
+  // 2. the final MP3 with the pickup, decoded at the recording's rate for the seams (the
+  // outside comparison of the two MP3s is step 4's)
   const mb = await decodePcm(opts.withPickup.audio.path, rate);
-  const ma = opts.without ? await decodePcm(opts.without.audio.path, rate) : new Float32Array(0);
-  const head = Math.round((opts.without?.quality.trimmedHeadSeconds ?? 0) * rate);
   const headB = Math.round(opts.withPickup.quality.trimmedHeadSeconds * rate);
-  let maxDiff = opts.without ? 0 : Number.NaN;
-  for (let i = 0; i < cutA - head - rate; i++) maxDiff = Math.max(maxDiff, Math.abs(ma[i] - mb[i + head - headB]));
-  for (let i = cutB - head + rate; i < ma.length - rate && i + shift + head - headB < mb.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ma[i] - mb[i + shift + head - headB]));
   // 3. seams on the final MP3 (episode time = recording time − head)
   const seams = r.seams.map((t) => {
     const at = Math.round(t * rate) - headB;
@@ -176,7 +170,6 @@ export async function scorePickup(opts: {
     startError: r3(r.old.startSeconds - opts.truth.startSeconds),
     endError: r3(r.old.endSeconds - opts.truth.endSeconds),
     recordingDiffering: differing,
-    mp3MaxDiffDb: Math.round(20 * Math.log10(maxDiff + 1e-12) * 10) / 10,
     gainDifferenceDb: opts.without ? Math.round((opts.withPickup.loudness.gainDb - opts.without.loudness.gainDb) * 100) / 100 : Number.NaN,
     seams: seams.map((s) => ({ jump: r3(s.jump), around: r3(s.around) })),
   };

@@ -107,15 +107,17 @@ export class WavWriter {
       }
       data = pcm;
     }
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.fh.write(buf, 0, buf.length, 44 + this.bytes);
-    this.bytes += buf.length;
+    await this.append(data);
   }
 
   /** Append 16-bit samples as they are (a 16-bit writer only). */
   async writeInt16(pcm: Int16Array): Promise<void> {
     if (this.encoding !== 'int16') throw new Error('writeInt16 on a float WAV writer');
-    const buf = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    await this.append(pcm);
+  }
+
+  private async append(data: Float32Array | Int16Array): Promise<void> {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     await this.fh.write(buf, 0, buf.length, 44 + this.bytes);
     this.bytes += buf.length;
   }
