@@ -3,7 +3,9 @@
  *
  * The reading-order choice (place.ts `chooseInOrder`) keeps a section wherever some
  * in-order position matches its opening at all; the sections it found clearly (goodness
- * ≥ `trustAbove` × the recording's typical one) are trusted. Every other section is
+ * ≥ `trustAbove` × the recording's typical one, standing out `trustPeak` times from the
+ * section's other candidates: on a voice unlike espeak-ng the typical goodness is itself
+ * near chance and every position of a section matches about as well) are trusted. Every other section is
  * judged between its clearly found neighbours on evidence that does not depend on how
  * alike the narrator and espeak-ng sound:
  *
@@ -74,6 +76,18 @@ export interface Decision {
   reasons: string[];
 }
 
+/** A peak ratio: a match's goodness over the mean of the others' (never below the floor). */
+export function peakRatio(goodness: number, others: readonly { goodness: number }[], floor: number): number {
+  const rest = others.map((c) => Math.max(0, c.goodness));
+  return goodness / Math.max(floor, rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0);
+}
+
+/** Candidate c of a section stands out from the section's candidates away from it. */
+function standsOut(cands: readonly SectionCandidate[], c: number, P: AlignParams, G: number): boolean {
+  const away = cands.filter((y) => Math.abs(y.seconds - cands[c].seconds) > P.trustAwaySeconds);
+  return peakRatio(cands[c].goodness, away, Math.max(1e-3, P.partFloor * G)) >= P.trustPeak;
+}
+
 /** Heard well enough to keep with half the room. */
 function heardClearly(ev: PartEvidence, P: AlignParams): boolean {
   return ev.ratio >= 2 * P.partMatchRatio;
@@ -100,7 +114,7 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
   const uncertain = new Array<boolean>(K).fill(false);
   const reasons = new Array<string>(K).fill('');
   const at = (k: number) => x.cands[k][choice[k]].seconds;
-  const strong = choice.map((c, k) => c >= 0 && x.cands[k][c].goodness >= P.trustAbove * G);
+  const strong = choice.map((c, k) => c >= 0 && x.cands[k][c].goodness >= P.trustAbove * G && standsOut(x.cands[k], c, P, G));
   for (let k = 0; k < K; k++) if (strong[k]) reasons[k] = 'opening matched clearly';
 
   let k = 0;
@@ -152,7 +166,10 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
       const c = choice[q];
       // (…unless its opening is heard elsewhere in the window, where the whole-text path
       // puts it too: two independent places agree against a weak candidate)
-      const agreed = ev.openingRatio >= P.partMatchRatio && Math.abs(ev.openingStartSeconds - x.pathEstimate(q)) <= P.restartPathSeconds && ev.openingStartSeconds >= lower && ev.openingStartSeconds < to;
+      // (…or the candidate does not stand out from the section's others while its opening
+      // stands out in the window: a peak is evidence, a weak candidate among alike ones is not)
+      const openingHere = ev.openingRatio >= P.partMatchRatio && ev.openingStartSeconds >= lower && ev.openingStartSeconds < to;
+      const agreed = openingHere && (Math.abs(ev.openingStartSeconds - x.pathEstimate(q)) <= P.restartPathSeconds || (c >= 0 && !standsOut(x.cands[q], c, P, G)));
       const inWindow = c >= 0 && at(q) >= lower - 0.5 && at(q) < to && !(agreed && Math.abs(at(q) - ev.openingStartSeconds) > 2);
       if (!inWindow && agreed) {
         x.cands[q].push({ seconds: ev.openingStartSeconds, goodness: ev.goodness });

@@ -36,7 +36,7 @@ import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBe
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
-import { decideSections, type PartEvidence } from './decide.js';
+import { decideSections, peakRatio as ratioOf, type PartEvidence } from './decide.js';
 import { alignParams, type AlignParams } from './params.js';
 import { countWords } from '../speech/sentences.js';
 
@@ -325,10 +325,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
   };
   /** How far a match stands out from the other positions of its search (never below the floor). */
-  const peakRatio = (goodness: number, others: readonly { goodness: number }[]): number => {
-    const rest = others.map((c) => Math.max(0, c.goodness));
-    return goodness / Math.max(Math.max(1e-3, P.partFloor * typicalGoodness), rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : 0);
-  };
+  const peakRatio = (goodness: number, others: readonly { goodness: number }[]): number => ratioOf(goodness, others, Math.max(1e-3, P.partFloor * typicalGoodness));
   const search = async (k: number, from: number, to: number) => {
     const iMark = Math.round(ref.sectionStarts[k] / hop);
     const i1 = Math.max(iMark + 1, Math.min(speechEndRow, iMark + excerpt));

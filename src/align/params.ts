@@ -97,6 +97,14 @@ export interface AlignParams {
    */
   trustAbove: number;
   /**
+   * …and only when it stands out at least this much from the section's other candidates
+   * more than `trustAwaySeconds` from it (its goodness over theirs: a peak against this
+   * recording's own background, not a level — a voice unlike espeak-ng matches every
+   * position about as weakly, the right one included).
+   */
+  trustPeak: number;
+  trustAwaySeconds: number;
+  /**
    * Restarts: the section's first restartSeconds of reference, searched up to
    * restartBackSeconds before its mark; an earlier position matching at least restartRatio
    * as well as the mark's is the first attempt (the section starts there).
@@ -167,6 +175,8 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   researchBelow: 0.5,
   researchMax: 600,
   trustAbove: 0.65,
+  trustPeak: 1.6,
+  trustAwaySeconds: 4,
   notReadMaxRoom: 0.45,
   restartSeconds: 2.5,
   restartBackSeconds: 15,

@@ -160,4 +160,27 @@ describe('decideSections', () => {
     const elsewhere = await decideSections({ ...y, pathEstimate: (k) => (k === 2 ? 90 : NaN) });
     expect(y.cands[2][elsewhere.choice[2]].seconds).toBe(70);
   });
+
+  it('does not trust a clear-looking opening match that does not stand out from the section\'s other candidates (a voice that matches everything alike)', async () => {
+    // typical goodness itself is at the level of chance here: s1's best match (G) has rivals
+    // at 0.9 G elsewhere; nothing of its text is heard between its neighbours → not read
+    const alike = (t: number): SectionCandidate[] => [strong(t), { seconds: t + 20, goodness: 0.9 * G }, { seconds: t - 15, goodness: 0.85 * G }];
+    const x = input([[strong(0)], alike(80), [strong(130)]], [0, 0, 0], [50, 50, 50], {});
+    const d = await decideSections(x);
+    expect(x.asked).toEqual([1]);
+    expect(d.status).toEqual(['read', 'not-read', 'read']);
+    // the same match standing out (rivals at a third of it) is trusted without asking
+    const y = input([[strong(0)], [strong(80), { seconds: 100, goodness: 0.3 * G }, { seconds: 65, goodness: 0.3 * G }], [strong(130)]], [0, 0, 0], [50, 50, 50], {});
+    expect((await decideSections(y)).status).toEqual(['read', 'read', 'read']);
+    expect(y.asked).toEqual([]);
+  });
+
+  it('moves a section whose candidate does not stand out to where its opening stands out in the window, wherever the path puts it', async () => {
+    const alike = (t: number): SectionCandidate[] => [strong(t), { seconds: t - 30, goodness: 0.95 * G }, { seconds: t - 20, goodness: 0.9 * G }];
+    const ev: PartEvidence = { ratio: 2.4, startSeconds: 66, part: 'middle', goodness: 0.04, openingRatio: 2.2, openingStartSeconds: 62 };
+    const x = input([[strong(0)], alike(100)], [0, 0], [55, 45], { 1: ev }, 120);
+    const d = await decideSections({ ...x, pathEstimate: () => 70 });
+    expect(d.status).toEqual(['read', 'read']);
+    expect(x.cands[1][d.choice[1]].seconds).toBe(62);
+  });
 });
