@@ -948,30 +948,61 @@ const fresh4: EvalCase[] = [
 // else in the corpus
 const fresh5: EvalCase[] = [
   synthetic(
-    { name: 'fresh5-steph', fresh: true, description: 'an-093, espeak-ng en-us+Steph 165 wpm: a ~11 s lead-in, an ad-lib, a skipped summary, a first-sentence stumble, a stumble, atempo 1.02, white noise −50 dBFS (~2.5 min)', seed: 1101, split: 'heldout' },
+    { name: 'fresh5-steph', description: 'an-093, espeak-ng en-us+Steph 165 wpm: a ~11 s lead-in, an ad-lib, a skipped summary, a first-sentence stumble, a stumble, atempo 1.02, white noise −50 dBFS (~2.5 min)', seed: 1101, split: 'heldout' },
     v('espeak-ng', 'en-us+Steph', 165),
     'an-093.md',
     { maxWords: 360, sectionWords: 70 },
     { leadIn: 11, adLibs: 1, skip: 1, firstStumbles: 1, stumbles: 1, effects: { tempo: 1.02, noise: { dbfs: -50 } } },
   ),
   synthetic(
-    { name: 'fresh5-quincy-cut', fresh: true, description: 'an-086, espeak-ng en-gb+Quincy 160 wpm: a ~16 s lead-in, a re-read sentence, cut partway through the issue, pink noise −48 dBFS (~2 min)', seed: 1102, split: 'heldout' },
+    { name: 'fresh5-quincy-cut', description: 'an-086, espeak-ng en-gb+Quincy 160 wpm: a ~16 s lead-in, a re-read sentence, cut partway through the issue, pink noise −48 dBFS (~2 min)', seed: 1102, split: 'heldout' },
     v('espeak-ng', 'en-gb+Quincy', 160),
     'an-086.md',
     { maxWords: 330, sectionWords: 60 },
     { leadIn: 16, repeats: 1, cut: true, effects: { noise: { dbfs: -48, color: 'pink' } } },
   ),
   composed(
-    { name: 'fresh5-real-sonnets-jfk-skip', fresh: true, description: 'sonnets: JFK as the lead-in, I as its heading and two lines then both again and the rest, II not read, III in full; atempo 0.97 (~2.4 min)', seed: 1103, split: 'heldout' },
+    { name: 'fresh5-real-sonnets-jfk-skip', description: 'sonnets: JFK as the lead-in, I as its heading and two lines then both again and the rest, II not read, III in full; atempo 0.97 (~2.4 min)', seed: 1103, split: 'heldout' },
     'sonnets',
     ({ sonnets: f }) => [P(0.5), jfk(), P(1.3), section('sonnet-1', span(f[0], 0, 2), { pause: 0.6 }, span(f[0], 1, 14)), P(1.3), section('sonnet-3', span(f[2], 0, 14)), P(0.8)],
     { effects: { tempo: 0.97 } },
   ),
   composed(
-    { name: 'fresh5-real-es-reread', fresh: true, description: 'the Spanish reading as 4 sections (language es): German fragments as a lead-in, 1 in full, 2 not read, 3 with its first two fragments said again after its third, 4 in full; brown noise −49 dBFS (~1.5 min)', seed: 1104, split: 'heldout' },
+    { name: 'fresh5-real-es-reread', description: 'the Spanish reading as 4 sections (language es): German fragments as a lead-in, 1 in full, 2 not read, 3 with its first two fragments said again after its third, 4 in full; brown noise −49 dBFS (~1.5 min)', seed: 1104, split: 'heldout' },
     'es',
     ({ de, es }) => [P(0.6), unscripted('German lead-in', span(de, 6, 8)), P(1.2), section('es-1', span(es, 0, 7)), P(1.2), section('es-3', span(es, 16, 18), { pause: 0.6 }, span(es, 16, 23)), P(1.1), section('es-4', span(es, 24, 31)), P(0.8)],
     { effects: { noise: { dbfs: -49, color: 'brown' } } },
+  ),
+];
+
+// sixth round (2026-12-07, fourth session): written after the trustPeak rule of decide.ts
+// (an opening match trusted only when it stands out from the section's other candidates),
+// before any of these was run; voices and compositions used nowhere else in the eval
+const fresh6: EvalCase[] = [
+  synthetic(
+    { name: 'fresh6-linda', fresh: true, description: 'an-100, espeak-ng en-us+Linda 170 wpm: a ~7 s lead-in, a skipped summary, a first-sentence stumble, a re-read sentence, atempo 0.98, pink noise −48 dBFS (~2.5 min)', seed: 1201, split: 'heldout' },
+    v('espeak-ng', 'en-us+Linda', 170),
+    'an-100.md',
+    { maxWords: 360, sectionWords: 70 },
+    { leadIn: 7, skip: 1, firstStumbles: 1, repeats: 1, effects: { tempo: 0.98, noise: { dbfs: -48, color: 'pink' } } },
+  ),
+  synthetic(
+    { name: 'fresh6-zac-cut', fresh: true, description: 'an-085, espeak-ng en-gb+Zac 155 wpm: a ~3 s lead-in, a stumble, an ad-lib, cut partway through the issue, 60 Hz hum −47 dBFS (~2 min)', seed: 1202, split: 'heldout' },
+    v('espeak-ng', 'en-gb+Zac', 155),
+    'an-085.md',
+    { from: 1, maxWords: 330, sectionWords: 60 },
+    { leadIn: 3, stumbles: 1, adLibs: 1, cut: true, effects: { hum: { dbfs: -47, hz: 60 } } },
+  ),
+  composed(
+    { name: 'fresh6-real-sonnets-de-lead-ii-reread', fresh: true, description: 'sonnets: German fragments as a lead-in, I without its heading, II with its first line said twice, III not read; atempo 1.03, pink noise −50 dBFS (~2 min)', seed: 1203, split: 'heldout' },
+    'sonnets',
+    ({ de, sonnets: f }) => [P(0.6), unscripted('German lead-in', span(de, 14, 16)), P(1.3), section('sonnet-1', span(f[0], 1, 14)), P(1.4), section('sonnet-2', span(f[1], 0, 2), { pause: 0.7 }, span(f[1], 1, 14)), P(0.9)],
+    { effects: { tempo: 1.03, noise: { dbfs: -50, color: 'pink' } } },
+  ),
+  composed(
+    { name: 'fresh6-real-de-jfk-mid', fresh: true, description: 'the German reading as 4 sections (language de): Spanish fragments as a lead-in, 1 in full, JFK between 1 and 2, 2 in full, 3 not read, 4 with its first fragment said twice (~1.8 min)', seed: 1204, split: 'heldout' },
+    'de',
+    ({ de, es }) => [P(0.6), unscripted('Spanish lead-in', span(es, 20, 22)), P(1.2), section('de-1', span(de, 0, 5)), P(1.2), jfk(), P(1.3), section('de-2', span(de, 6, 11)), P(1.1), section('de-4', span(de, 18), { pause: 0.5 }, span(de, 18, 23)), P(0.8)],
   ),
 ];
 
@@ -1292,6 +1323,7 @@ export const CORPUS: EvalCase[] = [
   ...fresh3,
   ...fresh4,
   ...fresh5,
+  ...fresh6,
 ];
 
 export function findCase(name: string): EvalCase {
