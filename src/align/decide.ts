@@ -64,6 +64,8 @@ export interface DecideInput {
   durationSeconds: number;
   /** Evidence for section k's text in [from, to) seconds. */
   hear: (k: number, from: number, to: number) => Promise<PartEvidence>;
+  /** Where section k's last words match best in [from, to) s: their peak ratio and where they end. */
+  lastWords?: (k: number, from: number, to: number) => Promise<{ ratio: number; endsAt: number } | undefined>;
   params: AlignParams;
 }
 
@@ -190,6 +192,24 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
         continue;
       }
       uncertain[q] = x.cands[q][choice[q]].goodness < P.uncertainBelow * G;
+      // (the section before it must be over where it is placed: its last words heard best and
+      // clearly after that place mean the opening heard there is a phrase alike inside it)
+      if (inProgress && !(room >= P.notReadMaxRoom) && p >= 0 && x.lastWords) {
+        let before = q - 1;
+        while (before >= 0 && (status[before] !== 'read' || choice[before] < 0)) before--;
+        // (searched from the earliest end of that section on: a few seconds of positions make no peak)
+        const words = before >= 0 ? await x.lastWords(before, at(before) + x.minGap(before), x.speechEndSeconds + 0.5) : undefined;
+        if (words !== undefined && words.ratio >= P.partMatchRatio && words.endsAt > at(q) + x.minGap(q)) {
+          // (…and when they end the recording's speech, that section was read to its end and
+          // this one not at all: not read, the recording is complete)
+          const finished = x.speechBetween(words.endsAt, x.speechEndSeconds) <= 1;
+          choice[q] = -1;
+          status[q] = finished ? 'not-read' : 'after-end';
+          reasons[q] = `${finished ? 'not read' : 'the recording stops before it'}: section ${before + 1}'s last words are heard after where its opening seemed to be (ending at ${words.endsAt.toFixed(2)} s, peak ${words.ratio.toFixed(2)})`;
+          stopped = !finished;
+          continue;
+        }
+      }
       if (inProgress && !(room >= P.notReadMaxRoom) && !heardClearly(ev, P)) stopped = true;
       reasons[q] = `kept: room ${room.toFixed(2)}, ${ev.part} heard (peak ${ev.ratio.toFixed(2)})`;
       avail -= need;

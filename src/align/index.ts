@@ -445,6 +445,21 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
     return { ...best, openingRatio, openingStartSeconds };
   };
+  /** Where section k's last words (partSeconds of them) match best in [fromS, toS) s: their peak ratio and where they end. */
+  const lastWords = async (k: number, fromS: number, toS: number): Promise<{ ratio: number; endsAt: number } | undefined> => {
+    const iMark = Math.round(ref.sectionStarts[k] / hop);
+    const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
+    const iEnd = Math.round(lastSentence.endSeconds / hop);
+    const rows = Math.round(P.partSeconds / hop);
+    const from = Math.max(0, Math.round(fromS / hop));
+    const to = Math.min(recV.frames, Math.round(toS / hop));
+    if (iEnd - rows <= iMark || to - from < rows) return undefined;
+    const r = await anchor({ start: iEnd - rows, mark: iEnd - rows, end: iEnd, from, to, sectionEnd: iEnd, separation: sep, max: 8 });
+    const [hit, ...others] = r.found;
+    if (!hit || !(hit.goodness > 0)) return undefined;
+    // where they end: the match's start plus their length at the recording's pace
+    return { ratio: peakRatio(hit.goodness, others), endsAt: hit.frame * hop + P.partSeconds * coverage.pace * 0.8 };
+  };
   // a section that starts before the one in front of it has been read: when the earlier
   // section's last words are clearly heard after that start, the later one's earlier
   // candidates are not it (the words of a section come before the next one's)
@@ -460,19 +475,9 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       const nextStart = cands[next][choice[next]].seconds;
       const expected = refSpeech[k] * rate;
       if (expected < 2 * P.partSeconds || nextStart - s >= P.endCheckBelow * expected) continue;
-      const iMark = Math.round(ref.sectionStarts[k] / hop);
-      const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
-      const iEnd = Math.round(lastSentence.endSeconds / hop);
-      const rows = Math.round(P.partSeconds / hop);
-      const from = Math.round((s + minGap(k)) / hop);
-      const to = Math.min(recV.frames, Math.round((s + 1.6 * expected + P.partSeconds) / hop));
-      if (iEnd - rows <= iMark || to - from < rows) continue;
-      const r = await anchor({ start: iEnd - rows, mark: iEnd - rows, end: iEnd, from, to, sectionEnd: iEnd, separation: sep, max: 8 });
-      const [hit, ...others] = r.found;
-      if (!hit || !(hit.goodness > 0)) continue;
-      const ratio = peakRatio(hit.goodness, others);
-      // where its last words end: the match's start plus their length at the recording's pace
-      const endsAt = hit.frame * hop + P.partSeconds * coverage.pace * 0.8;
+      const words = await lastWords(k, s + minGap(k), s + 1.6 * expected + P.partSeconds);
+      if (words === undefined) continue;
+      const { ratio, endsAt } = words;
       endInfo[k] = { next, nextStart, ratio: Math.round(ratio * 100) / 100, endsAt: Math.round(endsAt * 100) / 100 };
       if (ratio < P.partMatchRatio || endsAt <= nextStart + 1) continue;
       for (let q = k + 1; q < K; q++) cands[q] = cands[q].filter((c) => c.seconds >= endsAt - 0.5);
@@ -491,6 +496,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     pathEstimate: (k) => estimates[k],
     durationSeconds,
     hear,
+    lastWords,
     params: P,
   });
   // 7. a section's first words said more than once (a stumble, a restart): the section

@@ -183,4 +183,30 @@ describe('decideSections', () => {
     expect(d.status).toEqual(['read', 'read']);
     expect(x.cands[1][d.choice[1]].seconds).toBe(62);
   });
+
+  describe('the last section, its opening heard where little is left (in progress when the recording stops?)', () => {
+    // s0 (52 s) at 0; s1 (20 s) weakly matched at 45, its opening heard there; 60 s recorded
+    const ev: PartEvidence = { ratio: 2.5, startSeconds: 45, part: 'opening', goodness: 0.04, openingRatio: 2.5, openingStartSeconds: 45 };
+    const run = (lastWords?: DecideInput['lastWords']) => {
+      const x = input([[strong(0)], [weak(45)]], [0, 0], [52, 20], { 1: ev }, 60);
+      return decideSections({ ...x, pathEstimate: () => NaN, ...(lastWords ? { lastWords } : {}) });
+    };
+    it('keeps it in progress when nothing says the section before goes on past it', async () => {
+      expect((await run()).status).toEqual(['read', 'read']);
+      expect((await run(async () => ({ ratio: 3, endsAt: 44 }))).status).toEqual(['read', 'read']);
+      // (last words found there but not standing out: no evidence)
+      expect((await run(async () => ({ ratio: 1.5, endsAt: 59.5 }))).status).toEqual(['read', 'read']);
+    });
+    it('declares it not read when the section before is heard ending with the recording (a phrase alike inside it)', async () => {
+      const asked: [number, number][] = [];
+      const d = await run(async (k, from) => (asked.push([k, from]), { ratio: 3, endsAt: 59.5 }));
+      expect(d.status).toEqual(['read', 'not-read']);
+      expect(d.reasons[1]).toMatch(/last words are heard after/);
+      // searched from the section before's earliest end, not only after the opening
+      expect(asked).toEqual([[0, 0.4 * 52]]);
+    });
+    it('after the end when the section before ends after it but more is said after that', async () => {
+      expect((await run(async () => ({ ratio: 3, endsAt: 55 }))).status).toEqual(['read', 'after-end']);
+    });
+  });
 });
