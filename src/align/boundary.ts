@@ -26,6 +26,13 @@ export function typicalBoundaryPause(pauses: readonly Span[], marks: readonly nu
   return lengths[Math.floor(lengths.length / 2)];
 }
 
+/** Length of the longest pause that ends right at t (from 0.4 s before to 0.3 s after it), 0 when none. */
+export function pauseBefore(pauses: readonly Span[], t: number): number {
+  let longest = 0;
+  for (const q of pauses) if (q.endSeconds >= t - 0.4 && q.endSeconds <= t + 0.3) longest = Math.max(longest, q.endSeconds - q.startSeconds);
+  return longest;
+}
+
 export interface BurstBeforeInput {
   pauses: readonly Span[];
   /** The section's mark (s), at the start of speech after a pause. */

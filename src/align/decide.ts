@@ -74,6 +74,8 @@ export interface Decision {
   /** Candidate index per section (read), −1 otherwise; `cands` may gain one from the evidence. */
   choice: number[];
   uncertain: boolean[];
+  /** Per section: its opening's match was trusted without further question. */
+  trusted: boolean[];
   /** Per section: why (for diagnostics and warnings). */
   reasons: string[];
 }
@@ -232,7 +234,7 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
     }
   }
   for (let q = 0; q < tail; q++) if (status[q] === 'after-end') status[q] = 'not-read';
-  return { status, choice, uncertain, reasons };
+  return { status, choice, uncertain, trusted: strong, reasons };
 }
 
 /**

@@ -31,8 +31,8 @@ import { together } from '../speech/together.js';
 import { bandAroundPath, dtw, lineBand } from '../signal/dtw.js';
 import { cepstra, MelExtractor, pool, type CepstraOptions, type FeatureOptions } from '../signal/mfcc.js';
 import { findPauses, type Pause } from '../signal/pauses.js';
-import { burstBefore, headingNotRead, runStart, typicalBoundaryPause } from './boundary.js';
-import { chooseInOrder, mapTime, median, placeSections, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
+import { burstBefore, headingNotRead, pauseBefore, runStart, typicalBoundaryPause } from './boundary.js';
+import { chooseInOrder, mapTime, median, placeSections, quantile, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
 import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
@@ -521,6 +521,36 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   // never inside the previous section: after at least most of its expected speech
   const after = (q: number) => (q >= 0 ? startOf(q) + Math.max(minGap(q), P.restartAfterFraction * refSpeech[q] * rate) : 0);
   const isShort = (q: number) => refSpeech[q] * rate < P.shortSectionSeconds;
+  // what a section boundary's pause is in this recording (with too few marks to tell, the
+  // longest pauses of the recording stand for it)
+  const restartBoundaryPause = ((b) => (Number.isFinite(b) ? b : quantile(pauses.pauses.map((p) => p.endSeconds - p.startSeconds), 0.9)))(
+    typicalBoundaryPause(
+      pauses.pauses,
+      decision.choice.flatMap((c, q) => (decision.status[q] === 'read' && c >= 0 ? [startOf(q)] : [])),
+    ),
+  );
+  /** The restart pass's start after a pause like those between sections (see below), or undefined. */
+  const boundaryStart = async (k: number, t: number, lower: number, here: number, near: { found: { frame: number; goodness: number }[]; j0: number }): Promise<number | undefined> => {
+    const bp = restartBoundaryPause;
+    if (!Number.isFinite(bp) || pauseBefore(pauses.pauses, t) >= 0.5 * P.boundaryLikeFraction * bp) return undefined;
+    const first = ref.firstSentence[k];
+    const kEnd = k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length;
+    const s0 = ref.sentences[first];
+    // (a heading first: the sentence after it too, the heading may not be said)
+    const s1 = kEnd - first >= 2 && (s0.endSeconds - s0.startSeconds) * coverage.pace < P.spokenHeadingMaxSeconds ? ref.sentences[first + 1] : s0;
+    const back = Math.min(P.restartBackSeconds, (s1.endSeconds - s0.startSeconds) * coverage.pace * 1.3 + 3);
+    const from = Math.max(Math.floor(lower / hop), Math.round((t - back) / hop));
+    let found = near.found;
+    if (from < near.j0) {
+      const iMark = Math.round(ref.sectionStarts[k] / hop);
+      const iEnd = Math.min(iMark + refineRows, Math.round(ref.sentences[kEnd - 1].endSeconds / hop));
+      const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
+      found = (await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true })).found;
+    }
+    const best = found.reduce<{ frame: number; goodness: number } | undefined>((b, f) => (b === undefined || f.goodness > b.goodness ? f : b), undefined);
+    if (best === undefined || best.frame * hop >= t - 0.8 || best.goodness < P.restartRatio * here) return undefined;
+    return pauseBefore(pauses.pauses, best.frame * hop) >= P.boundaryLikeFraction * bp ? best.frame * hop : undefined;
+  };
   for (let k = 0; k < K; k++) {
     const c = decision.choice[k];
     if (decision.status[k] !== 'read' || c < 0) continue;
@@ -594,11 +624,19 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       (plain || sameWords(recV, recPause, Math.round(t / hop), earlier.frame, Math.min(Math.round(4 / hop), Math.round(t / hop) - earlier.frame - Math.round(0.3 / hop)), P.restartSameRatio, { toFirstPause: false, peak: P.restartSamePeak }));
     // a false start of a few words right before (too short for the excerpt): the narrator's
     // own voice, the stretch before the pause in front of the mark said again at the mark
-    const start = restarted ? earlier.frame * hop : falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, minSeconds: P.falseStartMinSeconds, ratio: P.restartSameRatio, peak: P.restartSamePeak });
+    // or a trusted match of its opening lies a line or two into the section (a heading not
+    // said, a line re-read): the section starts after a pause like those between sections
+    // where the mark follows none — at the best position of its first words, as far back as
+    // its first sentence read takes to say; timing says a section starts there, the words do
+    // not say otherwise
+    const atBoundary = restarted || !decision.trusted[k] ? undefined : await boundaryStart(k, t, lower, here, r);
+    const start = restarted ? earlier.frame * hop : atBoundary ?? falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, minSeconds: P.falseStartMinSeconds, ratio: P.restartSameRatio, peak: P.restartSamePeak });
     if (start === undefined) continue;
     cands[k].push({ seconds: start, goodness: cands[k][c].goodness });
     decision.choice[k] = cands[k].length - 1;
-    decision.reasons[k] += restarted && pathAgrees && !(earlier.goodness >= P.restartOverride * here) ? `; its first words best at ${start.toFixed(2)} s, where the whole-text path puts it` : `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
+    decision.reasons[k] += atBoundary !== undefined
+      ? `; its first words best at ${start.toFixed(2)} s, after a pause like those between sections (the mark follows none)`
+      : restarted && pathAgrees && !(earlier.goodness >= P.restartOverride * here) ? `; its first words best at ${start.toFixed(2)} s, where the whole-text path puts it` : `; ${restarted ? 'restarted' : 'false start'}: first attempt at ${start.toFixed(2)} s`;
     // …and the heading before it, placed on the second attempt, goes where its own words
     // are heard before the first one
     if (heading >= 0 && startOf(heading) > start - 0.3) {

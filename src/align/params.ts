@@ -132,6 +132,12 @@ export interface AlignParams {
    * many seconds of where the whole-text path puts the section (see the restart pass).
    */
   pathAgreeSeconds: number;
+  /**
+   * A pause at least this × the recording's typical boundary pause is "like those between
+   * sections"; one under half of that is not (the restart pass: the best match of a trusted
+   * section's first words after such a pause, where its mark follows none, is its start).
+   */
+  boundaryLikeFraction: number;
   /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
   falseStartMinSeconds: number;
@@ -188,6 +194,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   restartOverride: 2,
   restartPathSeconds: 1,
   pathAgreeSeconds: 0.3,
+  boundaryLikeFraction: 0.8,
   falseStartMaxSeconds: 2.5,
   falseStartMinSeconds: 0.6,
   shortSectionSeconds: 3,

@@ -68,9 +68,14 @@ export function unrelatedCost(a: FeatureVectors, b: FeatureVectors, samples = 40
 }
 
 export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The value at fraction q of the sorted values (the upper one of a pair), NaN for none. */
+export function quantile(values: readonly number[], q: number): number {
   if (!values.length) return NaN;
   const s = values.slice().sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
 }
 
 export const clamp01 = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.min(1, x)) : 0);

@@ -331,3 +331,19 @@ describeShared('a heading said apart and lines re-read: the opening matched a li
     expect(s1.error!).toBeLessThanOrEqual(0.3);
   });
 });
+
+describeShared('a trusted opening match a line late, after a lead-in (shared)', () => {
+  it('real-sonnets-reread-openings: sonnet I starts after the pause before its heading, where its first words match best, not at the re-read line (was 5.6 s late)', async () => {
+    // a German lead-in, then I read as its heading and lines with one said again: the
+    // opening's clearest match lands on the re-read line, mid-speech; the heading follows
+    // a pause like those between sections
+    const c = findCase('real-sonnets-reread-openings');
+    const built = await build(c, process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval'));
+    const run = await runCase(c, built, { inProcess: true });
+    expect(run.error).toBeUndefined();
+    const s1 = run.score.sections.find((s) => s.id === 'sonnet-1')!;
+    expect(s1.reportedSkipped).toBe(false);
+    expect(s1.error!).toBeLessThanOrEqual(0.3);
+    expect(run.score.sections.find((s) => s.id === 'sonnet-2')!.reportedSkipped).toBe(true);
+  });
+});
