@@ -980,29 +980,61 @@ const fresh5: EvalCase[] = [
 // before any of these was run; voices and compositions used nowhere else in the eval
 const fresh6: EvalCase[] = [
   synthetic(
-    { name: 'fresh6-linda', fresh: true, description: 'an-100, espeak-ng en-us+Linda 170 wpm: a ~7 s lead-in, a skipped summary, a first-sentence stumble, a re-read sentence, atempo 0.98, pink noise −48 dBFS (~2.5 min)', seed: 1201, split: 'heldout' },
+    { name: 'fresh6-linda', description: 'an-100, espeak-ng en-us+Linda 170 wpm: a ~7 s lead-in, a skipped summary, a first-sentence stumble, a re-read sentence, atempo 0.98, pink noise −48 dBFS (~2.5 min)', seed: 1201, split: 'heldout' },
     v('espeak-ng', 'en-us+Linda', 170),
     'an-100.md',
     { maxWords: 360, sectionWords: 70 },
     { leadIn: 7, skip: 1, firstStumbles: 1, repeats: 1, effects: { tempo: 0.98, noise: { dbfs: -48, color: 'pink' } } },
   ),
   synthetic(
-    { name: 'fresh6-zac-cut', fresh: true, description: 'an-085, espeak-ng en-gb+Zac 155 wpm: a ~3 s lead-in, a stumble, an ad-lib, cut partway through the issue, 60 Hz hum −47 dBFS (~2 min)', seed: 1202, split: 'heldout' },
+    { name: 'fresh6-zac-cut', description: 'an-085, espeak-ng en-gb+Zac 155 wpm: a ~3 s lead-in, a stumble, an ad-lib, cut partway through the issue, 60 Hz hum −47 dBFS (~2 min)', seed: 1202, split: 'heldout' },
     v('espeak-ng', 'en-gb+Zac', 155),
     'an-085.md',
     { from: 1, maxWords: 330, sectionWords: 60 },
     { leadIn: 3, stumbles: 1, adLibs: 1, cut: true, effects: { hum: { dbfs: -47, hz: 60 } } },
   ),
   composed(
-    { name: 'fresh6-real-sonnets-de-lead-ii-reread', fresh: true, description: 'sonnets: German fragments as a lead-in, I without its heading, II with its first line said twice, III not read; atempo 1.03, pink noise −50 dBFS (~2 min)', seed: 1203, split: 'heldout' },
+    { name: 'fresh6-real-sonnets-de-lead-ii-reread', description: 'sonnets: German fragments as a lead-in, I without its heading, II with its first line said twice, III not read; atempo 1.03, pink noise −50 dBFS (~2 min)', seed: 1203, split: 'heldout' },
     'sonnets',
     ({ de, sonnets: f }) => [P(0.6), unscripted('German lead-in', span(de, 14, 16)), P(1.3), section('sonnet-1', span(f[0], 1, 14)), P(1.4), section('sonnet-2', span(f[1], 0, 2), { pause: 0.7 }, span(f[1], 1, 14)), P(0.9)],
     { effects: { tempo: 1.03, noise: { dbfs: -50, color: 'pink' } } },
   ),
   composed(
-    { name: 'fresh6-real-de-jfk-mid', fresh: true, description: 'the German reading as 4 sections (language de): Spanish fragments as a lead-in, 1 in full, JFK between 1 and 2, 2 in full, 3 not read, 4 with its first fragment said twice (~1.8 min)', seed: 1204, split: 'heldout' },
+    { name: 'fresh6-real-de-jfk-mid', description: 'the German reading as 4 sections (language de): Spanish fragments as a lead-in, 1 in full, JFK between 1 and 2, 2 in full, 3 not read, 4 with its first fragment said twice (~1.8 min)', seed: 1204, split: 'heldout' },
     'de',
     ({ de, es }) => [P(0.6), unscripted('Spanish lead-in', span(es, 20, 22)), P(1.2), section('de-1', span(de, 0, 5)), P(1.2), jfk(), P(1.3), section('de-2', span(de, 6, 11)), P(1.1), section('de-4', span(de, 18), { pause: 0.5 }, span(de, 18, 23)), P(0.8)],
+  ),
+];
+
+// seventh round (2026-12-07, fourth session): written after the restart pass's boundary
+// rule and the in-progress check of decide.ts, before any of these was run; voices and
+// compositions used nowhere else in the eval
+const fresh7: EvalCase[] = [
+  synthetic(
+    { name: 'fresh7-mike', fresh: true, description: 'an-091, espeak-ng en-us+Mike 175 wpm: a ~20 s lead-in, two ad-libs, a skipped summary, a first-sentence stumble, atempo 1.05, brown noise −47 dBFS (~2.5 min)', seed: 1301, split: 'heldout' },
+    v('espeak-ng', 'en-us+Mike', 175),
+    'an-091.md',
+    { maxWords: 360, sectionWords: 70 },
+    { leadIn: 20, adLibs: 2, skip: 1, firstStumbles: 1, effects: { tempo: 1.05, noise: { dbfs: -47, color: 'brown' } } },
+  ),
+  synthetic(
+    { name: 'fresh7-max-cut', fresh: true, description: 'an-097, espeak-ng en-gb-x-rp+Max 150 wpm: no lead-in, two re-read sentences, a 7 dB level drop halfway, cut partway through the issue (~2 min)', seed: 1302, split: 'heldout' },
+    v('espeak-ng', 'en-gb-x-rp+Max', 150),
+    'an-097.md',
+    { from: 2, maxWords: 330, sectionWords: 60 },
+    { repeats: 2, cut: true, effects: { levelDrop: { atFraction: 0.5, db: 7 } } },
+  ),
+  composed(
+    { name: 'fresh7-real-sonnets-es-lead-mid-reread', fresh: true, description: 'sonnets: Spanish fragments as a lead-in, I in full, II with its fifth line said twice, III not read, JFK as closing words; white noise −51 dBFS (~2.3 min)', seed: 1303, split: 'heldout' },
+    'sonnets',
+    ({ es, sonnets: f }) => [P(0.6), unscripted('Spanish lead-in', span(es, 12, 14)), P(1.3), section('sonnet-1', span(f[0], 0, 14)), P(1.4), section('sonnet-2', span(f[1], 0, 6), { pause: 0.6 }, span(f[1], 5, 14)), P(1.3), jfk(), P(0.8)],
+    { effects: { noise: { dbfs: -51 } } },
+  ),
+  composed(
+    { name: 'fresh7-real-es-first-not-read-cut', fresh: true, description: 'the Spanish reading as 4 sections (language es): German fragments as a lead-in, 1 not read, 2 with its first fragment said twice, 3 in full, cut 40 % into 4; atempo 0.96 (~1.3 min)', seed: 1304, split: 'heldout' },
+    'es',
+    ({ de, es }) => [P(0.6), unscripted('German lead-in', span(de, 19, 21)), P(1.2), section('es-2', span(es, 8), { pause: 0.5 }, span(es, 8, 15)), P(1.1), section('es-3', span(es, 16, 23)), P(1.0), section('es-4', span(es, 24, 31)), P(0.8)],
+    { cut: { section: 'es-4', fraction: 0.4 }, effects: { tempo: 0.96 } },
   ),
 ];
 
@@ -1324,6 +1356,7 @@ export const CORPUS: EvalCase[] = [
   ...fresh4,
   ...fresh5,
   ...fresh6,
+  ...fresh7,
 ];
 
 export function findCase(name: string): EvalCase {
