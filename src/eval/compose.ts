@@ -299,6 +299,11 @@ export function makeNoise(length: number, dbfs: number, color: 'white' | 'pink' 
   return x;
 }
 
+/** The seed of the background noise a script's effects add (makeNoise): the noise can be made again, e.g. to measure the clean speech under it. */
+export function noiseSeed(scriptSeed: number): number {
+  return (scriptSeed * 7919) ^ 0x5eed;
+}
+
 /** Mains hum: fundamental + 4 harmonics (1, ½, ⅓, ¼, ⅕ amplitude), total RMS `dbfs`. */
 export function makeHum(length: number, rate: number, dbfs: number, hz = 50, seed = 1): Float32Array {
   const rnd = prng(seed ^ 0x4d4d);
@@ -432,7 +437,7 @@ export async function renderScript(script: Script, work: string): Promise<Render
     for (let i = 0; i < samples.length; i++) samples[i] += hum[i];
   }
   if (effects.noise) {
-    const noise = makeNoise(samples.length, effects.noise.dbfs, effects.noise.color ?? 'white', (script.seed * 7919) ^ 0x5eed);
+    const noise = makeNoise(samples.length, effects.noise.dbfs, effects.noise.color ?? 'white', noiseSeed(script.seed));
     for (let i = 0; i < samples.length; i++) samples[i] += noise[i];
   }
 

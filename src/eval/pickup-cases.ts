@@ -4,11 +4,18 @@
  * composed as their own segments, so each sentence's start and end in the main recording
  * is known); a pickup re-reads a span of those sentences with another voice, level and
  * room. Deterministic; cached in `cacheRoot` (compose.ts buildCase).
+ *
+ * A sentence's truth in the main recording is where its speech is above the room noise the
+ * case adds (audibleSpan): the renderer's own edges (compose.ts: the TTS output's first and
+ * last sample over ≈ −60 dBFS) count what a voice puts around its speech — festival
+ * kal_diphone ends every utterance with ~0.2–0.35 s of its diphone database's own recorded
+ * silence, a stationary −63 dB hum and offset, below the room and inaudible after it.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitSentences } from '../speech/sentences.js';
-import { buildCase, type CaseSection, type Effects, type Part, type Segment, type TtsVoice } from './compose.js';
+import { decodePcm } from '../media/ffmpeg.js';
+import { buildCase, makeNoise, noiseSeed, type CaseSection, type Effects, type Part, type Segment, type TtsVoice } from './compose.js';
 
 export interface PickupCaseSpec {
   name: string;
@@ -77,7 +84,44 @@ export async function buildMain(c: PickupCaseSpec, cacheRoot: string, folder: st
   // a real reading of the whole target (no spans): one "sentence", the section
   const split = !(c.files?.[c.target] && !c.targetSpans);
   const rest = split ? sentences.slice(1).map((_, i) => built.truth.segments.find((g) => g.name === `${c.target}#${i + 1}`)!) : [];
-  return { folder, main, sentenceTimes: [first, ...rest].map((g) => ({ startSeconds: g.startSeconds, endSeconds: g.endSeconds })), durationSeconds: built.truth.durationSeconds, sampleRate: built.truth.sampleRate };
+  const times = [first, ...rest].map((g) => ({ startSeconds: g.startSeconds, endSeconds: g.endSeconds }));
+  const noise = built.truth.effects.noise;
+  let sentenceTimes = times;
+  if (noise) {
+    // the clean speech: the recording less the noise the renderer added (the same seed)
+    const rate = built.truth.sampleRate;
+    const clean = await decodePcm(built.audio, rate);
+    const added = makeNoise(clean.length, noise.dbfs, noise.color ?? 'white', noiseSeed(c.seed));
+    for (let i = 0; i < clean.length; i++) clean[i] -= added[i];
+    sentenceTimes = times.map((t) => audibleSpan(clean, rate, t, noise.dbfs));
+  }
+  return { folder, main, sentenceTimes, durationSeconds: built.truth.durationSeconds, sampleRate: built.truth.sampleRate };
+}
+
+/** Frames (s) in which the clean speech's level is compared with the room noise's. */
+const AUDIBLE_FRAME_SECONDS = 0.01;
+
+/**
+ * A span of speech narrowed to where it is audible in the room: from the start of its first
+ * to the end of its last 10 ms frame whose clean-speech RMS is at or above the added noise's
+ * RMS (`noiseDb`, dBFS). Only ever narrows; the span as given when no frame is.
+ */
+export function audibleSpan(clean: Float32Array, rate: number, span: { startSeconds: number; endSeconds: number }, noiseDb: number): { startSeconds: number; endSeconds: number } {
+  const n = Math.max(1, Math.round(AUDIBLE_FRAME_SECONDS * rate));
+  const a = Math.max(0, Math.round(span.startSeconds * rate));
+  const z = Math.min(clean.length, Math.round(span.endSeconds * rate));
+  const above = (from: number) => {
+    let p = 0;
+    for (let i = from; i < from + n; i++) p += clean[i] * clean[i];
+    return 10 * Math.log10(p / n + 1e-20) >= noiseDb;
+  };
+  let first = a;
+  while (first + n <= z && !above(first)) first += n;
+  let last = z;
+  while (last - n >= first && !above(last - n)) last -= n;
+  if (first + n > z || last - n < first) return span;
+  const t = (i: number) => Math.round((i / rate) * 1e4) / 1e4;
+  return { startSeconds: t(first), endSeconds: t(last) };
 }
 
 /** Render a pickup of the case into the folder. */
