@@ -5,9 +5,9 @@
  * in-order position matches its opening at all; the sections it found clearly (goodness
  * ≥ `trustAbove` × the recording's typical one, standing out `trustPeak` times from the
  * section's other candidates: on a voice unlike espeak-ng the typical goodness is itself
- * near chance and every position of a section matches about as well) are trusted. Every other section is
- * judged between its clearly found neighbours on evidence that does not depend on how
- * alike the narrator and espeak-ng sound:
+ * near chance and every position of a section matches about as well) are trusted. Every
+ * other section is judged between its clearly found neighbours on evidence that does not
+ * depend on how alike the narrator and espeak-ng sound:
  *
  *   - room: the speech between the neighbours, less what the previous one needs at the
  *     recording's own pace, must leave at least `notReadMaxRoom` of the section's
