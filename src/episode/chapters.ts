@@ -66,9 +66,10 @@ export function skippedSections(issue: Issue, alignment: Alignment): Section[] {
 
 /**
  * Warnings a producer should read: where a partial recording ends and what it leaves out,
- * summaries not read, chapters kept on weak evidence, chapters placed with low confidence.
+ * summaries not read (with where, when the caller knows: the take that skips one),
+ * chapters kept on weak evidence, chapters placed with low confidence.
  */
-export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: ChapterReport[]): string[] {
+export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: ChapterReport[], notReadWhere: ReadonlyMap<string, string> = new Map()): string[] {
   const warnings: string[] = [];
   const byId = new Map(issue.sections.map((s) => [s.id, s]));
   const timing = new Map(alignment.sections.map((t) => [t.id, t]));
@@ -89,7 +90,8 @@ export function alignmentWarnings(issue: Issue, alignment: Alignment, chapters: 
   }
   for (const s of skippedSections(issue, alignment)) {
     if (afterEnd.has(s.id)) continue;
-    warnings.push(`"${s.title}" seems not to be read in the recording; it gets no chapter`);
+    const where = notReadWhere.get(s.id);
+    warnings.push(`"${s.title}" seems not to be read in the recording${where ? ` (${where})` : ''}; it gets no chapter`);
   }
   for (const c of chapters) {
     const t = timing.get(c.id);

@@ -62,8 +62,15 @@ export function afterHeading(t: TakeAlignment, kinds: ReadonlyMap<string, string
 }
 
 /** The takes' alignments as one alignment of the joined recording. */
-export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonly JoinedPiece[], durationSeconds: number, titles: ReadonlyMap<string, string> = new Map()): { alignment: Alignment; warnings: string[] } {
+export function mergeAlignments(
+  takes: readonly TakeAlignment[],
+  pieces: readonly JoinedPiece[],
+  durationSeconds: number,
+  titles: ReadonlyMap<string, string> = new Map(),
+): { alignment: Alignment; warnings: string[]; notReadWhere: Map<string, string> } {
   const warnings: string[] = [];
+  // per section not read: which take skips it, or ends before it (for its warning)
+  const notReadWhere = new Map<string, string>();
   const named = (id: string) => `"${titles.get(id) ?? id}"`;
   const sections: Alignment['sections'] = [];
   const sentences: Alignment['sentences'] = [];
@@ -80,10 +87,10 @@ export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonl
       const absent = s.status === 'after-end';
       sections.push({ ...s, startSeconds: at(s.startSeconds), endSeconds: at(s.endSeconds), ...(absent ? { status: 'not-read' as const, skipped: true } : {}) });
     }
-    const notIn = a.sections.filter((s) => s.status === 'after-end').map((s) => s.id);
-    if (notIn.length) {
-      const stop = a.ending ? `ends in ${named(a.ending.sectionId)}` : 'ends';
-      warnings.push(`${basename(t.file)} ${stop}, before ${notIn.map(named).join(', ')}: no take reads ${notIn.length === 1 ? 'it' : 'them'} (not read, no chapter)`);
+    const stop = a.ending ? `ends in ${named(a.ending.sectionId)}` : 'ends';
+    for (const s of a.sections) {
+      if (s.status === 'after-end') notReadWhere.set(s.id, `no take reads it: ${basename(t.file)} ${stop}, before it`);
+      else if (s.status === 'not-read') notReadWhere.set(s.id, `${basename(t.file)} skips it, and no other take reads it`);
     }
     for (const s of a.sentences) sentences.push({ ...s, startSeconds: at(s.startSeconds), endSeconds: at(s.endSeconds) });
     speechSeconds += a.speech.seconds;
@@ -118,18 +125,18 @@ export function mergeAlignments(takes: readonly TakeAlignment[], pieces: readonl
     ending: last.ending && last.ending.notInRecording.length === 0 ? last.ending : null,
     stats,
   };
-  return { alignment, warnings };
+  return { alignment, warnings, notReadWhere };
 }
 
 /** The merged alignment as the build wants it: chapters, skipped, sentences, warnings. */
-export function issueAlignment(issue: Issue, alignment: Alignment, warnings: readonly string[]): IssueAlignment {
+export function issueAlignment(issue: Issue, alignment: Alignment, warnings: readonly string[], notReadWhere: ReadonlyMap<string, string> = new Map()): IssueAlignment {
   const chapters = chaptersFrom(issue, alignment, alignment.durationSeconds);
   return {
     durationSeconds: alignment.durationSeconds,
     chapters,
     skipped: skippedSections(issue, alignment).map((s) => ({ id: s.id, title: s.title })),
     sentences: alignment.sentences,
-    warnings: [...warnings, ...alignmentWarnings(issue, alignment, chapters)],
+    warnings: [...warnings, ...alignmentWarnings(issue, alignment, chapters, notReadWhere)],
     leadIn: alignment.leadIn,
     ending: alignment.ending,
     speech: alignment.speech,

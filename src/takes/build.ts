@@ -124,7 +124,7 @@ async function prepareTakes(order: OrderedTakes, issue: Issue, language: string 
     const merged = mergeAlignments(aligned, joined.pieces, joined.durationSeconds, new Map(issue.sections.map((s) => [s.id, s.title])));
     return {
       recording: joined.file,
-      alignment: issueAlignment(issue, merged.alignment, merged.warnings),
+      alignment: issueAlignment(issue, merged.alignment, merged.warnings, merged.notReadWhere),
       pieces: joined.pieces.map((p, i) => ({
         file: p.file,
         sha256: hashes[i],
