@@ -469,21 +469,33 @@ async function readEarlier(spec: EarlierEncode): Promise<EarlierMp3> {
  */
 async function spliceEarlier(file: string, earlier: EarlierMp3): Promise<FrameSpliceReport> {
   if (!earlier.bytes) return { spliced: false, reason: earlier.reason };
-  const { spec } = earlier;
-  const fresh = await readFile(file);
-  const no = (reason: string): FrameSpliceReport => ({ spliced: false, reason });
+  const { bytes, report } = spliceOntoEarlier(earlier.bytes, await readFile(file), earlier.spec);
+  if (bytes) await writeFileAtomicBuffer(file, bytes);
+  return report;
+}
+
+/**
+ * The frame-level splice itself (`spliceEarlier`): the spliced MP3's bytes (no ID3 tag), or
+ * undefined with the reason when it cannot be done.
+ */
+export function spliceOntoEarlier(
+  earlier: Buffer,
+  fresh: Buffer,
+  spec: Pick<EarlierEncode, 'differsFromSeconds' | 'differsToSeconds' | 'shiftSamples'>,
+): { bytes?: Buffer; report: FrameSpliceReport } {
+  const no = (reason: string) => ({ report: { spliced: false, reason } });
   let lo, ln;
   try {
-    lo = parseMp3(earlier.bytes);
+    lo = parseMp3(earlier);
     ln = parseMp3(fresh);
   } catch (e) {
     return no(`its frames could not be read: ${(e as Error).message}`);
   }
-  const dO = lameDelay(earlier.bytes, lo);
+  const dO = lameDelay(earlier, lo);
   const dN = lameDelay(fresh, ln);
   if (!dO || !dN || dO.delay !== dN.delay) return no('the two encodes do not have the same encoder delay');
   const header = (b: Buffer, at: number) => b.readUInt32BE(at) & ~0x200; // all but the padding bit
-  if (header(earlier.bytes, lo.frames[0].offset) !== header(fresh, ln.frames[0].offset)) return no('the two encodes differ in format (bitrate, channels or rate)');
+  if (header(earlier, lo.frames[0].offset) !== header(fresh, ln.frames[0].offset)) return no('the two encodes differ in format (bitrate, channels or rate)');
   if (spec.shiftSamples % MP3_FRAME_SAMPLES !== 0) return no('the length change is not a whole number of MP3 frames');
   const shift = spec.shiftSamples / MP3_FRAME_SAMPLES;
   // decoded sample s (after the decoder's skip of delay + 529) is in frame ⌊(s + skip)/1152⌋
@@ -500,16 +512,18 @@ async function spliceEarlier(file: string, earlier: EarlierMp3): Promise<FrameSp
     newTo: Math.ceil(frameOf(spec.differsToSeconds)) + 1,
     ...(lengthN === lengthO + spec.shiftSamples ? {} : { tailFrom: Math.floor(common / MP3_FRAME_SAMPLES) - 3 }),
   };
-  if (must.newFrom < 1 || must.newTo >= ln.frames.length || (must.tailFrom !== undefined && must.tailFrom <= must.newTo + 3)) return no('the span is too near the episode\'s start or end');
+  if (must.newFrom < 1 || must.newTo >= ln.frames.length || (must.tailFrom !== undefined && must.tailFrom <= must.newTo + 3)) return no("the span is too near the episode's start or end");
   const plan = planFrameSplice(lo.frames, ln.frames, shift, must, SPLICE_SEARCH_FRAMES);
   if (!plan) return no(`no frame within ${SPLICE_SEARCH_FRAMES} frames of the span whose bit reservoir fits`);
-  await writeFileAtomicBuffer(file, spliceFrames(earlier.bytes, lo, fresh, ln, plan.runs));
   const seconds = (frame: number) => Math.round(((frame * MP3_FRAME_SAMPLES - skip) / OUTPUT_RATE) * 1000) / 1000;
   return {
-    spliced: true,
-    newFromSeconds: seconds(plan.newFrom),
-    newToSeconds: seconds(plan.newTo),
-    ...(plan.tailFrom !== undefined ? { tailFromSeconds: seconds(plan.tailFrom) } : {}),
+    bytes: spliceFrames(earlier, lo, fresh, ln, plan.runs),
+    report: {
+      spliced: true,
+      newFromSeconds: seconds(plan.newFrom),
+      newToSeconds: seconds(plan.newTo),
+      ...(plan.tailFrom !== undefined ? { tailFromSeconds: seconds(plan.tailFrom) } : {}),
+    },
   };
 }
 
