@@ -111,6 +111,8 @@ export interface EarlierEncode {
   differsToSeconds: number;
   /** The length change after it, samples of the episode (OUTPUT_RATE): a whole number of MP3 frames. */
   shiftSamples: number;
+  /** Why its frames cannot be used (the file is encoded whole, and the report says why). */
+  unusable?: string;
 }
 
 /** How far (MP3 frames, 26 ms each) a junction may move from the span to find a frame whose bit reservoir fits. */
@@ -451,6 +453,7 @@ interface EarlierMp3 {
 }
 
 async function readEarlier(spec: EarlierEncode): Promise<EarlierMp3> {
+  if (spec.unusable) return { spec, reason: spec.unusable };
   let bytes: Buffer;
   try {
     bytes = await readFile(spec.path);

@@ -74,11 +74,15 @@ const LIMITER_LOOKAHEAD_SECONDS = 0.01;
 /**
  * Where a master with one pickup spliced in differs from the earlier build's (seconds of
  * the new episode) and the length change after it: the span with its crossfades, the
- * limiter's lookahead before and the filters' settling after. Undefined with more than one
- * pickup (their spans and shifts are not composed here: the MP3 is encoded whole).
+ * limiter's lookahead before and the filters' settling after. With more than one pickup
+ * it is marked unusable (their spans and shifts are not composed here: the MP3 is encoded
+ * whole, and the report says so).
  */
 function earlierEncode(audio: { path: string; sha256: string }, replaced: readonly EpisodeReplacement[], clock: (t: number) => number): EarlierEncode | undefined {
-  if (replaced.length !== 1) return undefined;
+  if (replaced.length === 0) return undefined;
+  if (replaced.length > 1) {
+    return { path: audio.path, sha256: audio.sha256, differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: `${replaced.length} pickups: only one replaced span is spliced into the earlier frames` };
+  }
   const r = replaced[0];
   const from = Math.min(r.seams[0], r.new.startSeconds) - SPLICE_CROSSFADE_SECONDS;
   const to = Math.max(r.seams[1], r.new.endSeconds) + SPLICE_CROSSFADE_SECONDS;
