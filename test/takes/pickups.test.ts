@@ -150,11 +150,11 @@ describe('a pickup of one sentence', () => {
 
   it("keeps the earlier episode's MP3 frames outside the span: decoded, the same samples but within the junction frames", async () => {
     const r = report.replaced![0];
-    expect(report.audio.frameSplice?.spliced).toBe(true);
     const score = await scorePickup({ withPickup: report, without, baseRecording: main.main, truth: main.sentenceTimes[1], expected: { firstSentence: r.firstSentence, lastSentence: r.lastSentence } });
     expect(score.mp3!.compared).toBeGreaterThan(60 * 44100);
     expect(score.mp3!.reachMs[0]).toBeLessThanOrEqual(JUNCTION_BEFORE_MS);
     expect(score.mp3!.reachMs[1]).toBeLessThanOrEqual(JUNCTION_AFTER_MS);
+    expect(report.audio.frameSplice?.spliced).toBe(true);
     // it decodes without an error, and its Info/LAME tag accounts for it as an encode of its own
     const { stderr } = await ffmpeg(['-v', 'error', '-i', report.audio.path, '-f', 'null', '-']);
     expect(stderr.trim()).toBe('');
