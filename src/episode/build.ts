@@ -245,7 +245,11 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   };
   const year = issue.published?.slice(0, 4);
   const keep = opts.keepPlan && opts.keepPlan.channels === channels ? opts.keepPlan : undefined;
-  const earlier = keep && opts.keepAudio ? earlierEncode(opts.keepAudio, opts.replaced ?? [], clock) : undefined;
+  const earlier = !keep || !opts.replaced?.length
+    ? undefined
+    : opts.keepAudio
+      ? earlierEncode(opts.keepAudio, opts.replaced, clock)
+      : { path: '', sha256: '', differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: 'the earlier build kept here is not of the recording without the pickup (an earlier pickup build?): its MP3 holds another span' };
   const mastered = await stages.run('master', (step) => master({
     input: recording,
     output: files.audio,
