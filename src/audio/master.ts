@@ -2,12 +2,14 @@
  * Mastering: linear two-pass loudness normalization, MP3 CBR 44.1 kHz encode with ID3v2.3
  * tags, CTOC + CHAP chapters and optional cover art, then verification of the result.
  */
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LetterpodError } from '../errors.js';
 import { ffmpeg, ffprobe, fileArg } from '../media/ffmpeg.js';
 import { tempName } from '../files/temp.js';
 import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
+import { lameDelay, parseMp3, planFrameSplice, spliceFrames } from './mp3-frames.js';
+import { createHash } from 'node:crypto';
 import type { Program } from './music.js';
 import {
   measureEbur128,
@@ -90,6 +92,41 @@ export interface KeptPlan {
   gainDb: number;
   limiter: LoudnessPlan['limiter'];
   truePeakDbtp: number;
+  /**
+   * The earlier build's MP3 this master differs from only in one span: its frames are kept
+   * outside that span (frame-level splice), so the published file is the earlier one's
+   * there, not a new encode of the same samples (LAME's state after the span differs).
+   */
+  earlier?: EarlierEncode;
+}
+
+/** An earlier episode's MP3 and where a new master of it differs (a pickup spliced in). */
+export interface EarlierEncode {
+  /** Read before the new encode replaces it (it may be the same file). */
+  path: string;
+  /** Its sha256 as the earlier build reported it: another file there is not used. */
+  sha256: string;
+  /** Where the new master differs from the earlier one, in seconds of the new episode (the replaced span, its crossfades and the filters' settling). */
+  differsFromSeconds: number;
+  differsToSeconds: number;
+  /** The length change after it, samples of the episode (OUTPUT_RATE): a whole number of MP3 frames. */
+  shiftSamples: number;
+  /** Why its frames cannot be used (the file is encoded whole, and the report says why). */
+  unusable?: string;
+}
+
+/** How far (MP3 frames, 26 ms each) a junction may move from the span to find a frame whose bit reservoir fits. */
+export const SPLICE_SEARCH_FRAMES = 400;
+
+/** What became of a frame-level splice (`KeptPlan.earlier`). */
+export interface FrameSpliceReport {
+  spliced: boolean;
+  /** Why the file was encoded whole instead. */
+  reason?: string;
+  /** Where the new encode's frames start and end being used (s of the episode, decoded time), and where the tail's start (when the tails differ). */
+  newFromSeconds?: number;
+  newToSeconds?: number;
+  tailFromSeconds?: number;
 }
 
 /** How far off the target a kept plan may land (the loudness promise: ±0.5 LU). */
@@ -116,6 +153,8 @@ export interface MasterResult {
   encoder?: EncoderProbe;
   /** Whether `keep` was used as it was. */
   kept: boolean;
+  /** With `keep.earlier`: whether the earlier MP3's frames were kept outside the span, or why not. */
+  frameSplice?: FrameSpliceReport;
 }
 
 /** Output channels and bitrate for an input with `inputChannels`. */
@@ -159,13 +198,18 @@ export async function master(m: MasterInput): Promise<MasterResult> {
   const tag = await id3Tag(m);
   const keptWarnings: string[] = [];
   if (m.keep) {
-    const plan: LoudnessPlan = { ...m.keep, target: m.target, measured: m.measured, warnings: [] };
-    await encode(m, plan, tag, channels, bitrateKbps);
+    const { earlier: _earlier, ...kept } = m.keep;
+    const plan: LoudnessPlan = { ...kept, target: m.target, measured: m.measured, warnings: [] };
+    // the earlier MP3 is read first: the encode replaces it when it is the same file
+    const earlier = m.keep.earlier ? await readEarlier(m.keep.earlier) : undefined;
+    const frameSplice = await encode(m, plan, tag, channels, bitrateKbps, earlier);
     const output = await measureEbur128(m.output);
     const off = output.integratedLufs - m.target.targetLufs;
     if (Math.abs(off) <= KEEP_TOLERANCE_LU && output.truePeakDbtp <= FINAL_TRUE_PEAK_MAX) {
       await verifyChapters(m.output, m.chapters.length);
-      return { plan, output, channels, bitrateKbps, warnings: [], encodes: 1, kept: true };
+      if (frameSplice?.spliced) await verifyDecodes(m.output);
+      const warnings = frameSplice && !frameSplice.spliced ? [`the MP3 was encoded whole, not spliced into the earlier episode's frames (${frameSplice.reason}): after the replaced part it differs from the earlier episode's at the encoder's noise level`] : [];
+      return { plan, output, channels, bitrateKbps, warnings, encodes: 1, kept: true, ...(frameSplice ? { frameSplice } : {}) };
     }
     keptWarnings.push(
       `the earlier build's gain (${m.keep.gainDb} dB) gives ${output.integratedLufs} LUFS / true peak ${output.truePeakDbtp} dBTP here ` +
@@ -365,7 +409,7 @@ export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, 
  * One encode: the kept part of the recording through cleanup, limiter and the linear gain,
  * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
  */
-async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number): Promise<void> {
+async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3): Promise<FrameSpliceReport | undefined> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
   const speech = speechChain(plan, channels);
@@ -387,8 +431,10 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
   ];
   try {
     await ffmpeg(args, { onProgress: m.onProgress });
+    const spliced = earlier ? await spliceEarlier(tmpOut, earlier) : undefined;
     await writeId3(tmpOut, tag);
     await rename(tmpOut, m.output);
+    return spliced;
   } catch (e) {
     // a full disk names the episode's MP3, not the temp file that is removed below
     const err = e as NodeJS.ErrnoException;
@@ -396,6 +442,105 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
     throw e;
   } finally {
     await rm(tmpOut, { force: true });
+  }
+}
+
+/** The earlier MP3's bytes (undefined `bytes`: why it cannot be used). */
+interface EarlierMp3 {
+  spec: EarlierEncode;
+  bytes?: Buffer;
+  reason?: string;
+}
+
+async function readEarlier(spec: EarlierEncode): Promise<EarlierMp3> {
+  if (spec.unusable) return { spec, reason: spec.unusable };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(spec.path);
+  } catch {
+    return { spec, reason: `the earlier episode's MP3 ${spec.path} is not there` };
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== spec.sha256) return { spec, reason: `${spec.path} is not the MP3 the earlier build reported (its sha256 differs)` };
+  return { spec, bytes };
+}
+
+/**
+ * Replace the new encode at `file` (no ID3 tag yet) by the earlier MP3's frames outside the
+ * span where the masters differ, the new encode's across it (planFrameSplice): the same
+ * 1152-sample grid (the same encoder delay), so earlier frame i is new frame i before the
+ * span and i + shift/1152 after it. The file is left as encoded when that cannot be done.
+ */
+async function spliceEarlier(file: string, earlier: EarlierMp3): Promise<FrameSpliceReport> {
+  if (!earlier.bytes) return { spliced: false, reason: earlier.reason };
+  const { bytes, report } = spliceOntoEarlier(earlier.bytes, await readFile(file), earlier.spec);
+  if (bytes) await writeFileAtomicBuffer(file, bytes);
+  return report;
+}
+
+/**
+ * The frame-level splice itself (`spliceEarlier`): the spliced MP3's bytes (no ID3 tag), or
+ * undefined with the reason when it cannot be done.
+ */
+export function spliceOntoEarlier(
+  earlier: Buffer,
+  fresh: Buffer,
+  spec: Pick<EarlierEncode, 'differsFromSeconds' | 'differsToSeconds' | 'shiftSamples'>,
+): { bytes?: Buffer; report: FrameSpliceReport } {
+  const no = (reason: string) => ({ report: { spliced: false, reason } });
+  let lo, ln;
+  try {
+    lo = parseMp3(earlier);
+    ln = parseMp3(fresh);
+  } catch (e) {
+    return no(`its frames could not be read: ${(e as Error).message}`);
+  }
+  const dO = lameDelay(earlier, lo);
+  const dN = lameDelay(fresh, ln);
+  if (!dO || !dN || dO.delay !== dN.delay) return no('the two encodes do not have the same encoder delay');
+  const header = (b: Buffer, at: number) => b.readUInt32BE(at) & ~0x200; // all but the padding bit
+  if (header(earlier, lo.frames[0].offset) !== header(fresh, ln.frames[0].offset)) return no('the two encodes differ in format (bitrate, channels or rate)');
+  if (spec.shiftSamples % MP3_FRAME_SAMPLES !== 0) return no('the length change is not a whole number of MP3 frames');
+  const shift = spec.shiftSamples / MP3_FRAME_SAMPLES;
+  // decoded sample s (after the decoder's skip of delay + 529) is in frame ⌊(s + skip)/1152⌋
+  const skip = dN.delay + 529;
+  const frameOf = (seconds: number) => (Math.round(seconds * OUTPUT_RATE) + skip) / MP3_FRAME_SAMPLES;
+  const lengthO = lo.frames.length * MP3_FRAME_SAMPLES - dO.padding;
+  const lengthN = ln.frames.length * MP3_FRAME_SAMPLES - dN.padding;
+  // the tails differ when the builds trimmed the end differently: the new encode's own frames there
+  const common = Math.min(lengthN, lengthO + spec.shiftSamples);
+  const must = {
+    // a frame's coded content reaches a granule (576) past its own, and the decoder's
+    // overlap and filterbank a frame: two frames' margin before, one after
+    newFrom: Math.floor(frameOf(spec.differsFromSeconds)) - 2,
+    newTo: Math.ceil(frameOf(spec.differsToSeconds)) + 1,
+    ...(lengthN === lengthO + spec.shiftSamples ? {} : { tailFrom: Math.floor(common / MP3_FRAME_SAMPLES) - 3 }),
+  };
+  if (must.newFrom < 1 || must.newTo >= ln.frames.length || (must.tailFrom !== undefined && must.tailFrom <= must.newTo + 3)) return no("the span is too near the episode's start or end");
+  const plan = planFrameSplice(lo.frames, ln.frames, shift, must, SPLICE_SEARCH_FRAMES);
+  if (!plan) return no(`no frame within ${SPLICE_SEARCH_FRAMES} frames of the span whose bit reservoir fits`);
+  const seconds = (frame: number) => Math.round(((frame * MP3_FRAME_SAMPLES - skip) / OUTPUT_RATE) * 1000) / 1000;
+  return {
+    bytes: spliceFrames(earlier, lo, fresh, ln, plan.runs),
+    report: {
+      spliced: true,
+      newFromSeconds: seconds(plan.newFrom),
+      newToSeconds: seconds(plan.newTo),
+      ...(plan.tailFrom !== undefined ? { tailFromSeconds: seconds(plan.tailFrom) } : {}),
+    },
+  };
+}
+
+async function writeFileAtomicBuffer(file: string, data: Buffer): Promise<void> {
+  const tmp = tempName(file, 'splice');
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/** A spliced MP3 must decode without an error (a broken reservoir shows as one). */
+async function verifyDecodes(file: string): Promise<void> {
+  const { stderr } = await ffmpeg(['-v', 'error', '-i', fileArg(file), '-f', 'null', '-']);
+  if (stderr.trim()) {
+    throw new LetterpodError({ file, problem: `the spliced MP3 does not decode cleanly: ${stderr.trim().split('\n')[0]}`, fix: 'Report this, with the episode folder' });
   }
 }
 

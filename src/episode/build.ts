@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
-import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable } from '../audio/master.js';
+import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode } from '../audio/master.js';
+import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
 import { prepareClip, programGraph } from '../audio/music.js';
 import type { AlignOptions } from '../align/index.js';
 import { streamPcm } from '../media/ffmpeg.js';
@@ -26,7 +27,7 @@ import { resolveEpisode, writeTextArtifacts } from './apply-corrections.js';
 import { readCorrections } from './corrections.js';
 import { layoutChapters } from './chapters.js';
 import { episodeTitle } from './title.js';
-import type { EpisodeReport, MasterPlanReport } from './report.js';
+import type { EpisodeReplacement, EpisodeReport, MasterPlanReport } from './report.js';
 
 /** Shorter recordings cannot be measured reliably (EBU R128's integrating window). */
 export const MIN_RECORDING_SECONDS = 3;
@@ -58,6 +59,40 @@ export interface BuildOptions {
    * without the pickup), used when its channels match and the result meets the target.
    */
   keepPlan?: MasterPlanReport;
+  /**
+   * The MP3 of that earlier build (its path and sha256): with one pickup spliced in, its
+   * frames are kept outside the replaced span (audio/master.ts `KeptPlan.earlier`).
+   */
+  keepAudio?: { path: string; sha256: string };
+}
+
+/** How long after a splice's crossfade the master's filters (the 80 Hz high-pass, the limiter) still differ: measured ≤ 27.5 ms. */
+const MASTER_SETTLE_SECONDS = 0.03;
+/** How far before it the limiter's lookahead reaches. */
+const LIMITER_LOOKAHEAD_SECONDS = 0.01;
+
+/**
+ * Where a master with one pickup spliced in differs from the earlier build's (seconds of
+ * the new episode) and the length change after it: the span with its crossfades, the
+ * limiter's lookahead before and the filters' settling after. With more than one pickup
+ * it is marked unusable (their spans and shifts are not composed here: the MP3 is encoded
+ * whole, and the report says so).
+ */
+function earlierEncode(audio: { path: string; sha256: string }, replaced: readonly EpisodeReplacement[], clock: (t: number) => number): EarlierEncode | undefined {
+  if (replaced.length === 0) return undefined;
+  if (replaced.length > 1) {
+    return { path: audio.path, sha256: audio.sha256, differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: `${replaced.length} pickups: only one replaced span is spliced into the earlier frames` };
+  }
+  const r = replaced[0];
+  const from = Math.min(r.seams[0], r.new.startSeconds) - SPLICE_CROSSFADE_SECONDS;
+  const to = Math.max(r.seams[1], r.new.endSeconds) + SPLICE_CROSSFADE_SECONDS;
+  return {
+    path: audio.path,
+    sha256: audio.sha256,
+    differsFromSeconds: clock(from) - LIMITER_LOOKAHEAD_SECONDS,
+    differsToSeconds: clock(to) + MASTER_SETTLE_SECONDS,
+    shiftSamples: (r.samples.shift * OUTPUT_RATE) / r.samples.rate,
+  };
 }
 
 /** A fingerprint of the settings that shape the mastered file and its artifacts. */
@@ -210,6 +245,11 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   };
   const year = issue.published?.slice(0, 4);
   const keep = opts.keepPlan && opts.keepPlan.channels === channels ? opts.keepPlan : undefined;
+  const earlier = !keep || !opts.replaced?.length
+    ? undefined
+    : opts.keepAudio
+      ? earlierEncode(opts.keepAudio, opts.replaced, clock)
+      : { path: '', sha256: '', differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: 'the earlier build kept here is not of the recording without the pickup (an earlier pickup build?): its MP3 holds another span' };
   const mastered = await stages.run('master', (step) => master({
     input: recording,
     output: files.audio,
@@ -231,7 +271,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
-    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp } } : {}),
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
   }));
   warnings.push(...mastered.warnings);
 
@@ -255,6 +295,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       channels: outInfo.channels,
       bitrateKbps: mastered.bitrateKbps,
       sha256: audioHash,
+      ...(mastered.frameSplice ? { frameSplice: mastered.frameSplice } : {}),
     },
     loudness: {
       targetLufs: target.targetLufs,

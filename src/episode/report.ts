@@ -49,6 +49,12 @@ export interface EpisodeReport {
     channels: number;
     bitrateKbps: number;
     sha256: string;
+    /**
+     * A build with a pickup: whether the earlier episode's MP3 frames were kept outside the
+     * replaced span (the new encode's used from `newFromSeconds` to `newToSeconds`, and from
+     * `tailFromSeconds` when the tails differ), or why the file was encoded whole.
+     */
+    frameSplice?: import('../audio/master.js').FrameSpliceReport;
   };
   loudness: {
     targetLufs: number;

@@ -53,6 +53,20 @@ export interface TakesBuildOptions {
  * settings, from `given` or the episode.json in `outDir`. Undefined when there is none.
  */
 export async function originalPlan(recording: string, outDir: string, config: LoadedConfig, given?: EpisodeReport): Promise<MasterPlanReport | undefined> {
+  return (await originalBuild(recording, outDir, config, given))?.plan;
+}
+
+/**
+ * The plan of the build without the pickups (`originalPlan`) and, when that build mastered
+ * `recording` itself (not an earlier pickup build that kept its plan), its MP3: the frames
+ * a build with one pickup keeps outside the replaced span.
+ */
+export async function originalBuild(
+  recording: string,
+  outDir: string,
+  config: LoadedConfig,
+  given?: EpisodeReport,
+): Promise<{ plan: MasterPlanReport; audio?: { path: string; sha256: string } } | undefined> {
   let report = given;
   if (!report) {
     try {
@@ -64,7 +78,9 @@ export async function originalPlan(recording: string, outDir: string, config: Lo
   const plan = report.loudness?.plan;
   if (!plan || report.source?.settings !== buildSettings(config)) return undefined;
   const { sha256 } = await sha256File(recording);
-  return plan.recordingSha256 === sha256 ? plan : undefined;
+  if (plan.recordingSha256 !== sha256) return undefined;
+  const audio = report.source?.sha256 === sha256 && report.audio?.path && report.audio.sha256 ? { path: report.audio.path, sha256: report.audio.sha256 } : undefined;
+  return { plan, ...(audio ? { audio } : {}) };
 }
 
 export interface TakesBuild {
@@ -220,7 +236,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
       pieces.push({ file: p.file, sha256, role: 'pickup', sections: r.sections, sourceStartSeconds: applied.splice.pickupStartSeconds, sourceEndSeconds: applied.splice.pickupEndSeconds, offsetSeconds: r.new.startSeconds, gainDb: r.gainDb });
       base = { ...base, recording: applied.recording, alignment: applied.alignment };
     }
-    const original = replaced.length ? await originalPlan(baseRecording, opts.outDir, config, opts.original) : undefined;
+    const original = replaced.length ? await originalBuild(baseRecording, opts.outDir, config, opts.original) : undefined;
     return { base, replaced, pieces, original };
   });
   const { base, replaced, pieces, original } = prepared;
@@ -235,7 +251,7 @@ export async function buildFromTakes(opts: TakesBuildOptions): Promise<TakesBuil
       warnings,
       pieces: p,
       ...(replaced.length ? { replaced } : {}),
-      ...(original ? { keepPlan: original } : {}),
+      ...(original ? { keepPlan: original.plan, ...(original.audio ? { keepAudio: original.audio } : {}) } : {}),
       align: async (decode, signal) => {
         await decode(16000, () => undefined, signal);
         return b.alignment;

@@ -33,6 +33,9 @@ import { buildCase } from '../../src/eval/compose.js';
 import { letterpod, problems } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
+import { readFile } from 'node:fs/promises';
+import { lameDelay, parseMp3 } from '../../src/audio/mp3-frames.js';
+import { ffmpeg } from '../../src/media/ffmpeg.js';
 
 /** How far from the span's crossfades the master's filters (the 80 Hz high-pass, the resampler) may still differ (ms). */
 const MASTER_SETTLE_MS = 50;
@@ -43,6 +46,18 @@ const MASTER_SETTLE_MS = 50;
  * gain difference alone would be −26.6 dB (10^(0.4/20) − 1).
  */
 const MP3_RELATIVE_DB = -46;
+/**
+ * With the earlier episode's MP3 frames kept outside the span (frame-level splice), how far
+ * from the span's 30 ms crossfades the decoded MP3s may still differ (ms): the junction
+ * frames — the new encode is used from two frames before the limiter's lookahead (10 ms)
+ * ahead of the first crossfade to one frame after the filters' settling (30 ms) past the
+ * second, each edge on the 1152-sample grid (26.1 ms), plus the decoder's overlap of one
+ * granule and its filterbank after the second junction. Measured on the eval's pairs:
+ * ≤ 61 ms before, ≤ 103 ms after; without the splice this case's differences reached
+ * 109 s after the span.
+ */
+const JUNCTION_BEFORE_MS = 90;
+const JUNCTION_AFTER_MS = 140;
 
 describe('a pickup of one sentence', () => {
   let work: string;
@@ -127,10 +142,31 @@ describe('a pickup of one sentence', () => {
     expect(score.master!.compared).toBeGreaterThan(60 * 44100);
     expect(Math.max(...score.master!.reachMs)).toBeLessThanOrEqual(MASTER_SETTLE_MS);
     // the decoded MP3s: identical before the span but for the frames that overlap it; after
-    // it LAME's state differs (measured: about half the samples, at coding-noise level), but
-    // frame-aligned the difference stays well under what a shift off the frame grid gives
+    // it the earlier episode's frames (the next test), and even a whole encode, whose LAME
+    // state differs after the span (about half the samples, at coding-noise level), stays
+    // frame-aligned well under what a shift off the frame grid gives
     expect(score.mp3!.reachMs[0]).toBeLessThanOrEqual(MASTER_SETTLE_MS);
     expect(score.mp3!.relativeDb).toBeLessThan(MP3_RELATIVE_DB);
+  });
+
+  it("keeps the earlier episode's MP3 frames outside the span: decoded, the same samples but within the junction frames", async () => {
+    const r = report.replaced![0];
+    const score = await scorePickup({ withPickup: report, without, baseRecording: main.main, truth: main.sentenceTimes[1], expected: { firstSentence: r.firstSentence, lastSentence: r.lastSentence } });
+    expect(score.mp3!.compared).toBeGreaterThan(60 * 44100);
+    expect(score.mp3!.reachMs[0]).toBeLessThanOrEqual(JUNCTION_BEFORE_MS);
+    expect(score.mp3!.reachMs[1]).toBeLessThanOrEqual(JUNCTION_AFTER_MS);
+    expect(report.audio.frameSplice?.spliced).toBe(true);
+    // it decodes without an error, and its Info/LAME tag accounts for it as an encode of its own
+    const { stderr } = await ffmpeg(['-v', 'error', '-i', report.audio.path, '-f', 'null', '-']);
+    expect(stderr.trim()).toBe('');
+    const bytes = await readFile(report.audio.path);
+    const layout = parseMp3(bytes);
+    const tag = layout.info!.offset + layout.info!.payloadStart;
+    expect(bytes.readUInt32BE(tag + 8)).toBe(layout.frames.length);
+    expect(bytes.readUInt32BE(tag + 12)).toBe(bytes.length - layout.headerBytes);
+    const { delay, padding } = lameDelay(bytes, layout)!;
+    const decoded = await decodePcm(report.audio.path, 44100);
+    expect(decoded.length).toBe(layout.frames.length * 1152 - delay - padding);
   });
 
   it("masters anew, saying why, when the kept gain would miss the target", async () => {
