@@ -17,8 +17,7 @@ interface Span {
 export function typicalBoundaryPause(pauses: readonly Span[], marks: readonly number[]): number {
   const lengths: number[] = [];
   for (const m of marks) {
-    let longest = 0;
-    for (const q of pauses) if (Math.abs(q.endSeconds - m) <= 1.5) longest = Math.max(longest, q.endSeconds - q.startSeconds);
+    const longest = longestPauseEnding(pauses, m - 1.5, m + 1.5);
     if (longest > 0) lengths.push(longest);
   }
   if (lengths.length < 2) return NaN;
@@ -26,11 +25,16 @@ export function typicalBoundaryPause(pauses: readonly Span[], marks: readonly nu
   return lengths[Math.floor(lengths.length / 2)];
 }
 
+/** Length of the longest pause ending in [from, to] (s), 0 when none. */
+function longestPauseEnding(pauses: readonly Span[], from: number, to: number): number {
+  let longest = 0;
+  for (const q of pauses) if (q.endSeconds >= from && q.endSeconds <= to) longest = Math.max(longest, q.endSeconds - q.startSeconds);
+  return longest;
+}
+
 /** Length of the longest pause that ends right at t (from 0.4 s before to 0.3 s after it), 0 when none. */
 export function pauseBefore(pauses: readonly Span[], t: number): number {
-  let longest = 0;
-  for (const q of pauses) if (q.endSeconds >= t - 0.4 && q.endSeconds <= t + 0.3) longest = Math.max(longest, q.endSeconds - q.startSeconds);
-  return longest;
+  return longestPauseEnding(pauses, t - 0.4, t + 0.3);
 }
 
 export interface BurstBeforeInput {

@@ -504,6 +504,17 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   // about as well as where its opening matched best (a ratio within this recording and this
   // voice, not a level)
   const refineRows = Math.round(P.restartSeconds / hop);
+  /** Reference rows of section q's first words (no more than refineRows of them, its own only). */
+  const firstWordRows = (q: number) => {
+    const iMark = Math.round(ref.sectionStarts[q] / hop);
+    const lastSentence = ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1];
+    return { iMark, iEnd: Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop)) };
+  };
+  /** Where section q's first words match in recording frames [from, to): the restart pass's search. */
+  const firstWords = (q: number, from: number, to: number) => {
+    const { iMark, iEnd } = firstWordRows(q);
+    return anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true });
+  };
   /** Where section q's own words (no more than refineRows of them) match best in [from, to) frames. */
   const ownWords = async (q: number, from: number, to: number): Promise<number | undefined> => {
     const iMark = Math.round(ref.sectionStarts[q] / hop);
@@ -540,13 +551,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const s1 = kEnd - first >= 2 && (s0.endSeconds - s0.startSeconds) * coverage.pace < P.spokenHeadingMaxSeconds ? ref.sentences[first + 1] : s0;
     const back = Math.min(P.restartBackSeconds, (s1.endSeconds - s0.startSeconds) * coverage.pace * 1.3 + 3);
     const from = Math.max(Math.floor(lower / hop), Math.round((t - back) / hop));
-    let found = near.found;
-    if (from < near.j0) {
-      const iMark = Math.round(ref.sectionStarts[k] / hop);
-      const iEnd = Math.min(iMark + refineRows, Math.round(ref.sentences[kEnd - 1].endSeconds / hop));
-      const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
-      found = (await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true })).found;
-    }
+    const found = from < near.j0 ? (await firstWords(k, from, Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop))).found : near.found;
     const best = found.reduce<{ frame: number; goodness: number } | undefined>((b, f) => (b === undefined || f.goodness > b.goodness ? f : b), undefined);
     if (best === undefined || best.frame * hop >= t - 0.8 || best.goodness < P.restartRatio * here) return undefined;
     return pauseBefore(pauses.pauses, best.frame * hop) >= P.boundaryLikeFraction * bp ? best.frame * hop : undefined;
@@ -594,12 +599,10 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const from = Math.max(Math.floor(lower / hop), Math.round((t - back) / hop));
     const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
     if (to - from < Math.round(2 / hop)) continue;
-    const iMark = Math.round(ref.sectionStarts[k] / hop);
     // only the section's own words (a heading is shorter than the excerpt)
-    const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
-    const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
+    const { iMark, iEnd } = firstWordRows(k);
     if (iEnd - iMark < Math.round(1.5 / hop)) continue;
-    const r = await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true });
+    const r = await firstWords(k, from, to);
     restartInfo[k] = { t, lower: Math.round(lower * 100) / 100, pz: pauses.pauses.filter((p) => p.endSeconds > t - 5 && p.startSeconds < t + 0.5).map((p) => [p.startSeconds, p.endSeconds]), from: Math.round(from * hop * 100) / 100, found: r.found.map((f) => [Math.round(f.frame * hop * 100) / 100, Math.round(f.goodness * 1000) / 1000]) };
     const here = Math.max(1e-6, r.found.filter((f) => Math.abs(f.frame * hop - t) <= 0.5).reduce((g, f) => Math.max(g, f.goodness), 0));
     // the best earlier position, as good as the mark's and clearly the best before it
