@@ -97,8 +97,13 @@ export function burstBefore(x: BurstBeforeInput): number | undefined {
   if (after !== undefined && after.startSeconds - mark < burst + 0.3) return undefined;
   // the pause before the burst is the section's boundary: as long as those elsewhere, and
   // about as long as the one after the burst at least
+  // (that last only for the first section: after a section read that holds its own speech up
+  // to it, the pause is its boundary, and a longer one after the burst is the reader's pause
+  // after a heading; before the first, nothing confirms a boundary — the pause may be the
+  // recording's leading silence, the burst a short lead-in)
   const p0Length = p0.endSeconds - p0.startSeconds;
-  if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause || p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
+  if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause) return undefined;
+  if (x.previous === null && p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
   return holdsItsOwn(pauses, x.previous, p0.startSeconds) ? p0.endSeconds : undefined;
 }
 

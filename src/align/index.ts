@@ -504,22 +504,22 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   // about as well as where its opening matched best (a ratio within this recording and this
   // voice, not a level)
   const refineRows = Math.round(P.restartSeconds / hop);
-  /** Reference rows of section q's first words (no more than refineRows of them, its own only). */
-  const firstWordRows = (q: number) => {
-    const iMark = Math.round(ref.sectionStarts[q] / hop);
-    const lastSentence = ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1];
-    return { iMark, iEnd: Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop)) };
+  /** The reference row where section q's last sentence ends. */
+  const sectionEndRow = (q: number) => Math.round(ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1].endSeconds / hop);
+  /** Reference rows of section q's first words (no more than refineRows of them, its own only), `skipRows` after its start. */
+  const firstWordRows = (q: number, skipRows = 0) => {
+    const end = sectionEndRow(q);
+    const iMark = Math.min(end, Math.round(ref.sectionStarts[q] / hop) + skipRows);
+    return { iMark, iEnd: Math.min(iMark + refineRows, end) };
   };
-  /** Where section q's first words match in recording frames [from, to): the restart pass's search. */
-  const firstWords = (q: number, from: number, to: number) => {
-    const { iMark, iEnd } = firstWordRows(q);
+  /** Where section q's first words (`skipRows` after its start) match in recording frames [from, to): the restart pass's search. */
+  const firstWords = (q: number, from: number, to: number, skipRows = 0) => {
+    const { iMark, iEnd } = firstWordRows(q, skipRows);
     return anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 8, noReread: true });
   };
   /** Where section q's own words (no more than refineRows of them) match best in [from, to) frames. */
   const ownWords = async (q: number, from: number, to: number): Promise<number | undefined> => {
-    const iMark = Math.round(ref.sectionStarts[q] / hop);
-    const lastSentence = ref.sentences[(q + 1 < K ? ref.firstSentence[q + 1] : ref.sentences.length) - 1];
-    const iEnd = Math.min(iMark + refineRows, Math.round(lastSentence.endSeconds / hop));
+    const { iMark, iEnd } = firstWordRows(q);
     if (iEnd - iMark < 3 || to - from < iEnd - iMark) return undefined;
     const r = await anchor({ start: iMark, mark: iMark, end: iEnd, from, to, sectionEnd: iEnd, separation: Math.round(0.8 / hop), max: 4, noReread: true });
     const best = r.found.filter((f) => f.frame >= from && f.frame < to && f.goodness > 0).sort((a, b) => b.goodness - a.goodness)[0];
@@ -551,10 +551,20 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const s1 = kEnd - first >= 2 && (s0.endSeconds - s0.startSeconds) * coverage.pace < P.spokenHeadingMaxSeconds ? ref.sentences[first + 1] : s0;
     const back = Math.min(P.restartBackSeconds, (s1.endSeconds - s0.startSeconds) * coverage.pace * 1.3 + 3);
     const from = Math.max(Math.floor(lower / hop), Math.round((t - back) / hop));
-    const found = from < near.j0 ? (await firstWords(k, from, Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop))).found : near.found;
-    const best = found.reduce<{ frame: number; goodness: number } | undefined>((b, f) => (b === undefined || f.goodness > b.goodness ? f : b), undefined);
-    if (best === undefined || best.frame * hop >= t - 0.8 || best.goodness < P.restartRatio * here) return undefined;
-    return pauseBefore(pauses.pauses, best.frame * hop) >= P.boundaryLikeFraction * bp ? best.frame * hop : undefined;
+    const to = Math.round((t + 0.6 + 2.5 * P.restartSeconds) / hop);
+    /** The best of a search's matches, when it lies before the mark after a boundary-like pause. */
+    const atBoundary = (found: readonly { frame: number; goodness: number }[]) => {
+      const best = found.reduce<{ frame: number; goodness: number } | undefined>((b, f) => (b === undefined || f.goodness > b.goodness ? f : b), undefined);
+      if (best === undefined || best.frame * hop >= t - 0.8 || best.goodness < P.restartRatio * here) return undefined;
+      return pauseBefore(pauses.pauses, best.frame * hop) >= P.boundaryLikeFraction * bp ? best.frame * hop : undefined;
+    };
+    const withHeading = atBoundary(from < near.j0 ? (await firstWords(k, from, to)).found : near.found);
+    if (withHeading !== undefined || s1 === s0 || !(P.boundaryWithoutHeading > 0)) return withHeading;
+    // (a heading in the text that is not said: the words after it, where they are heard
+    // after a boundary-like pause, are the section's start — only when the words with the
+    // heading are not: a heading said and a long pause after it must not move the start
+    // onto the words after that pause)
+    return atBoundary((await firstWords(k, from, to, Math.round((s1.startSeconds - ref.sectionStarts[k]) / hop))).found);
   };
   for (let k = 0; k < K; k++) {
     const c = decision.choice[k];

@@ -138,6 +138,8 @@ export interface AlignParams {
    * section's first words after such a pause, where its mark follows none, is its start).
    */
   boundaryLikeFraction: number;
+  /** 1: the boundary rule also looks for a section's first words after its heading (a heading not said); 0: off. */
+  boundaryWithoutHeading: number;
   /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
   falseStartMinSeconds: number;
@@ -195,6 +197,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   restartPathSeconds: 1,
   pathAgreeSeconds: 0.3,
   boundaryLikeFraction: 0.8,
+  boundaryWithoutHeading: 1,
   falseStartMaxSeconds: 2.5,
   falseStartMinSeconds: 0.6,
   shortSectionSeconds: 3,

@@ -30,8 +30,14 @@ describe('burstBefore', () => {
   it('leaves the mark when the pause before the burst is a short one (inside a section)', () => {
     expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(57.5, 57.8), span(58.17, 59.28), span(60.44, 60.91)] })).toBeUndefined();
   });
-  it('leaves the mark when the pause before the burst is much shorter than the one after it (the end of a lead-in)', () => {
-    expect(burstBefore({ ...base, pauses: [span(40, 41.2), span(57.4, 57.8), span(57.96, 59.28), span(60.44, 60.91)], boundaryPause: 0.55 })).toBeUndefined();
+  it("leaves the first section's mark when the pause before the burst is much shorter than the one after it (the end of a lead-in)", () => {
+    const leadIn = [span(0, 0.4), span(0.96, 2.28), span(3.44, 3.91)];
+    expect(burstBefore({ ...base, pauses: leadIn, mark: 2.28, lowerSeconds: 0, previous: null, boundaryPause: 0.55 })).toBeUndefined();
+  });
+  it("after a section that holds its own speech, takes in a heading followed by a longer pause than the boundary (the reader's pause after a heading)", () => {
+    // boundary 1.2 s, "II" 0.24 s, then 2.3 s before the first line
+    const long = [span(40, 41.2), span(52.5, 53.7), span(53.94, 56.24), span(59.1, 59.5)];
+    expect(burstBefore({ ...base, pauses: long, mark: 56.24, maxBurstSeconds: 1.1 })).toBeCloseTo(53.7, 6);
   });
   it('never reaches into the previous section', () => {
     expect(burstBefore({ ...base, lowerSeconds: 58 })).toBeUndefined();

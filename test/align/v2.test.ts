@@ -333,7 +333,7 @@ describeShared('a heading said apart and lines re-read: the opening matched a li
 });
 
 describeShared('a trusted opening match a line late, after a lead-in (shared)', () => {
-  it('real-sonnets-reread-openings: sonnet I starts after the pause before its heading, where its first words match best, not at the re-read line (was 5.6 s late)', async () => {
+  it('real-sonnets-reread-openings: sonnet I starts after the pause before its heading, not at the re-read line; III, its heading not said, at its first line (each was 5.6 s late)', async () => {
     // a German lead-in, then I read as its heading and lines with one said again: the
     // opening's clearest match lands on the re-read line, mid-speech; the heading follows
     // a pause like those between sections
@@ -345,5 +345,17 @@ describeShared('a trusted opening match a line late, after a lead-in (shared)', 
     expect(s1.reportedSkipped).toBe(false);
     expect(s1.error!).toBeLessThanOrEqual(0.3);
     expect(run.score.sections.find((s) => s.id === 'sonnet-2')!.reportedSkipped).toBe(true);
+    // III without its heading, its second line said again: it starts at its first line, after
+    // the boundary pause — not at the re-read (was 5.6 s late)
+    const s3 = run.score.sections.find((s) => s.id === 'sonnet-3')!;
+    expect(s3.reportedSkipped).toBe(false);
+    expect(s3.error!).toBeLessThanOrEqual(0.3);
+  });
+  it('real-sonnets-reread-lines: sonnet II starts at its heading, though the reader pauses longer after it than between sections (was 2.45 s late)', async () => {
+    const c = findCase('real-sonnets-reread-lines');
+    const built = await build(c, process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval'));
+    const run = await runCase(c, built, { inProcess: true });
+    expect(run.error).toBeUndefined();
+    for (const id of ['sonnet-1', 'sonnet-2', 'sonnet-3']) expect(run.score.sections.find((s) => s.id === id)!.error!, id).toBeLessThanOrEqual(0.3);
   });
 });
