@@ -231,6 +231,14 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
       uncertain[tail + 1] = true;
       reasons[tail + 1] = `in progress when the recording stops: more is said after ${x.cands[tail][choice[tail]].seconds.toFixed(2)} s than the section before needs, after a pause like those between sections (${next.toFixed(2)} s)`;
       tail++;
+    } else if (x.lastWords && (await heardToItsEnd(x, tail, at(tail)))) {
+      // (the last section read was heard to its end: the recording did not stop inside it,
+      // and nothing after it opens the next section — the rest is not read, the recording is
+      // complete; what follows is unscripted, closing words)
+      for (let q = tail + 1; q < K; q++) {
+        status[q] = 'not-read';
+        reasons[q] += `; not read: section ${tail + 1} is heard to its end before the recording's end`;
+      }
     }
   }
   for (let q = 0; q < tail; q++) if (status[q] === 'after-end') status[q] = 'not-read';
@@ -251,6 +259,20 @@ async function clearerRival(x: DecideInput, q: number, n: number, lower: number,
     if (evR.ratio >= P.partMatchRatio && evR.ratio > ev.ratio) return r;
   }
   return undefined;
+}
+
+/**
+ * The last read section `L` (at `t` s) is heard to its end: its last words match clearly
+ * (a peak in the window) where the speech from its start holds most of its expected
+ * speech. A search for words that are not in the recording still finds a best place,
+ * sometimes a clear one; a recording cut inside the section has less than its expected
+ * speech after its start, so a place that leaves it most of it is its real end.
+ */
+async function heardToItsEnd(x: DecideInput, L: number, t: number): Promise<boolean> {
+  const P = x.params;
+  const words = await x.lastWords!(L, t + x.minGap(L), x.speechEndSeconds + 0.5);
+  if (words === undefined || words.ratio < P.partMatchRatio) return false;
+  return x.speechBetween(t, Math.min(words.endsAt, x.speechEndSeconds)) >= P.heardToEndFraction * x.expectedSpeech[L];
 }
 
 /**

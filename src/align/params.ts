@@ -140,6 +140,8 @@ export interface AlignParams {
   boundaryLikeFraction: number;
   /** 1: the boundary rule also looks for a section's first words after its heading (a heading not said); 0: off. */
   boundaryWithoutHeading: number;
+  /** The last section read is heard to its end when its last words match clearly after at least this × its expected speech. */
+  heardToEndFraction: number;
   /** A broken-off first attempt of at most this many seconds (and at least the min), right before the section's words. */
   falseStartMaxSeconds: number;
   falseStartMinSeconds: number;
@@ -198,6 +200,7 @@ export const DEFAULT_ALIGN_PARAMS: Readonly<AlignParams> = Object.freeze({
   pathAgreeSeconds: 0.3,
   boundaryLikeFraction: 0.8,
   boundaryWithoutHeading: 1,
+  heardToEndFraction: 0.75,
   falseStartMaxSeconds: 2.5,
   falseStartMinSeconds: 0.6,
   shortSectionSeconds: 3,

@@ -128,6 +128,26 @@ describe('decideSections', () => {
     expect(e.status).toEqual(['read', 'read', 'not-read', 'read']);
   });
 
+  describe('the last section read heard to its end (a complete recording with closing words, or a cut one?)', () => {
+    // s0 (60 s) at 0, s1 (60 s) at 60, s2 not heard anywhere
+    const x = (duration: number, lastWords: DecideInput['lastWords']) => ({
+      ...input([[strong(0)], [strong(60)], [weak(duration - 2)]], [0, 0, 0], [60, 60, 60], {}, duration),
+      lastWords,
+    });
+    it("declares the rest not read when s1's last words match clearly after most of its expected speech, with more said after them", async () => {
+      const asked: number[] = [];
+      const d = await decideSections(x(140, async (k) => (asked.push(k), { ratio: 3, endsAt: 118 })));
+      expect(d.status).toEqual(['read', 'read', 'not-read']);
+      expect(asked).toEqual([1]);
+    });
+    it("leaves it after the end when the last words' best place does not stand out", async () => {
+      expect((await decideSections(x(140, async () => ({ ratio: 1.5, endsAt: 118 })))).status).toEqual(['read', 'read', 'after-end']);
+    });
+    it('leaves it after the end when that place leaves s1 less than most of its expected speech (words not in a cut recording still find a best place)', async () => {
+      expect((await decideSections(x(100, async () => ({ ratio: 4, endsAt: 95 })))).status).toEqual(['read', 'read', 'after-end']);
+    });
+  });
+
   describe('a recording cut a second into a section', () => {
     // s0 (10 s) at 1, the heading s1 (1 s) at 12, then a pause like the one before it and
     // 2 s of speech before the recording stops; s2 and s3 are not heard
@@ -205,8 +225,10 @@ describe('decideSections', () => {
       // searched from the section before's earliest end, not only after the opening
       expect(asked).toEqual([[0, 0.4 * 52]]);
     });
-    it('after the end when the section before ends after it but more is said after that', async () => {
-      expect((await run(async () => ({ ratio: 3, endsAt: 55 }))).status).toEqual(['read', 'after-end']);
+    it('not read when the section before is heard to its end and more is said after that (closing words)', async () => {
+      const d = await run(async () => ({ ratio: 3, endsAt: 55 }));
+      expect(d.status).toEqual(['read', 'not-read']);
+      expect(d.reasons[1]).toMatch(/heard to its end/);
     });
   });
 });
