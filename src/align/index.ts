@@ -34,6 +34,7 @@ import { findPauses, type Pause } from '../signal/pauses.js';
 import { burstBefore, headingNotRead, pauseBefore, runStart, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, quantile, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
+import { buildReferenceOffThread } from './reference-thread.js';
 import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
 import { decideSections, peakRatio as ratioOf, type PartEvidence } from './decide.js';
@@ -202,7 +203,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     ).then(() => {
       tDecode = performance.now();
     }),
-    buildReference(sections, {
+    buildReferenceOffThread(sections, {
       voice,
       wordsPerMinute: wpm,
       signal,
