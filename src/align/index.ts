@@ -34,6 +34,7 @@ import { findPauses, type Pause } from '../signal/pauses.js';
 import { burstBefore, headingNotRead, pauseBefore, runStart, typicalBoundaryPause } from './boundary.js';
 import { chooseInOrder, mapTime, median, placeSections, quantile, placeSentences, speechBetween, unrelatedCost, type SectionCandidate } from './place.js';
 import { buildReference, type Reference } from '../speech/reference.js';
+import { buildReferenceOffThread } from './reference-thread.js';
 import { espeakVoiceFor } from '../speech/voices.js';
 import { measureCoverage } from './coverage.js';
 import { decideSections, peakRatio as ratioOf, type PartEvidence } from './decide.js';
@@ -189,7 +190,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
   let got = 0;
   let tDecode = 0;
   let tSynth = 0;
-  const [, ref0] = await together(opts.signal, (signal) => [
+  const cep = { ...ALIGN_CEPSTRA, ...opts.cepstra };
+  const [rec, ref0] = await together(opts.signal, (signal) => [
     (opts.decode ?? ((rate, onSamples, sig) => streamPcm(recording, rate, onSamples, { signal: sig }).then(() => {})))(
       RATE,
       (s) => {
@@ -201,8 +203,12 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       signal,
     ).then(() => {
       tDecode = performance.now();
+      // the recording's cepstra at once: the reference (on its worker thread) usually
+      // takes longer, and the main thread would only wait for it
+      const mel = recX.finish();
+      return { mel, v: cepstra(mel, cep) };
     }),
-    buildReference(sections, {
+    buildReferenceOffThread(sections, {
       voice,
       wordsPerMinute: wpm,
       signal,
@@ -217,7 +223,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
       return r;
     }),
   ]);
-  const recMel = recX.finish();
+  const recMel = rec.mel;
   const durationSeconds = recMel.samples / RATE;
   const pauses = findPauses(recMel.blockDb, recMel.blockSeconds);
   if (!(pauses.speechSeconds >= 1)) {
@@ -231,8 +237,7 @@ export async function alignRecording(recording: string, sections: AlignSection[]
 
   // 3. features → global DTW that may skip audio and text, coarse (320 ms) then finer (80 ms)
   const tFeatures = performance.now();
-  const cep = { ...ALIGN_CEPSTRA, ...opts.cepstra };
-  const recV = cepstra(recMel, cep);
+  const recV = rec.v;
   const hop = recV.hopSeconds;
   const recPause = pauseFrames(pauses.pauses, hop, recV.frames);
   const prepare = (r: Reference) => {

@@ -191,7 +191,37 @@ export function dtw(a: FeatureVectors, b: FeatureVectors, band: Band, onRow?: (i
     const dTo = i > 0 ? Math.min(h, prevHi + 1) : h;
     const uFrom = i > 0 ? Math.max(l, prevLo) : h;
     const uTo = i > 0 ? Math.min(h, prevHi) : h;
+    // the cells with all three predecessors (most of a row) take a loop without range
+    // tests; the few at the row's ends (no diagonal, vertical or left neighbour) take the
+    // general one. Same candidates in the same order, same ties: the same path.
+    const kFrom = Math.min(w, Math.max(1, dFrom - l, uFrom - l));
+    const kTo = Math.max(kFrom, Math.min(dTo, uTo) - l);
     for (let k = 0; k < w; k++) {
+      if (k === kFrom && kTo > kFrom) {
+        let left = cur[k - 1];
+        let up = prev[l + k - 1 - prevLo]; // the diagonal neighbour: the last cell's vertical one
+        for (let p = l + k - prevLo; k < kTo; k++, p++) {
+          const c = costs[k];
+          const step = c < skipCost ? c : skipCost;
+          let best = up + diagWeight * c;
+          let dir = DIAG;
+          up = prev[p];
+          const v = up + step;
+          if (v < best) {
+            best = v;
+            dir = UP;
+          }
+          const x = left + step;
+          if (x < best) {
+            best = x;
+            dir = LEFT;
+          }
+          cur[k] = best;
+          back[off + k] = dir;
+          left = best;
+        }
+        if (k === w) break;
+      }
       const j = l + k;
       const c = costs[k];
       const step = c < skipCost ? c : skipCost;
