@@ -23,7 +23,7 @@
 import type { LoadedConfig } from '../config/config.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { feedEpisodes, renderFeed } from '../feed/render.js';
+import { feedEntries, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
 import { CACHE_FEED, CONTENT_TYPES } from '../store/content-types.js';
 import { FEED_KEY, MANIFEST_KEY } from '../store/keys.js';
@@ -210,6 +210,7 @@ export async function publishEpisodes(
       channel: channelChanged ? { fingerprint, updatedAt: now.toISOString() } : previous.channel,
       ...(artwork ? { artwork: { ...stored(artwork), contentType: artwork.contentType } } : {}),
       episodes: [...episodes.values()].sort((a, b) => a.number - b.number),
+      ...(previous?.others ? { others: previous.others } : {}),
     };
     result.manifest = {
       change: !loaded ? 'create' : loaded.text === serializeManifest(next) ? 'unchanged' : 'update',
@@ -244,7 +245,7 @@ export async function publishEpisodes(
       slug: p.entry.slug,
       guid: p.entry.guid,
       pubDate: p.entry.pubDate,
-      audioUrl: publicUrl(config.store.publicBaseUrl, p.entry.audio.key),
+      audioUrl: publicUrl(config.store.publicBaseUrl, p.entry.audio!.key),
       isNew: p.isNew,
       changed: p.changed,
     });
@@ -316,7 +317,7 @@ async function writeFeed(
     const newer = manifest !== ours;
     const xml = Buffer.from(renderFeed(config, manifest), 'utf8');
     const limit = config.feed?.itemLimit ?? Infinity;
-    result.feedEpisodes = Math.min(limit, feedEpisodes(config, manifest).length + pendingNew);
+    result.feedEpisodes = Math.min(limit, feedEntries(config, manifest).length + pendingNew);
     const total = manifest.episodes.length + pendingNew;
     const episodes = `${total} episode${total === 1 ? '' : 's'}${pendingNew ? `, ${pendingNew} of them after their builds` : ''}`;
     if (existing && existing.body.equals(xml) && pendingNew === 0) {
