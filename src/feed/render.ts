@@ -50,6 +50,8 @@ export const isIssueEpisode = (e: FeedEntry): e is ManifestEpisode => 'number' i
 export interface RenderOptions {
   /** The feed moved: itunes:new-feed-url tells apps where (the redirect feed for the old location). */
   newFeedUrl?: string;
+  /** atom:link rel="self" when the document is served elsewhere than feed.xml of the store (the old location). */
+  selfUrl?: string;
 }
 
 const DEFAULT_CHAPTER_TITLES: ChapterTitleSettings = { maxLength: 40, short: {} };
@@ -168,7 +170,8 @@ function writeSeason(xml: XmlWriter, config: FeedSettings, number: number, impor
 }
 
 function writeItem(xml: XmlWriter, config: FeedSettings, episode: ManifestEpisode, people: readonly FeedPerson[]): void {
-  if (!episode.audio) {
+  // imported and not re-mastered here (its audio on the old host, or copied as it was): as the old feed had it
+  if (!episode.audio || (episode.imported && !episode.source)) {
     writeImportedItem(xml, config, episode, episode.imported!);
     return;
   }
@@ -227,7 +230,8 @@ function writeItem(xml: XmlWriter, config: FeedSettings, episode: ManifestEpisod
 export function renderFeed(config: FeedSettings, manifest: Manifest, options: RenderOptions = {}): string {
   const show = config.show;
   const base = config.store.publicBaseUrl;
-  const self = feedUrl(base);
+  const ownUrl = feedUrl(base);
+  const self = options.selfUrl ?? ownUrl;
   const imageUrl = manifest.artwork ? publicUrl(base, manifest.artwork.key) : undefined;
   const episodes = feedEntries(config, manifest);
   const people = showPeople(config);
@@ -279,7 +283,8 @@ export function renderFeed(config: FeedSettings, manifest: Manifest, options: Re
   }
   if (imageUrl) xml.empty('itunes:image', [['href', imageUrl]]);
   xml.text('podcast:locked', config.feed?.locked ? 'yes' : 'no', [['owner', show.owner.email]]);
-  xml.text('podcast:guid', config.feed?.guid ?? podcastGuid(self));
+  // the show's GUID stays the same wherever the document is served (PSP-1: it never changes)
+  xml.text('podcast:guid', config.feed?.guid ?? podcastGuid(ownUrl));
   xml.text('podcast:medium', config.feed?.medium ?? 'podcast');
   for (const f of config.feed?.funding ?? []) xml.text('podcast:funding', xmlSafe(f.text), [['url', f.url]]);
   for (const t of config.feed?.txt ?? []) xml.text('podcast:txt', xmlSafe(t.text), [['purpose', t.purpose]]);
