@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { renderRedirectFeed } from '../feed/redirect.js';
+import { pingWarning } from '../feed/websub.js';
 import { importFeed } from '../import/import-feed.js';
 import { emptyManifest, readManifest } from '../store/manifest.js';
 import { openStore } from '../store/open.js';
@@ -50,6 +51,7 @@ export function registerImport(program: Command): void {
         for (const c of result.copied) console.log(`  copied ${c.slug}: ${c.bytes} bytes${c.resumedFrom ? ` (resumed at ${c.resumedFrom})` : ''}`);
         for (const f of result.copyFailures) console.log(`  not copied ${f.slug} (${f.url}): ${f.problem}`);
         console.log(`manifest ${result.manifestChanged ? (flags.dryRun ? 'would change' : 'written') : 'unchanged'}; feed ${result.feedChanged ? 'written' : 'unchanged'}`);
+        for (const ping of result.hubPings) console.log(ping.ok ? `WebSub: pinged ${ping.hub}` : `warning: ${pingWarning(ping)}`);
         const keys = Object.keys(result.proposedConfig);
         if (keys.length) {
           console.log('the old feed says (proposed for letterpod.config.json, not applied):');

@@ -33,8 +33,10 @@ export function shortChapterTitle(title: string, settings: ChapterTitleSettings)
   const chars = [...chosen];
   if (chars.length <= settings.maxLength) return chosen;
   const room = chars.slice(0, settings.maxLength - 1).join('');
+  // a word that ends right where the room does stays whole
+  const endsWord = /[\s,;:.!?)–—-]/u.test(chars[settings.maxLength - 1] ?? ' ');
   const space = room.lastIndexOf(' ');
-  const cut = space >= settings.maxLength / 2 ? room.slice(0, space) : room;
+  const cut = endsWord ? room : space >= settings.maxLength / 2 ? room.slice(0, space) : room;
   return `${cut.replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 

@@ -10,6 +10,8 @@ import { mapLimit } from '../async/map-limit.js';
 import type { LoadedConfig } from '../config/config.js';
 import { LetterpodError } from '../errors.js';
 import { renderFeed } from '../feed/render.js';
+import { feedUrl } from '../feed/urls.js';
+import { pingHubs, type HubPing } from '../feed/websub.js';
 import { sha256File } from '../hash.js';
 import { CACHE_FEED, CACHE_IMMUTABLE, CONTENT_TYPES } from '../store/content-types.js';
 import { FEED_KEY, keys } from '../store/keys.js';
@@ -37,6 +39,8 @@ export interface ImportResult extends Omit<ImportOutcome, 'manifest'> {
   feedChanged: boolean;
   /** The old channel's metadata where it differs from the config: a proposal, never applied. */
   proposedConfig: Record<string, unknown>;
+  /** WebSub pings after feed.xml changed (a failed one is a warning). */
+  hubPings: HubPing[];
 }
 
 async function loadSource(source: string): Promise<Buffer> {
@@ -92,6 +96,7 @@ export async function importFeed(config: LoadedConfig, store: ObjectStore, sourc
     manifestChanged: false,
     feedChanged: false,
     proposedConfig: proposeConfig(config, feed.show),
+    hubPings: [],
   };
   let manifest: Manifest = merged.manifest;
   if (opts.copyAudio && !opts.dryRun) manifest = await copyAudio(config, store, manifest, result, opts);
@@ -106,6 +111,7 @@ export async function importFeed(config: LoadedConfig, store: ObjectStore, sourc
   if (!existing || !existing.body.equals(xml)) {
     await store.put(FEED_KEY, xml, { contentType: CONTENT_TYPES.feed, cacheControl: CACHE_FEED, ...(existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' as const }) });
     result.feedChanged = true;
+    if (config.feed.hubs.length) result.hubPings = await pingHubs(config.feed.hubs, feedUrl(config.store.publicBaseUrl));
   }
   return result;
 }

@@ -25,6 +25,7 @@ import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
 import { feedEntries, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
+import { pingHubs, type HubPing } from '../feed/websub.js';
 import { CACHE_FEED, CONTENT_TYPES } from '../store/content-types.js';
 import { FEED_KEY, MANIFEST_KEY } from '../store/keys.js';
 import {
@@ -112,6 +113,8 @@ export interface PublishResult {
   feedEpisodes: number;
   episodes: PublishedEpisode[];
   feedUrl: string;
+  /** WebSub publish pings sent after feed.xml changed (feed.hubs); a failed one is a warning. */
+  hubPings: HubPing[];
 }
 
 /**
@@ -153,6 +156,7 @@ export async function publishEpisodes(
     feedEpisodes: 0,
     episodes: [],
     feedUrl: publicUrl(config.store.publicBaseUrl, FEED_KEY),
+    hubPings: [],
   };
   const record = (action: PublishAction) => {
     result.actions.push(action);
@@ -238,6 +242,8 @@ export async function publishEpisodes(
   // 4. feed.xml, last.
   const pendingNew = dryRun ? result.manifest.episodesAfter - next.episodes.length : 0;
   await writeFeed(config, store, next, manifestEtag, dryRun, record, result, pendingNew);
+  // 5. tell the hubs, only when the feed changed
+  if (result.feedChanged && !dryRun && config.feed.hubs.length) result.hubPings = await pingHubs(config.feed.hubs, result.feedUrl);
 
   for (const p of prepared) {
     result.episodes.push({

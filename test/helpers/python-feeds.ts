@@ -60,7 +60,7 @@ def fp_item(e):
 print(json.dumps({
   'podcastparser': {
     'items': [{'guid': e['guid'], 'published': e['published'], 'title': e['title'], 'enclosure': (e['enclosures'][0]['url'] if e['enclosures'] else None)} for e in pp.get('episodes', [])],
-    'newLocation': pp.get('new_location'), 'hub': pp.get('hub')},
+    'newLocation': pp.get('new_url'), 'hub': pp.get('hub')},
   'feedparser': {'items': [fp_item(e) for e in fp.entries], 'bozo': bool(fp.bozo), 'newLocation': fp.feed.get('itunes_new-feed-url') or fp.feed.get('itunes_new_feed_url')},
 }))
 `;
