@@ -48,6 +48,7 @@ export function registerImport(program: Command): void {
       else {
         console.log(`import ${source}: ${result.items} items; ${result.addedIssues.length} issue episodes and ${result.addedOthers.length} other items added, ${result.unchanged.length} already imported`);
         for (const p of result.problems) console.log(`  item ${p.position} (${p.title}): ${p.problem}`);
+        for (const w of result.warnings) console.log(`  warning: item ${w.position} (${w.title}): ${w.warning}`);
         for (const c of result.copied) console.log(`  copied ${c.slug}: ${c.bytes} bytes${c.resumedFrom ? ` (resumed at ${c.resumedFrom})` : ''}`);
         for (const f of result.copyFailures) console.log(`  not copied ${f.slug} (${f.url}): ${f.problem}`);
         console.log(`manifest ${result.manifestChanged ? (flags.dryRun ? 'would change' : 'written') : 'unchanged'}; feed ${result.feedChanged ? 'written' : 'unchanged'}`);

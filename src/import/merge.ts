@@ -19,6 +19,8 @@ export interface ImportOutcome {
   unchanged: string[];
   /** Items not imported, and why (duplicates in the feed, an issue that already has an episode). */
   problems: { position: number; title: string; problem: string }[];
+  /** Imported with a flaw of the old feed (a missing enclosure length). */
+  warnings: { position: number; title: string; warning: string }[];
 }
 
 const issueSlug = (n: number) => `an-${String(n).padStart(3, '0')}`;
@@ -35,7 +37,7 @@ export function mergeImport(manifest: Manifest, feed: SourceFeed): ImportOutcome
   const others: ManifestOther[] = [...(manifest.others ?? [])];
   const guids = new Set([...manifest.episodes.map((e) => e.guid), ...others.map((o) => o.guid)]);
   const slugs = new Set([...manifest.episodes.map((e) => e.slug), ...others.map((o) => o.slug)]);
-  const out: ImportOutcome = { manifest, addedIssues: [], addedOthers: [], unchanged: [], problems: [...feed.problems] };
+  const out: ImportOutcome = { manifest, addedIssues: [], addedOthers: [], unchanged: [], problems: [...feed.problems], warnings: [...feed.warnings] };
 
   const asOther = (s: SourceItem): void => {
     const slug = otherSlug(s.guid, slugs);

@@ -44,6 +44,8 @@ export interface SourceFeed {
   items: SourceItem[];
   /** Items that cannot be imported, and why (no GUID and no enclosure, a duplicate GUID, an unreadable date). */
   problems: { position: number; title: string; problem: string }[];
+  /** Items imported with a flaw of the old feed that stays until their audio is copied (no enclosure length). */
+  warnings: { position: number; title: string; warning: string }[];
 }
 
 const trimmed = (e: XmlElement | undefined): string | undefined => {
@@ -108,7 +110,7 @@ export function readSourceFeed(bytes: Uint8Array, from: string): SourceFeed {
     throw new LetterpodError({ file: from, problem: `not a feed letterpod can import (${parsed.findings.map((f) => f.message).join('; ')})`, fix: 'Give the URL or file of the show\'s RSS feed' });
   }
   const { channel, items } = parsed.feed;
-  const out: SourceFeed = { show: readShow(channel), items: [], problems: [] };
+  const out: SourceFeed = { show: readShow(channel), items: [], problems: [], warnings: [] };
   const seen = new Map<string, number>();
   items.forEach((element, index) => {
     const position = index + 1;
@@ -154,6 +156,9 @@ export function readSourceFeed(bytes: Uint8Array, from: string): SourceFeed {
       ...(episodeType ? { episodeType } : {}),
       ...(itemImage && attribute(itemImage, 'href') ? { image: attribute(itemImage, 'href') } : {}),
     };
+    if (length === undefined) {
+      out.warnings.push({ position, title, warning: `the enclosure has no length (apps and Apple need the exact size): --copy-audio measures it` });
+    }
     const issue = issueNumberOf(title, episode, episodeType);
     const seconds = durationSeconds(duration);
     out.items.push({ position, guid, published: time.toISOString(), ...(issue !== undefined ? { issue } : {}), ...(seconds !== undefined ? { durationSeconds: seconds } : {}), item });

@@ -81,6 +81,7 @@ describe('import --copy-audio from a host that drops connections', () => {
     items.push({ ...items[0]!, title: 'AN #1: Issue 1 (repeated)' });
     feedFile = join(dir, 'old.rss');
     await writeFile(feedFile, oldFeedXml(items));
+    files.set('/an/feed.rss', Buffer.from(oldFeedXml(items)));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -90,11 +91,14 @@ describe('import --copy-audio from a host that drops connections', () => {
   const config = () => testConfig(join(dir, 'show'));
 
   it('imports each item once, reports the duplicate GUID, keeps the trailer as a trailer', async () => {
-    const result = await importFeed(config(), new LocalStore(config().resolved.store!), feedFile, { dryRun: true });
+    // read from the old host's URL
+    const result = await importFeed(config(), new LocalStore(config().resolved.store!), `${base}/an/feed.rss`, { dryRun: true });
     expect(result.addedIssues).toEqual([1, 2, 3, 4]);
     expect(result.addedOthers).toEqual([hostGuid('trailer')]);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]!.problem).toMatch(/duplicate GUID/);
+    expect(result.warnings.map((w) => w.position)).toEqual([3]);
+    expect(result.warnings[0]!.warning).toMatch(/no length/);
     expect(result.manifestChanged).toBe(true);
   });
 
