@@ -57,7 +57,7 @@ describe('import --copy-audio from a host that drops connections', () => {
         ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
       });
       if (dropOnce.delete(path)) {
-        res.write(slice.subarray(0, Math.floor(slice.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+        res.write(slice.subarray(0, Math.floor(slice.length / 2)), () => setTimeout(() => res.socket?.destroy(), 300));
         return;
       }
       // slowly enough that downloads overlap
@@ -116,8 +116,13 @@ describe('import --copy-audio from a host that drops connections', () => {
 
     const second = await importFeed(config(), store, feedFile, { copyAudio: true, concurrency: 2 });
     expect(second.copyFailures).toEqual([]);
-    expect(second.copied).toEqual([{ slug: 'an-002', bytes: SIZE + 2, resumedFrom: Math.floor((SIZE + 2) / 2) }]);
-    expect(requests.filter((r) => r.path === '/an/an-2.mp3').map((r) => r.range)).toEqual([undefined, `bytes=${Math.floor((SIZE + 2) / 2)}-`]);
+    // continued from the bytes the first run kept (at most the half sent: a reset can lose what was in flight)
+    expect(second.copied).toHaveLength(1);
+    const { slug, bytes, resumedFrom } = second.copied[0]!;
+    expect({ slug, bytes }).toEqual({ slug: 'an-002', bytes: SIZE + 2 });
+    expect(resumedFrom).toBeGreaterThan(0);
+    expect(resumedFrom).toBeLessThanOrEqual(Math.floor((SIZE + 2) / 2));
+    expect(requests.filter((r) => r.path === '/an/an-2.mp3').map((r) => r.range)).toEqual([undefined, `bytes=${resumedFrom}-`]);
 
     const manifest = (await readManifest(store))!.manifest;
     for (const e of [...manifest.episodes, ...(manifest.others ?? [])]) {
