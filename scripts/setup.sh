@@ -22,6 +22,9 @@ if [ "${1:-}" = "--test" ]; then
   [ -d /usr/share/festival/voices/english/ked_diphone ] || need+=(festvox-kdlpc16k)
   [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
   [ -x /usr/bin/time ] || need+=(time)
+  # real podcast clients' feed parsers (gPodder's podcastparser, feedparser) for the import and feed tests
+  /usr/bin/python3 -c 'import podcastparser' 2>/dev/null || need+=(python3-podcastparser)
+  /usr/bin/python3 -c 'import feedparser' 2>/dev/null || need+=(python3-feedparser)
   have radosgw || need+=(radosgw)
   have ceph-mon || need+=(ceph-mon)
   have ceph-osd || need+=(ceph-osd)

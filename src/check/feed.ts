@@ -6,6 +6,7 @@ export const NS = {
   podcast: 'https://podcastindex.org/namespace/1.0',
   atom: 'http://www.w3.org/2005/Atom',
   content: 'http://purl.org/rss/1.0/modules/content/',
+  psc: 'http://podlove.org/simple-chapters',
 } as const;
 
 export type Severity = 'error' | 'warning' | 'info';

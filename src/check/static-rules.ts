@@ -11,6 +11,7 @@ import { itemLabel, NS, type Finding, type ParsedFeed, type Severity } from './f
 import { attribute, child, children, textOf, type XmlElement } from './xml.js';
 import { collector, text, bytes, absoluteUrl, NON_ASCII, UUID, isLoopback } from './rule-helpers.js';
 import { parseRfc2822 } from './rfc2822.js';
+import { reachRules } from './reach-rules.js';
 
 // ---- channel ---------------------------------------------------------------------------------
 
@@ -321,6 +322,7 @@ export function staticFindings(feed: ParsedFeed): Finding[] {
     ...feed.items.flatMap((item, i) => itemRules(item, i)),
     ...uniquenessRules(feed),
     ...httpsRules(feed),
+    ...reachRules(feed),
   ];
 }
 

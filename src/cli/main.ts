@@ -8,6 +8,7 @@ import { FfmpegError } from '../media/ffmpeg.js';
 import { registerAlign } from './align.js';
 import { registerApprove } from './approve.js';
 import { registerBuild } from './build.js';
+import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerCheck } from './check.js';
 import { registerPublish } from './publish.js';
@@ -46,6 +47,7 @@ registerStatus(program);
 registerWatch(program);
 registerApprove(program);
 registerReview(program);
+registerImport(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`letterpod: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -6,6 +6,7 @@ import { publishAll, type PublishAllResult } from '../publish/pipeline.js';
 import { formatBytes, type PublishResult } from '../publish/protocol.js';
 import { printJson } from './output.js';
 import { displayMode, progressDisplay } from './progress.js';
+import { pingWarning } from '../feed/websub.js';
 import { publishSummary, type SummaryRow } from '../publish/summary.js';
 import { hms } from '../episode/timecode.js';
 import { table } from './format.js';
@@ -82,6 +83,7 @@ function publishedLines(result: PublishAllResult, p: PublishResult, cwd: string)
     lines.push(`published #${e.number}${rec ? ` from ${from}${pickups}` : ''}: ${e.isNew ? 'new episode' : e.changed ? 'updated (same GUID)' : 'unchanged'}`);
   }
   lines.push(`feed: ${p.feedUrl} (${plural(p.feedEpisodes, 'episode')}; ${p.episodes.length} in this run)`);
+  for (const ping of p.hubPings) lines.push(ping.ok ? `WebSub: pinged ${ping.hub}` : `warning: ${pingWarning(ping)}`);
   return lines;
 }
 

@@ -94,7 +94,7 @@ export function registerServe(program: Command): void {
       const root = storeFolder(config);
       const port = parsePort(flags.port);
       await assertFolder(root);
-      const server = createStoreServer(root);
+      const server = createStoreServer(root, { redirects: config.serve.redirects });
       const stopped = untilStopped();
       const address = await listen(server, port, flags.host);
 

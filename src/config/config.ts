@@ -70,6 +70,38 @@ const feedSchema = z.strictObject({
    * and stays. Unset: UUIDv5 of the current feed URL.
    */
   guid: z.uuid().optional(),
+  /** podcast:funding: where listeners can support the show. */
+  funding: z.array(z.strictObject({ url: z.url({ protocol: /^https?$/ }), text: z.string().min(1).max(128) })).default([]),
+  /** podcast:txt: free text for verification, e.g. { purpose: "applepodcastsverify", text: "…" }. */
+  txt: z.array(z.strictObject({ purpose: z.string().min(1).max(128).optional(), text: z.string().min(1).max(4000) })).default([]),
+  /** podcast:medium. */
+  medium: z.enum(['podcast', 'music', 'video', 'film', 'audiobook', 'newsletter', 'blog']).default('podcast'),
+  /**
+   * Seasons by issue range: podcast:season and itunes:season on each issue from
+   * `fromIssue` up to the next season's. Unset: no seasons.
+   */
+  seasons: z.array(z.strictObject({ number: z.number().int().min(1), fromIssue: z.number().int().min(0), name: z.string().min(1).max(128).optional() })).default([]),
+  /**
+   * An analytics prefix for enclosure URLs (e.g. "https://op3.dev/e/"), applied in the feed
+   * only: https URLs follow it without their scheme, http URLs whole.
+   */
+  enclosurePrefix: z.url({ protocol: /^https?$/ }).optional(),
+  /** Chapter titles in psc:chapters: players cut long titles, so a longer title is shortened. */
+  chapterTitles: z
+    .strictObject({
+      maxLength: z.number().int().min(10).max(200).default(40),
+      /** A short form per full title, used instead of cutting it. */
+      short: z.record(z.string(), z.string().min(1)).default({}),
+    })
+    .prefault({}),
+  /** WebSub hubs: announced with atom:link rel="hub" and pinged after each publish that changes feed.xml. */
+  hubs: z.array(z.url({ protocol: /^https?$/ })).default([]),
+});
+
+/** `letterpod serve` beyond the store's objects. */
+const serveSchema = z.strictObject({
+  /** Old paths answered with 301 to the feed (a feed that moved here), e.g. ["/podcast/rss"]. */
+  redirects: z.array(z.string().regex(/^\/[\x21-\x7e]*$/, 'a path starting with "/"')).default([]),
 });
 
 /** MPEG-1 Layer III bitrates (kbps) at 44.1 kHz. */
@@ -152,6 +184,7 @@ export const configSchema = z.strictObject({
   feed: feedSchema.prefault({}),
   watch: watchSchema.prefault({}),
   review: reviewSchema.prefault({}),
+  serve: serveSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,7 +23,18 @@ export interface ShowSettings {
 
 export interface FeedSettings {
   show: ShowSettings;
-  feed?: { itemLimit?: number; locked?: boolean; guid?: string };
+  feed?: {
+    itemLimit?: number;
+    locked?: boolean;
+    guid?: string;
+    funding?: ReadonlyArray<{ url: string; text: string }>;
+    txt?: ReadonlyArray<{ purpose?: string; text: string }>;
+    medium?: string;
+    seasons?: ReadonlyArray<{ number: number; fromIssue: number; name?: string }>;
+    enclosurePrefix?: string;
+    chapterTitles?: { maxLength: number; short: Record<string, string> };
+    hubs?: readonly string[];
+  };
   store: { publicBaseUrl: string };
   /** The config file, named in errors about its values. */
   file?: string;

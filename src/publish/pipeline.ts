@@ -298,7 +298,7 @@ export async function publishAll(
         else await pinMatch(config.root, take.sha256, { issue: issueNumber, by: take.by, name: basename(recording), at });
       }
       const published = loaded?.manifest.episodes.find((e) => e.number === issueNumber);
-      const alreadyOut = published !== undefined && published.audio.sha256 === report.audio.sha256;
+      const alreadyOut = published !== undefined && published.audio?.sha256 === report.audio.sha256;
       const why = alreadyOut ? undefined : reviewReason(config, report);
       const approved = why !== undefined && (await isApproved(config.root, issueNumber, report.source.sha256, report.source.issueSha256, appliedCorrections(report)));
       if (why && !approved) {

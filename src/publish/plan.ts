@@ -174,7 +174,7 @@ export async function prepareEpisode(
   const s = slug;
   const label = `#${number}`;
 
-  const audio = await planFile(report.files.audio, `${label} audio`, (h) => keys.audio(s, h), CONTENT_TYPES.audio, previous?.audio.key, cache);
+  const audio = await planFile(report.files.audio, `${label} audio`, (h) => keys.audio(s, h), CONTENT_TYPES.audio, previous?.audio?.key, cache);
   if (audio.bytes !== report.audio.bytes || (report.audio.sha256 && audio.sha256 !== report.audio.sha256)) {
     throw new LetterpodError({
       file: report.files.audio,
@@ -226,6 +226,7 @@ export async function prepareEpisode(
     notesHtml,
     audio: { ...stored(audio), durationSeconds: report.audio.durationSeconds },
     chapters: stored(chapters),
+    marks: report.chapters.map((c) => ({ start: c.startSeconds, title: c.title, ...(c.url ? { href: c.url } : {}) })),
     transcripts: { ...(vtt ? { vtt: stored(vtt) } : {}), ...(srt ? { srt: stored(srt) } : {}) },
     source: { sha256: report.source.sha256, bytes: report.source.bytes },
   };
@@ -238,6 +239,8 @@ export async function prepareEpisode(
     firstPublishedAt: previous?.firstPublishedAt ?? nowIso,
     updatedAt: changed ? nowIso : previous.updatedAt,
     ...content,
+    // an imported episode re-mastered here keeps what it was imported with (its pubDate as written)
+    ...(previous?.imported ? { imported: previous.imported } : {}),
   };
   return {
     entry,

@@ -23,8 +23,9 @@
 import type { LoadedConfig } from '../config/config.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { LetterpodError } from '../errors.js';
-import { feedEpisodes, renderFeed } from '../feed/render.js';
+import { feedEntries, renderFeed } from '../feed/render.js';
 import { publicUrl } from '../feed/urls.js';
+import { pingHubs, type HubPing } from '../feed/websub.js';
 import { CACHE_FEED, CONTENT_TYPES } from '../store/content-types.js';
 import { FEED_KEY, MANIFEST_KEY } from '../store/keys.js';
 import {
@@ -112,6 +113,8 @@ export interface PublishResult {
   feedEpisodes: number;
   episodes: PublishedEpisode[];
   feedUrl: string;
+  /** WebSub publish pings sent after feed.xml changed (feed.hubs); a failed one is a warning. */
+  hubPings: HubPing[];
 }
 
 /**
@@ -153,6 +156,7 @@ export async function publishEpisodes(
     feedEpisodes: 0,
     episodes: [],
     feedUrl: publicUrl(config.store.publicBaseUrl, FEED_KEY),
+    hubPings: [],
   };
   const record = (action: PublishAction) => {
     result.actions.push(action);
@@ -210,6 +214,7 @@ export async function publishEpisodes(
       channel: channelChanged ? { fingerprint, updatedAt: now.toISOString() } : previous.channel,
       ...(artwork ? { artwork: { ...stored(artwork), contentType: artwork.contentType } } : {}),
       episodes: [...episodes.values()].sort((a, b) => a.number - b.number),
+      ...(previous?.others ? { others: previous.others } : {}),
     };
     result.manifest = {
       change: !loaded ? 'create' : loaded.text === serializeManifest(next) ? 'unchanged' : 'update',
@@ -237,6 +242,8 @@ export async function publishEpisodes(
   // 4. feed.xml, last.
   const pendingNew = dryRun ? result.manifest.episodesAfter - next.episodes.length : 0;
   await writeFeed(config, store, next, manifestEtag, dryRun, record, result, pendingNew);
+  // 5. tell the hubs, only when the feed changed
+  if (result.feedChanged && !dryRun && config.feed.hubs.length) result.hubPings = await pingHubs(config.feed.hubs, result.feedUrl);
 
   for (const p of prepared) {
     result.episodes.push({
@@ -244,7 +251,7 @@ export async function publishEpisodes(
       slug: p.entry.slug,
       guid: p.entry.guid,
       pubDate: p.entry.pubDate,
-      audioUrl: publicUrl(config.store.publicBaseUrl, p.entry.audio.key),
+      audioUrl: publicUrl(config.store.publicBaseUrl, p.entry.audio!.key),
       isNew: p.isNew,
       changed: p.changed,
     });
@@ -316,7 +323,7 @@ async function writeFeed(
     const newer = manifest !== ours;
     const xml = Buffer.from(renderFeed(config, manifest), 'utf8');
     const limit = config.feed?.itemLimit ?? Infinity;
-    result.feedEpisodes = Math.min(limit, feedEpisodes(config, manifest).length + pendingNew);
+    result.feedEpisodes = Math.min(limit, feedEntries(config, manifest).length + pendingNew);
     const total = manifest.episodes.length + pendingNew;
     const episodes = `${total} episode${total === 1 ? '' : 's'}${pendingNew ? `, ${pendingNew} of them after their builds` : ''}`;
     if (existing && existing.body.equals(xml) && pendingNew === 0) {

@@ -183,7 +183,7 @@ async function buildDiffers(report: EpisodeReport, published: ManifestEpisode): 
     notesHtml = undefined;
   }
   const fields: string[] = [];
-  if (report.audio.sha256 !== published.audio.sha256) fields.push('audio');
+  if (report.audio.sha256 !== published.audio?.sha256) fields.push('audio');
   if (chapters !== published.chapters?.sha256) fields.push('chapters');
   if (vtt !== published.transcripts.vtt?.sha256 || srt !== published.transcripts.srt?.sha256) fields.push('transcripts');
   if (report.issue.title !== published.title) fields.push('title');
@@ -197,7 +197,7 @@ function referencedObjects(manifest: Manifest): { key: string; bytes: number; nu
   const out: { key: string; bytes: number; number?: number; what: string }[] = [];
   if (manifest.artwork) out.push({ key: manifest.artwork.key, bytes: manifest.artwork.bytes, what: 'cover art' });
   for (const e of manifest.episodes) {
-    out.push({ key: e.audio.key, bytes: e.audio.bytes, number: e.number, what: 'audio' });
+    if (e.audio) out.push({ key: e.audio.key, bytes: e.audio.bytes, number: e.number, what: 'audio' });
     if (e.chapters) out.push({ key: e.chapters.key, bytes: e.chapters.bytes, number: e.number, what: 'chapters' });
     if (e.transcripts.vtt) out.push({ key: e.transcripts.vtt.key, bytes: e.transcripts.vtt.bytes, number: e.number, what: 'VTT transcript' });
     if (e.transcripts.srt) out.push({ key: e.transcripts.srt.key, bytes: e.transcripts.srt.bytes, number: e.number, what: 'SRT transcript' });
@@ -395,9 +395,10 @@ export async function projectStatus(config: LoadedConfig, opts: { store?: Object
               guid: published.guid,
               pubDate: published.pubDate,
               updatedAt: published.updatedAt,
-              audioKey: published.audio.key,
-              audioSha256: published.audio.sha256,
-              audioBytes: published.audio.bytes,
+              // an imported episode whose audio is still on its old host: its enclosure URL
+              audioKey: published.audio?.key ?? published.imported?.enclosure.url ?? '',
+              audioSha256: published.audio?.sha256 ?? '',
+              audioBytes: published.audio?.bytes ?? published.imported?.enclosure.length ?? 0,
             },
           }
         : {}),

@@ -92,7 +92,7 @@ export class ReviewEpisodes {
 
   private async publishedAudio(): Promise<Map<number, string>> {
     const loaded = await readManifest(this.store).catch(() => undefined);
-    return new Map((loaded?.manifest.episodes ?? []).map((e) => [e.number, e.audio.sha256]));
+    return new Map((loaded?.manifest.episodes ?? []).map((e) => [e.number, e.audio?.sha256 ?? '']));
   }
 
   private async summary(report: EpisodeReport, published: Map<number, string>): Promise<EpisodeSummary> {

@@ -20,6 +20,11 @@ export interface StoreServerOptions {
   log?: (line: string) => void;
   /** Larger text files are sent uncompressed. Default 8 MiB. */
   gzipMaxBytes?: number;
+  /**
+   * Old paths of a feed that moved here (serve.redirects): answered 301 with /feed.xml, so
+   * apps that follow permanent redirects update the subscription.
+   */
+  redirects?: readonly string[];
 }
 
 const ALLOW = 'GET, HEAD';
@@ -73,6 +78,7 @@ export function createStoreServer(root: string, options: StoreServerOptions = {}
   const gzipped = new GzipCache();
   const gzipMaxBytes = options.gzipMaxBytes ?? 8 * 1024 * 1024;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const redirects = new Set(options.redirects ?? []);
 
   async function serveObject(ex: Exchange, object: OpenObject): Promise<boolean> {
     const { req, res } = ex;
@@ -135,6 +141,11 @@ export function createStoreServer(root: string, options: StoreServerOptions = {}
     const { req } = ex;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendSmall(ex, 405, { Allow: ALLOW }, 'Method Not Allowed');
+      return;
+    }
+    const requested = (req.url ?? '').split(/[?#]/, 1)[0]!;
+    if (redirects.has(requested)) {
+      sendSmall(ex, 301, { Location: FEED_PATH }, `Moved Permanently: ${FEED_PATH}`);
       return;
     }
     const target = parseTarget(req.url);

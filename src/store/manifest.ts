@@ -18,6 +18,32 @@ const isoDate = z.iso.datetime({ offset: true });
 
 const storedFile = z.strictObject({ key, bytes: z.number().int().nonnegative(), sha256 });
 
+/** A chapter start as the feed's psc:chapters shows it (the chapters JSON stays the full record). */
+const markSchema = z.strictObject({ start: z.number().nonnegative(), title: z.string(), href: z.string().optional() });
+
+/**
+ * What an item of a feed brought in by `letterpod import` said, kept exactly: the feed
+ * shows these values as they were while the episode is not re-mastered by letterpod.
+ */
+const importedSchema = z.strictObject({
+  /** The feed (URL or file) it came from. */
+  from: z.string(),
+  title: z.string(),
+  /** The pubDate text as it was (the entry's pubDate is the same instant in ISO form). */
+  pubDate: z.string(),
+  description: z.string(),
+  contentEncoded: z.string().optional(),
+  link: z.string().optional(),
+  guidIsPermaLink: z.boolean().optional(),
+  enclosure: z.strictObject({ url: z.string(), length: z.number().int().nonnegative().optional(), type: z.string() }),
+  /** itunes:duration, itunes:episode, itunes:season, itunes:episodeType, itunes:image as written. */
+  duration: z.string().optional(),
+  episode: z.string().optional(),
+  season: z.string().optional(),
+  episodeType: z.string().optional(),
+  image: z.string().optional(),
+});
+
 const episodeSchema = z.strictObject({
   number: z.number().int().nonnegative(),
   /** Folder name under episodes/, fixed at first publish. */
@@ -37,11 +63,30 @@ const episodeSchema = z.strictObject({
   description: z.string(),
   /** The HTML show notes (content:encoded). */
   notesHtml: z.string(),
-  audio: storedFile.extend({ durationSeconds: z.number().nonnegative() }),
+  /** The episode's MP3 in the store; absent for an imported episode whose audio stays on its old host. */
+  audio: storedFile.extend({ durationSeconds: z.number().nonnegative() }).optional(),
   chapters: storedFile.optional(),
+  /** Chapter starts and titles (short form) for psc:chapters. */
+  marks: z.array(markSchema).optional(),
+  /** Set when the episode came from another feed (`letterpod import`). */
+  imported: importedSchema.optional(),
   transcripts: z.strictObject({ vtt: storedFile.optional(), srt: storedFile.optional() }),
-  /** The source recording's identity. */
-  source: z.strictObject({ sha256, bytes: z.number().int().nonnegative().optional() }),
+  /** The source recording's identity (an imported episode: none until it is re-mastered). */
+  source: z.strictObject({ sha256, bytes: z.number().int().nonnegative().optional() }).optional(),
+}).refine((e) => e.audio !== undefined || e.imported !== undefined, 'an episode needs audio in the store or an imported enclosure');
+
+/**
+ * An imported item that is not an issue (a trailer, a bonus): kept in the feed as it was,
+ * never re-mastered. Same fields as an episode, without an issue number.
+ */
+const otherSchema = z.strictObject({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  guid: z.string().min(1),
+  pubDate: isoDate,
+  firstPublishedAt: isoDate,
+  updatedAt: isoDate,
+  audio: storedFile.extend({ durationSeconds: z.number().nonnegative() }).optional(),
+  imported: importedSchema,
 });
 
 export const manifestSchema = z.strictObject({
@@ -51,11 +96,16 @@ export const manifestSchema = z.strictObject({
   artwork: storedFile.extend({ contentType: z.string() }).optional(),
   /** Sorted by issue number. */
   episodes: z.array(episodeSchema),
+  /** Imported items that are not issues (trailers, bonus episodes), in the order imported. */
+  others: z.array(otherSchema).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEpisode = z.infer<typeof episodeSchema>;
 export type StoredFile = z.infer<typeof storedFile>;
+export type ManifestOther = z.infer<typeof otherSchema>;
+export type ImportedItem = z.infer<typeof importedSchema>;
+export type ChapterMark = z.infer<typeof markSchema>;
 
 export interface LoadedManifest {
   manifest: Manifest;
