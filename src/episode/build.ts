@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
+import { planCleanup } from '../audio/cleanup/plan.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode } from '../audio/master.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
@@ -112,7 +113,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 3;
+const BUILD_FORMAT = 4;
 
 export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
@@ -250,14 +251,25 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     : opts.keepAudio
       ? earlierEncode(opts.keepAudio, opts.replaced, clock)
       : { path: '', sha256: '', differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: 'the earlier build kept here is not of the recording without the pickup (an earlier pickup build?): its MP3 holds another span' };
-  const mastered = await stages.run('master', (step) => master({
+  const mastered = await stages.run('master', async (step) => {
+    // the adaptive cleanup, measured on the room tone of the pauses the analysis found
+    const cleaned = await planCleanup({
+      recording,
+      sampleRate: info.sampleRate,
+      pauses: tap?.recordingPauses() ?? [],
+      from: trim.startSeconds,
+      to: trim.endSeconds,
+      settings: cleanup,
+      signal: opts.signal,
+    });
+    const result = await master({
     input: recording,
     output: files.audio,
     channels: info.channels,
     target: loudnessTarget,
     measured: measurement,
     chapters,
-    cleanup: cleanupChain,
+    cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
     program,
     format: config.output,
@@ -272,7 +284,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
     ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
-  }));
+    });
+    return { ...result, cleanup: cleaned.report };
+  });
   warnings.push(...mastered.warnings);
 
   return stages.run('artifacts', async () => {
@@ -330,6 +344,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       speechOffsetSeconds: offset,
       episodeSeconds: outInfo.durationSeconds,
     },
+    cleanup: mastered.kept && keep ? { ...mastered.cleanup, filters: keep.pre ?? null, kept: true } : mastered.cleanup,
     chapters,
     skipped: episode.skipped,
     files,

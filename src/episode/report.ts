@@ -2,6 +2,7 @@
  * The episode report: what `build --json` prints and what `episode.json` holds
  * (the public document of DESIGN.md). Later stages (store, feed) read it.
  */
+import type { CleanupReport } from '../audio/cleanup/plan.js';
 export interface LoudnessFigures {
   integratedLufs: number;
   truePeakDbtp: number;
@@ -91,6 +92,12 @@ export interface EpisodeReport {
     speechOffsetSeconds: number;
     episodeSeconds: number;
   };
+  /**
+   * The speech cleanup: each step, what it measured on the room tone and whether it ran
+   * (audio/cleanup/plan.ts). `kept`: a pickup build mastered with the earlier build's chain
+   * (`filters`), the measurements being this recording's.
+   */
+  cleanup?: CleanupReport & { kept?: boolean };
   chapters: ChapterReport[];
   /** Sections the narrator did not read: reported, and given no chapter. */
   skipped: { id: string; title: string }[];
