@@ -3,6 +3,7 @@
  * (the public document of DESIGN.md). Later stages (store, feed) read it.
  */
 import type { CleanupReport } from '../audio/cleanup/plan.js';
+import type { Realign } from '../audio/master.js';
 export interface LoudnessFigures {
   integratedLufs: number;
   truePeakDbtp: number;
@@ -24,6 +25,8 @@ export interface MasterPlanReport {
   recordingSha256: string;
   /** Taken from an earlier build as it was (not planned for this recording). */
   kept: boolean;
+  /** With `kept` and a denoiser in `pre`: the length change its second run followed (audio/master.ts `Realign`). */
+  realign?: Realign;
 }
 
 export interface ChapterReport {

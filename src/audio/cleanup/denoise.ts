@@ -26,10 +26,20 @@ const NR_HEADROOM_DB = 10;
 /** The highest floor tried, above the room tone's level (dB). */
 const MAX_FLOOR_ABOVE_DB = 15;
 
-/** afftdn with a profile. */
-export function denoiseFilter(p: NoiseProfile): string {
-  return `afftdn=nr=${p.reductionDb}:nf=${p.floorDb}:nt=c:bn=${p.bands.map((b) => b.toFixed(2)).join('|')}`;
+/**
+ * afftdn with a profile, for a stream at `rate`. afftdn delays its output by two of its
+ * hops (2 × ⌊rate/80⌋ samples, 25 ms): the stream is padded by as much at its end and the
+ * delay cut from the start, so the result lines up with its input sample for sample (the
+ * chapters, the transcript and a pickup's splice stay where they were) and keeps its length.
+ */
+export function denoiseFilter(p: NoiseProfile, rate: number): string {
+  const delay = 2 * Math.floor(rate / 80);
+  const afftdn = `afftdn=nr=${p.reductionDb}:nf=${p.floorDb}:nt=c:bn=${p.bands.map((b) => b.toFixed(2)).join('|')}`;
+  return `apad=pad_len=${delay},${afftdn},asetpts=N/SR/TB,atrim=start_sample=${delay},asetpts=N/SR/TB`;
 }
+
+/** The filters `denoiseFilter` writes, found in a chain (the whole group). */
+export const DENOISE_GROUP = /(^|,)(apad=pad_len=\d+,afftdn=[^,]*,asetpts=N\/SR\/TB,atrim=start_sample=\d+,asetpts=N\/SR\/TB)(,|$)/;
 
 /** afftdn's profile of the room-tone file after `pre` (the high-pass and notches). */
 export async function sampleProfile(roomTone: string, seconds: number, pre: string | undefined): Promise<number[] | undefined> {
@@ -52,11 +62,11 @@ export interface NoiseChoice {
  * The gentlest floor that meets `step.reductionDb` on the room tone (bisection over afftdn's
  * range, ~6 short runs); the strongest allowed when none does.
  */
-export async function chooseFloor(roomTone: string, rate: number, pre: string | undefined, bands: number[], beforeDbfs: number, step: NoiseStep): Promise<NoiseChoice> {
+export async function chooseFloor(roomTone: string, rate: number, chainRate: number, pre: string | undefined, bands: number[], beforeDbfs: number, step: NoiseStep): Promise<NoiseChoice> {
   const reductionDb = Math.min(97, step.reductionDb + NR_HEADROOM_DB);
   const level = async (floorDb: number) => {
     const profile = { bands, floorDb, reductionDb };
-    return { profile, afterDbfs: rmsDbfs([await decodeMono(roomTone, rate, [pre, denoiseFilter(profile)].filter(Boolean).join(','))]) };
+    return { profile, afterDbfs: rmsDbfs([await decodeMono(roomTone, rate, [pre, denoiseFilter(profile, chainRate)].filter(Boolean).join(','))]) };
   };
   let lo = MIN_NF;
   // never a floor far above the room tone's own level: that would take speech with it

@@ -103,8 +103,9 @@ export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
       const bands = await sampleProfile(tone.file, tone.seconds, pre);
       if (!bands) report.noise = { applied: false, reason: 'afftdn gave no noise profile', floorBeforeDbfs: beforeDbfs };
       else {
-        const choice = await chooseFloor(tone.file, rate, pre, bands, beforeDbfs, steps.noise);
-        denoise = denoiseFilter(choice.profile);
+        const choice = await chooseFloor(tone.file, rate, rate, pre, bands, beforeDbfs, steps.noise);
+        // the chain runs at the recording's own rate in the encode
+        denoise = denoiseFilter(choice.profile, p.sampleRate);
         report.noise = {
           applied: true,
           floorBeforeDbfs: beforeDbfs,
