@@ -6,7 +6,7 @@
  * wanted amount. The profile is fixed (no tracking), so the filter does not pump on speech.
  */
 import { ffmpeg, fileArg } from '../../media/ffmpeg.js';
-import { decodeMono, rmsDbfs } from './room-tone.js';
+import { decodeMono, floorDbfs } from './room-tone.js';
 import type { NoiseStep } from './presets.js';
 
 export interface NoiseProfile {
@@ -53,7 +53,7 @@ export async function sampleProfile(roomTone: string, seconds: number, pre: stri
 
 export interface NoiseChoice {
   profile: NoiseProfile;
-  /** Room-tone level before and after (dBFS). */
+  /** The room tone's noise floor before and after (dBFS, median of 50 ms frames). */
   beforeDbfs: number;
   afterDbfs: number;
 }
@@ -66,7 +66,7 @@ export async function chooseFloor(roomTone: string, rate: number, chainRate: num
   const reductionDb = Math.min(97, step.reductionDb + NR_HEADROOM_DB);
   const level = async (floorDb: number) => {
     const profile = { bands, floorDb, reductionDb };
-    return { profile, afterDbfs: rmsDbfs([await decodeMono(roomTone, rate, [pre, denoiseFilter(profile, chainRate)].filter(Boolean).join(','))]) };
+    return { profile, afterDbfs: floorDbfs(await decodeMono(roomTone, rate, [pre, denoiseFilter(profile, chainRate)].filter(Boolean).join(',')), rate) };
   };
   let lo = MIN_NF;
   // never a floor far above the room tone's own level: that would take speech with it

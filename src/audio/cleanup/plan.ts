@@ -9,7 +9,7 @@ import { cleanupFilters, type CleanupSettings } from '../cleanup.js';
 import { lineDb, welch } from './spectrum.js';
 import { detectHum, humFilters, type HumLine } from './hum.js';
 import { chooseFloor, denoiseFilter, sampleProfile, type NoiseProfile } from './denoise.js';
-import { decodeMono, pickRoomTone, readRoomTone, rmsDbfs } from './room-tone.js';
+import { decodeMono, floorDbfs, pickRoomTone, readRoomTone, rmsDbfs } from './room-tone.js';
 import { resolveSteps, type CleanupPreset, type StepOverrides } from './presets.js';
 
 export interface CleanupConfig extends CleanupSettings, StepOverrides {
@@ -51,6 +51,8 @@ export interface PlanInput {
 
 /** Room tone shorter than this (s) is too little to measure anything on. */
 const MIN_ROOM_TONE_SECONDS = 0.5;
+/** Window of the hum lines' before/after spectra (samples): 0.34 s at 48 kHz, 2.9 Hz bins (a coarser bin measures the noise beside the line). */
+const LINE_WINDOW = 16384;
 /** The rate the room tone is analysed at: the recording's, up to 48 kHz. */
 const MAX_RATE = 48000;
 
@@ -96,7 +98,7 @@ export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
     // noise, on the room tone after the high-pass and the notches
     let denoise: string | undefined;
     const before = pre ? await decodeMono(tone.file, rate, pre) : Float32Array.from(tone.segments.flatMap((s) => [...s]));
-    const beforeDbfs = rmsDbfs([before]);
+    const beforeDbfs = floorDbfs(before, rate);
     if (!steps.noise.enabled) report.noise.reason = 'off';
     else if (!(beforeDbfs >= steps.noise.minFloorDbfs)) report.noise = { applied: false, reason: `room tone at ${beforeDbfs} dBFS, below ${steps.noise.minFloorDbfs} dBFS`, floorBeforeDbfs: beforeDbfs };
     else {
@@ -116,11 +118,21 @@ export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
       }
     }
     const filters = [pre, denoise].filter(Boolean).join(',') || undefined;
-    // what the whole chain did to each hum line of the room tone
+    // what the whole chain did to each hum line of the room tone: per window, the median over
+    // the windows (a window holding a breath or a word's tail does not speak for the room)
     if (report.hum.applied && filters) {
-      const after = welch([await decodeMono(tone.file, rate, filters)], rate, 8192);
-      const raw = welch(tone.segments, rate, 8192);
-      report.hum.lines = report.hum.lines.map((l) => ({ ...l, reductionDb: Math.round((lineDb(raw, l.hz) - lineDb(after, l.hz)) * 10) / 10 }));
+      const after = await decodeMono(tone.file, rate, filters);
+      let at = 0;
+      const pairs = tone.segments.map((seg) => {
+        const out = after.subarray(at, at + seg.length);
+        at += seg.length;
+        return [seg, out] as const;
+      }).filter(([seg, out]) => seg.length >= LINE_WINDOW && out.length === seg.length);
+      const spectra = pairs.map(([seg, out]) => [welch([seg], rate, LINE_WINDOW), welch([out], rate, LINE_WINDOW)] as const);
+      report.hum.lines = report.hum.lines.map((l) => {
+        const cuts = spectra.map(([a, b]) => lineDb(a, l.hz) - lineDb(b, l.hz)).sort((x, y) => x - y);
+        return cuts.length ? { ...l, reductionDb: Math.round(cuts[Math.floor(cuts.length / 2)]! * 10) / 10 } : l;
+      });
     }
     report.filters = filters ?? null;
     return { filters, report };

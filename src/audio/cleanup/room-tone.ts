@@ -82,6 +82,23 @@ export async function decodeMono(file: string, rate: number, filters?: string): 
   return out;
 }
 
+/**
+ * The noise floor (dBFS) of room tone at `rate`: the median level of its 50 ms frames, so a
+ * breath or a word's tail in one window does not stand for the room.
+ */
+export function floorDbfs(x: Float32Array, rate: number): number {
+  const frame = Math.max(1, Math.round(rate * 0.05));
+  const levels: number[] = [];
+  for (let at = 0; at + frame <= x.length; at += frame) {
+    let sum = 0;
+    for (let i = at; i < at + frame; i++) sum += x[i]! * x[i]!;
+    levels.push(10 * Math.log10(sum / frame + 1e-20));
+  }
+  if (levels.length === 0) return Number.NEGATIVE_INFINITY;
+  levels.sort((a, b) => a - b);
+  return Math.round(levels[Math.floor(levels.length / 2)]! * 10) / 10;
+}
+
 /** RMS level (dBFS) of some segments. */
 export function rmsDbfs(segments: readonly Float32Array[]): number {
   let sum = 0;
