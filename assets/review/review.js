@@ -550,6 +550,8 @@
           h('table', { id: 'chapters' }, h('thead', {}, h('tr', {}, ...['start', 'title for players', 'confidence', ''].map((t) => h('th', {}, t)))), chaptersBody),
           h('h2', {}, 'Not read, and notes'),
           notReadList,
+          h('h2', {}, 'Speech cleanup'),
+          h('ul', { id: 'cleanup', class: 'plain' }, ...(view.cleanup || []).map((line) => h('li', {}, line))),
         ),
         h('section', {}, h('h2', {}, 'Transcript'), cueList),
       ),

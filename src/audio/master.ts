@@ -11,6 +11,7 @@ import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import { lameDelay, parseMp3, planFrameSplice, spliceFrames } from './mp3-frames.js';
 import { createHash } from 'node:crypto';
 import type { Program } from './music.js';
+import { DENOISE_GROUP } from './cleanup/denoise.js';
 import {
   measureEbur128,
   measureLoudness,
@@ -85,6 +86,60 @@ export interface MasterInput {
   keep?: KeptPlan;
 }
 
+/** A length change inside the recording, for `KeptPlan.realign`. */
+export interface Realign {
+  /** The recording's rate, and the length change in its samples (new minus old). */
+  rate: number;
+  shiftSamples: number;
+  /** From where on (s of the kept, trimmed part) the speech comes from the shifted run: after the span and its crossfade. */
+  fromSeconds: number;
+}
+
+/**
+ * How long a frame-based denoiser (afftdn) run on the earlier grid takes to give the earlier
+ * build's samples again after a replaced span (its decision-directed prior and overlap):
+ * measured ≤ 0.2 s after the span's crossfade (pink noise, 48 kHz).
+ */
+export const DENOISE_SETTLE_SECONDS = 0.35;
+/** How far before a changed sample the denoiser's output changes (its window, delay compensated): 25 ms measured. */
+export const DENOISE_LOOKAHEAD_SECONDS = 0.03;
+
+/** Whether a chain holds a filter whose output depends on where the stream starts (afftdn's frame grid). */
+export function hasFrameGrid(chain: string | undefined | null): boolean {
+  return Boolean(chain && /(^|,)afftdn=/.test(chain));
+}
+
+/**
+ * The speech graph (input [0:a:0] to [speech]) when a kept chain's denoiser must follow the
+ * earlier build's frame grid after a span whose length changed: the chain before the
+ * denoiser, then two denoiser runs (on the stream as it is, up to `fromSeconds`; on the
+ * stream moved back by the shift, from there on), joined sample-exactly, then the rest.
+ */
+function realignedSpeech(speech: string, r: Realign): string[] | undefined {
+  const m = DENOISE_GROUP.exec(speech);
+  if (!m) return undefined;
+  const before = speech.slice(0, m.index);
+  const after = speech.slice(m.index + m[0].length);
+  const dn = m[2]!;
+  const x = Math.round(r.fromSeconds * r.rate);
+  const sh = r.shiftSamples;
+  if (!Number.isInteger(sh) || x - sh < 0) return undefined;
+  const move = sh >= 0 ? `atrim=start_sample=${sh},asetpts=N/SR/TB` : `adelay=delays=${-sh}S:all=1,asetpts=N/SR/TB`;
+  return [
+    `[0:a:0]asetpts=N/SR/TB,${before ? `${before},` : ''}asplit=2[dn_as][dn_moved]`,
+    `[dn_as]${dn},atrim=end_sample=${x}[dn_head]`,
+    `[dn_moved]${move},${dn},atrim=start_sample=${x - sh},asetpts=N/SR/TB[dn_tail]`,
+    `[dn_head][dn_tail]concat=n=2:v=0:a=1,asetpts=N/SR/TB${after ? `,${after}` : ''}[speech]`,
+  ];
+}
+
+/** The speech part of the encode's graph, from [0:a:0] to [`out`]: the plan's chain, run on the earlier grid after a span with `realign`. */
+export function speechGraph(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, channels: number, realign?: Realign, out = 'speech'): string[] {
+  const speech = speechChain(plan, channels);
+  const lines = (realign && realignedSpeech(speech, realign)) || [`[0:a:0]${speech}[speech]`];
+  return lines.map((l) => l.replace(/\[speech\]$/, `[${out}]`));
+}
+
 /** What an encode needs of a plan: the filters before the gain and the gain after them. */
 export interface KeptPlan {
   pre?: string;
@@ -92,6 +147,13 @@ export interface KeptPlan {
   gainDb: number;
   limiter: LoudnessPlan['limiter'];
   truePeakDbtp: number;
+  /**
+   * Where the recording's content moved (a pickup of another length spliced in): a
+   * frame-based filter of the chain (the denoiser, whose 12.5 ms grid counts from the
+   * stream's start) is run a second time on a stream shifted back by it, and the speech
+   * after the span is taken from that run, so it is processed on the earlier build's grid.
+   */
+  realign?: Realign;
   /**
    * The earlier build's MP3 this master differs from only in one span: its frames are kept
    * outside that span (frame-level splice), so the published file is the earlier one's
@@ -202,7 +264,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
     const plan: LoudnessPlan = { ...kept, target: m.target, measured: m.measured, warnings: [] };
     // the earlier MP3 is read first: the encode replaces it when it is the same file
     const earlier = m.keep.earlier ? await readEarlier(m.keep.earlier) : undefined;
-    const frameSplice = await encode(m, plan, tag, channels, bitrateKbps, earlier);
+    const frameSplice = await encode(m, plan, tag, channels, bitrateKbps, earlier, true);
     const output = await measureEbur128(m.output);
     const off = output.integratedLufs - m.target.targetLufs;
     if (Math.abs(off) <= KEEP_TOLERANCE_LU && output.truePeakDbtp <= FINAL_TRUE_PEAK_MAX) {
@@ -409,11 +471,10 @@ export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, 
  * One encode: the kept part of the recording through cleanup, limiter and the linear gain,
  * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
  */
-async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3): Promise<FrameSpliceReport | undefined> {
+async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3, kept = false): Promise<FrameSpliceReport | undefined> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
-  const speech = speechChain(plan, channels);
-  const graph = [`[0:a:0]${speech}[speech]`, ...(m.program?.graph ?? ['[speech]anull[program]'])];
+  const graph = [...speechGraph(plan, channels, kept ? m.keep?.realign : undefined), ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
   const args = [
     ...trim, '-i', m.input,

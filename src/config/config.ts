@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { LetterpodError } from '../errors.js';
 import { categoryProblem } from '../spec/apple-categories.js';
 import { s3StoreSchema } from './s3.js';
+import { CLEANUP_PRESETS } from '../audio/cleanup/presets.js';
 
 /** Links of a person named in show.narrator or show.newsletterAuthor (podcast:person href/img). */
 const personLinksSchema = z.strictObject({ href: z.url().optional(), img: z.url().optional() });
@@ -119,12 +120,36 @@ const outputSchema = z.strictObject({
   stereoKbps: mp3Kbps.default(128),
 });
 
-/** Speech cleanup before loudness: high-pass (which also removes DC) and head/tail trim. */
+/**
+ * Speech cleanup before loudness: high-pass (which also removes DC), head/tail trim, and the
+ * adaptive steps learned from the recording's room tone (audio/cleanup/presets.ts): a
+ * preset, each step overridable. `enabled: false` turns all of it off.
+ */
 const cleanupSchema = z.strictObject({
   enabled: z.boolean().default(true),
   highpassHz: z.number().min(20).max(200).default(80),
   /** Silence kept before the first and after the last speech (s). */
   padSeconds: z.number().min(0).max(5).default(0.5),
+  /** off: high-pass and trim only; light, podcast (default), strong: the adaptive steps, ever stronger. */
+  preset: z.enum(CLEANUP_PRESETS).default('podcast'),
+  /** Mains hum: notch only the 50/60 Hz lines found in the room tone. */
+  hum: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      minProminenceDb: z.number().min(3).max(40).optional(),
+      maxHarmonic: z.number().int().min(1).max(16).optional(),
+    })
+    .optional(),
+  /** Noise reduction from a profile of the room tone (ffmpeg afftdn with the sampled profile). */
+  noise: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** How far the room tone's level is to come down (dB). */
+      reductionDb: z.number().min(1).max(40).optional(),
+      /** Room tone quieter than this (dBFS) is left alone. */
+      minFloorDbfs: z.number().min(-100).max(-30).optional(),
+    })
+    .optional(),
 });
 
 /** Optional intro/outro music, paths relative to the config file. */

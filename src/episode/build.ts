@@ -6,8 +6,9 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
+import { planCleanup } from '../audio/cleanup/plan.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
-import { master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode } from '../audio/master.js';
+import { DENOISE_LOOKAHEAD_SECONDS, DENOISE_SETTLE_SECONDS, hasFrameGrid, master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode, type Realign } from '../audio/master.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
 import { prepareClip, programGraph } from '../audio/music.js';
 import type { AlignOptions } from '../align/index.js';
@@ -78,7 +79,7 @@ const LIMITER_LOOKAHEAD_SECONDS = 0.01;
  * it is marked unusable (their spans and shifts are not composed here: the MP3 is encoded
  * whole, and the report says so).
  */
-function earlierEncode(audio: { path: string; sha256: string }, replaced: readonly EpisodeReplacement[], clock: (t: number) => number): EarlierEncode | undefined {
+function earlierEncode(audio: { path: string; sha256: string }, replaced: readonly EpisodeReplacement[], clock: (t: number) => number, settleSeconds = MASTER_SETTLE_SECONDS, lookaheadSeconds = LIMITER_LOOKAHEAD_SECONDS): EarlierEncode | undefined {
   if (replaced.length === 0) return undefined;
   if (replaced.length > 1) {
     return { path: audio.path, sha256: audio.sha256, differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: `${replaced.length} pickups: only one replaced span is spliced into the earlier frames` };
@@ -89,8 +90,8 @@ function earlierEncode(audio: { path: string; sha256: string }, replaced: readon
   return {
     path: audio.path,
     sha256: audio.sha256,
-    differsFromSeconds: clock(from) - LIMITER_LOOKAHEAD_SECONDS,
-    differsToSeconds: clock(to) + MASTER_SETTLE_SECONDS,
+    differsFromSeconds: clock(from) - lookaheadSeconds,
+    differsToSeconds: clock(to) + settleSeconds,
     shiftSamples: (r.samples.shift * OUTPUT_RATE) / r.samples.rate,
   };
 }
@@ -112,7 +113,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 3;
+const BUILD_FORMAT = 4;
 
 export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
@@ -248,16 +249,35 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const earlier = !keep || !opts.replaced?.length
     ? undefined
     : opts.keepAudio
-      ? earlierEncode(opts.keepAudio, opts.replaced, clock)
+      ? hasFrameGrid(keep.pre)
+        ? earlierEncode(opts.keepAudio, opts.replaced, clock, MASTER_SETTLE_SECONDS + DENOISE_SETTLE_SECONDS, LIMITER_LOOKAHEAD_SECONDS + DENOISE_LOOKAHEAD_SECONDS)
+        : earlierEncode(opts.keepAudio, opts.replaced, clock)
       : { path: '', sha256: '', differsFromSeconds: 0, differsToSeconds: 0, shiftSamples: 0, unusable: 'the earlier build kept here is not of the recording without the pickup (an earlier pickup build?): its MP3 holds another span' };
-  const mastered = await stages.run('master', (step) => master({
+  // a kept chain with a denoiser follows the earlier build's frame grid after the one replaced span
+  const r0 = opts.replaced?.length === 1 ? opts.replaced[0] : undefined;
+  const realign: Realign | undefined =
+    keep && r0 && hasFrameGrid(keep.pre) && r0.samples.rate === info.sampleRate
+      ? { rate: r0.samples.rate, shiftSamples: r0.samples.shift, fromSeconds: Math.max(r0.seams[1], r0.new.endSeconds) + SPLICE_CROSSFADE_SECONDS - trim.startSeconds }
+      : undefined;
+  const mastered = await stages.run('master', async (step) => {
+    // the adaptive cleanup, measured on the room tone of the pauses the analysis found
+    const cleaned = await planCleanup({
+      recording,
+      sampleRate: info.sampleRate,
+      pauses: tap?.recordingPauses() ?? [],
+      from: trim.startSeconds,
+      to: trim.endSeconds,
+      settings: cleanup,
+      signal: opts.signal,
+    });
+    const result = await master({
     input: recording,
     output: files.audio,
     channels: info.channels,
     target: loudnessTarget,
     measured: measurement,
     chapters,
-    cleanup: cleanupChain,
+    cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
     program,
     format: config.output,
@@ -271,8 +291,10 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
-    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
-  }));
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
+    });
+    return { ...result, cleanup: cleaned.report };
+  });
   warnings.push(...mastered.warnings);
 
   return stages.run('artifacts', async () => {
@@ -317,6 +339,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         trimStartSeconds: trim.startSeconds,
         recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
         kept: mastered.kept,
+        ...(mastered.kept && realign ? { realign } : {}),
       },
     },
     quality: {
@@ -330,6 +353,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       speechOffsetSeconds: offset,
       episodeSeconds: outInfo.durationSeconds,
     },
+    cleanup: mastered.kept && keep ? { ...mastered.cleanup, filters: keep.pre ?? null, kept: true } : mastered.cleanup,
     chapters,
     skipped: episode.skipped,
     files,

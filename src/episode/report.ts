@@ -2,6 +2,8 @@
  * The episode report: what `build --json` prints and what `episode.json` holds
  * (the public document of DESIGN.md). Later stages (store, feed) read it.
  */
+import type { CleanupReport } from '../audio/cleanup/plan.js';
+import type { Realign } from '../audio/master.js';
 export interface LoudnessFigures {
   integratedLufs: number;
   truePeakDbtp: number;
@@ -23,6 +25,8 @@ export interface MasterPlanReport {
   recordingSha256: string;
   /** Taken from an earlier build as it was (not planned for this recording). */
   kept: boolean;
+  /** With `kept` and a denoiser in `pre`: the length change its second run followed (audio/master.ts `Realign`). */
+  realign?: Realign;
 }
 
 export interface ChapterReport {
@@ -91,6 +95,12 @@ export interface EpisodeReport {
     speechOffsetSeconds: number;
     episodeSeconds: number;
   };
+  /**
+   * The speech cleanup: each step, what it measured on the room tone and whether it ran
+   * (audio/cleanup/plan.ts). `kept`: a pickup build mastered with the earlier build's chain
+   * (`filters`), the measurements being this recording's.
+   */
+  cleanup?: CleanupReport & { kept?: boolean };
   chapters: ChapterReport[];
   /** Sections the narrator did not read: reported, and given no chapter. */
   skipped: { id: string; title: string }[];

@@ -7,7 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUTPUT_RATE, speechChain } from '../audio/master.js';
+import { OUTPUT_RATE, speechGraph } from '../audio/master.js';
 import type { EpisodeReport } from '../episode/report.js';
 import { decodePcm, ffmpeg } from '../media/ffmpeg.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
@@ -49,7 +49,7 @@ async function masterPcm(report: EpisodeReport): Promise<Float32Array> {
   const tmp = join(tmpdir(), `letterpod-master-${process.pid}-${Math.random().toString(36).slice(2)}.f32`);
   try {
     const head = report.quality.trimmedHeadSeconds;
-    await ffmpeg([...(head > 0 ? ['-ss', head.toFixed(3)] : []), '-i', report.recording, '-filter_complex', `[0:a:0]${speechChain({ pre: plan.pre ?? undefined, residualGainDb: plan.residualGainDb }, plan.channels)}[s]`, '-map', '[s]', '-ac', '1', '-f', 'f32le', tmp]);
+    await ffmpeg([...(head > 0 ? ['-ss', head.toFixed(3)] : []), '-i', report.recording, '-filter_complex', speechGraph({ pre: plan.pre ?? undefined, residualGainDb: plan.residualGainDb }, plan.channels, plan.realign, 's').join(';'), '-map', '[s]', '-ac', '1', '-f', 'f32le', tmp]);
     const buf = await readFile(tmp);
     return new Float32Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 4));
   } finally {

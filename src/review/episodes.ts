@@ -5,6 +5,7 @@
  * corrections (validated against the episode before the file is written, then applied to
  * the build: tag and text artifacts only), and approving.
  */
+import { describeCleanup } from '../audio/cleanup/describe.js';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/config.js';
@@ -56,6 +57,8 @@ export interface EpisodeView extends EpisodeSummary {
   /** Sections without a chapter because they were not read, each with the build's reason. */
   notRead: { id: string; title: string; reason: string }[];
   warnings: string[];
+  /** What the speech cleanup did, one line per step (episode.json's cleanup). */
+  cleanup: string[];
   cues: SectionCue[];
   notesHtml: string;
   corrections: {
@@ -170,6 +173,7 @@ export class ReviewEpisodes {
         reason: reasons.find((w) => w.includes(`"${s.title}"`)) ?? (applies && loaded!.corrections.sections[s.id] === 'not-read' ? 'declared not read in the corrections' : 'not found in the recording'),
       })),
       warnings: report.warnings,
+      cleanup: describeCleanup(report.cleanup),
       cues: resolved.cues,
       notesHtml: await readFile(report.files.notes, 'utf8'),
       corrections: { file, sections: applies ? loaded!.corrections.sections : {}, applied: report.corrections?.applied ?? [], ...(problem ? { problem } : {}) },

@@ -1,0 +1,62 @@
+/**
+ * Cleanup presets as data: what each adaptive step does under `cleanup.preset`, before the
+ * per-step overrides of the config are laid over it. `off` is letterpod's behaviour before
+ * the adaptive steps existed (the high-pass and the head/tail trim only).
+ */
+
+export const CLEANUP_PRESETS = ['off', 'light', 'podcast', 'strong'] as const;
+export type CleanupPreset = (typeof CLEANUP_PRESETS)[number];
+
+export interface HumStep {
+  enabled: boolean;
+  /** A mains line counts as present when it stands this far (dB) above the room tone's spectrum around it. */
+  minProminenceDb: number;
+  /** Lines looked at: the fundamental and its harmonics up to this multiple. */
+  maxHarmonic: number;
+}
+
+export interface NoiseStep {
+  enabled: boolean;
+  /** How far (dB) the room tone's level is to come down; the noise floor is chosen for it on the room-tone sample. */
+  reductionDb: number;
+  /** Room tone quieter than this (dBFS, after the high-pass) is left alone. */
+  minFloorDbfs: number;
+}
+
+export interface CleanupSteps {
+  hum: HumStep;
+  noise: NoiseStep;
+}
+
+const HUM_ON: HumStep = { enabled: true, minProminenceDb: 10, maxHarmonic: 8 };
+const HUM_OFF: HumStep = { ...HUM_ON, enabled: false };
+
+export const PRESET_STEPS: Record<CleanupPreset, CleanupSteps> = {
+  off: { hum: HUM_OFF, noise: { enabled: false, reductionDb: 0, minFloorDbfs: -70 } },
+  light: { hum: HUM_ON, noise: { enabled: true, reductionDb: 10, minFloorDbfs: -70 } },
+  podcast: { hum: HUM_ON, noise: { enabled: true, reductionDb: 20, minFloorDbfs: -70 } },
+  strong: { hum: { ...HUM_ON, minProminenceDb: 8 }, noise: { enabled: true, reductionDb: 30, minFloorDbfs: -75 } },
+};
+
+export type StepOverrides = { [K in keyof CleanupSteps]?: Partial<CleanupSteps[K]> };
+
+/**
+ * The steps for a preset with the config's overrides; every step off when cleanup is
+ * disabled as a whole (`cleanup.enabled: false`).
+ */
+export function resolveSteps(enabled: boolean, preset: CleanupPreset, overrides: StepOverrides = {}): CleanupSteps {
+  const base = PRESET_STEPS[preset];
+  const steps: CleanupSteps = {
+    hum: { ...base.hum, ...definedOnly(overrides.hum) },
+    noise: { ...base.noise, ...definedOnly(overrides.noise) },
+  };
+  if (!enabled) {
+    steps.hum = { ...steps.hum, enabled: false };
+    steps.noise = { ...steps.noise, enabled: false };
+  }
+  return steps;
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
