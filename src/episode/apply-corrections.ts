@@ -16,6 +16,7 @@ import { sha256File } from '../hash.js';
 import type { Issue } from '../newsletter/types.js';
 import { readAnalysis, type EpisodeAnalysis, type SectionCue } from './analysis.js';
 import { renderJsonChapters } from './chapters-json.js';
+import { playerChapters, type ChapterTitleSettings } from './chapter-titles.js';
 import { correctEpisode } from './correct.js';
 import { readCorrections, type LoadedCorrections } from './corrections.js';
 import { renderNotes } from './notes.js';
@@ -63,10 +64,10 @@ async function writeAtomic(file: string, content: string): Promise<void> {
   }
 }
 
-/** chapters.json, notes.html, transcript.vtt and .srt of a resolved episode. */
-export async function writeTextArtifacts(files: EpisodeReport['files'], issue: Issue, episode: ResolvedEpisode): Promise<void> {
+/** chapters.json (player titles), notes.html, transcript.vtt and .srt of a resolved episode. */
+export async function writeTextArtifacts(files: EpisodeReport['files'], issue: Issue, episode: ResolvedEpisode, titles?: ChapterTitleSettings): Promise<void> {
   const cues = episode.cues;
-  await writeAtomic(files.chapters, renderJsonChapters(episode.chapters));
+  await writeAtomic(files.chapters, renderJsonChapters(playerChapters(episode.chapters, titles)));
   await writeAtomic(files.notes, renderNotes(issue, episode.chapters));
   if (files.transcriptVtt) await writeAtomic(files.transcriptVtt, renderVtt(cues));
   if (files.transcriptSrt) await writeAtomic(files.transcriptSrt, renderSrt(cues));
@@ -91,7 +92,7 @@ export async function correctionsCurrent(report: EpisodeReport, issue: Issue): P
  * Rewrite a build's chapters, transcripts, notes, ID3 chapters and episode.json for the
  * corrections file as it is now (no file: the automatic result). The audio is not touched.
  */
-export async function reapplyCorrections(buildDir: string, issue: Issue): Promise<EpisodeReport> {
+export async function reapplyCorrections(buildDir: string, issue: Issue, titles?: ChapterTitleSettings): Promise<EpisodeReport> {
   const analysis = await readAnalysis(buildDir);
   let report: EpisodeReport;
   try {
@@ -107,8 +108,8 @@ export async function reapplyCorrections(buildDir: string, issue: Issue): Promis
     });
   }
   const episode = resolveEpisode(analysis, issue, await readCorrections(issue.source));
-  await replaceChapters(report.files.audio, episode.chapters);
-  await writeTextArtifacts(report.files, issue, episode);
+  await replaceChapters(report.files.audio, playerChapters(episode.chapters, titles));
+  await writeTextArtifacts(report.files, issue, episode, titles);
   const [{ size }, { sha256 }] = await Promise.all([stat(report.files.audio), sha256File(report.files.audio)]);
   const { corrections: _old, ...rest } = report;
   const next: EpisodeReport = {

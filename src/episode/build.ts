@@ -25,6 +25,7 @@ import { stageRunner, type StageListener } from '../stages/stage.js';
 import { alignIssue, type IssueAlignment } from './align-issue.js';
 import { AnalysisTap, analysisPath, episodeLoudness, episodePeaks, PEAKS_PER_SECOND, LOUDNESS_PER_SECOND, shortTermCurve, type EpisodeAnalysis } from './analysis.js';
 import { resolveEpisode, writeTextArtifacts } from './apply-corrections.js';
+import { playerChapters } from './chapter-titles.js';
 import { readCorrections } from './corrections.js';
 import { layoutChapters } from './chapters.js';
 import { episodeTitle } from './title.js';
@@ -107,6 +108,7 @@ export function buildSettings(config: LoadedConfig): string {
     artist: config.show.narrator ?? config.show.author,
     album: config.show.title,
     cover: config.resolved.image ?? null,
+    chapterTitles: config.feed.chapterTitles,
     version: BUILD_FORMAT,
   };
   return sha256Buffer(JSON.stringify(relevant)).slice(0, 16);
@@ -276,7 +278,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     channels: info.channels,
     target: loudnessTarget,
     measured: measurement,
-    chapters,
+    chapters: playerChapters(chapters, config.feed.chapterTitles),
     cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
     program,
@@ -298,7 +300,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   warnings.push(...mastered.warnings);
 
   return stages.run('artifacts', async () => {
-  await writeTextArtifacts(files, issue, episode);
+  await writeTextArtifacts(files, issue, episode, config.feed.chapterTitles);
   const gainDb = mastered.plan.gainDb;
   const full: EpisodeAnalysis = {
     ...analysis,

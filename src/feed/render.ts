@@ -22,7 +22,8 @@ import type { FeedSettings } from './settings.js';
 import { FEED_TYPES } from '../store/content-types.js';
 import type { ImportedItem, Manifest, ManifestEpisode, ManifestOther } from '../store/manifest.js';
 import { prefixedEnclosure } from './analytics.js';
-import { PSC_NAMESPACE, PSC_VERSION, pscChapters, type ChapterTitleSettings } from './chapters.js';
+import { PSC_NAMESPACE, PSC_VERSION, pscChapters } from './chapters.js';
+import { DEFAULT_CHAPTER_TITLES } from '../episode/chapter-titles.js';
 import { parseCategory } from '../spec/apple-categories.js';
 import { showPeople, type FeedPerson } from './people.js';
 import { DESCRIPTION_MAX_BYTES, truncateUtf8, xmlSafe } from './text.js';
@@ -54,7 +55,6 @@ export interface RenderOptions {
   selfUrl?: string;
 }
 
-const DEFAULT_CHAPTER_TITLES: ChapterTitleSettings = { maxLength: 40, short: {} };
 
 export { episodeTitle };
 

@@ -266,7 +266,7 @@ export async function publishAll(
         report = state.report;
         // a new or changed corrections file: the chapters, transcript, notes and ID3 tag are
         // rewritten, the audio is reused as it is (no re-master)
-        if (!opts.dryRun && !(await correctionsCurrent(report, take.issue))) report = await reapplyCorrections(p.buildDir, take.issue);
+        if (!opts.dryRun && !(await correctionsCurrent(report, take.issue))) report = await reapplyCorrections(p.buildDir, take.issue, config.feed.chapterTitles);
         result.reused.push(recording);
       } else {
         const issueSha = (await sha256File(take.issue.source)).sha256;

@@ -147,7 +147,7 @@ export class ReviewEpisodes {
     let loaded;
     try {
       loaded = await readCorrections(issue.source);
-      if (!(await correctionsCurrent(report, issue))) report = await reapplyCorrections(buildDir, issue);
+      if (!(await correctionsCurrent(report, issue))) report = await reapplyCorrections(buildDir, issue, this.config.feed.chapterTitles);
     } catch (e) {
       if (!(e instanceof LetterpodError)) throw e;
       problem = e.message;
@@ -196,7 +196,7 @@ export class ReviewEpisodes {
       correctEpisode(analysis, issue, corrections, file);
       await writeFileAtomic(file, serializeCorrections(corrections));
     }
-    await reapplyCorrections(buildDir, issue);
+    await reapplyCorrections(buildDir, issue, this.config.feed.chapterTitles);
     return this.view(number);
   }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureEbur128 } from '../../src/audio/loudness.js';
+import { DEFAULT_CHAPTER_TITLES, shortChapterTitle } from '../../src/episode/chapter-titles.js';
 import { narrate, type Narration } from '../../src/demo/narrate.js';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import { readIssue } from '../../src/newsletter/index.js';
@@ -63,16 +64,18 @@ function checkEpisode(get: () => Built): void {
     expect(report.loudness.mode).toBe('linear');
   });
 
-  it('writes chapters music-metadata reads back with their titles, and the other artifacts', async () => {
+  it('writes chapters music-metadata reads back with their player titles (no longer than 40 characters), and the other artifacts', async () => {
     const { report } = get();
     const meta = await parseFile(report.audio.path, { includeChapters: true });
-    expect(meta.format.chapters?.map((c) => c.title)).toEqual(report.chapters.map((c) => c.title));
+    const playerTitles = report.chapters.map((c) => shortChapterTitle(c.title, DEFAULT_CHAPTER_TITLES));
+    for (const t of playerTitles) expect([...t].length).toBeLessThanOrEqual(40);
+    expect(meta.format.chapters?.map((c) => c.title)).toEqual(playerTitles);
     expect(meta.format.chapters?.map((c) => c.start)).toEqual(report.chapters.map((c) => Math.round(c.startSeconds * 1000) / 1000));
     expect(meta.format.sampleRate).toBe(44100);
     expect(meta.format.codecProfile).toBe('CBR');
     const json = JSON.parse(await readFile(report.files.chapters, 'utf8')) as { version: string; chapters: { title: string; startTime: number }[] };
     expect(json.version).toBe('1.2.0');
-    expect(json.chapters.map((c) => c.title)).toEqual(report.chapters.map((c) => c.title));
+    expect(json.chapters.map((c) => c.title)).toEqual(playerTitles);
     const notes = await readFile(report.files.notes, 'utf8');
     for (const c of report.chapters.slice(1)) expect(notes).toContain(c.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;'));
     expect(notes).toContain('00:00:00');
@@ -113,4 +116,10 @@ describeShared('build: AN #92 narrated by flite', () => {
     built = await buildNarrated(sharedPath('newsletters', 'an-092.md'), 'an-092', 92);
   });
   checkEpisode(() => built);
+  it('has summary titles longer than players show (so the player titles above are the short forms), full in the show notes', async () => {
+    const long = built.report.chapters.filter((c) => [...c.title].length > 40);
+    expect(long.length).toBeGreaterThan(0);
+    const notes = await readFile(built.report.files.notes, 'utf8');
+    for (const c of long) expect(notes).toContain(c.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;'));
+  });
 });

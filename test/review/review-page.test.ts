@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { id3Length } from '../../src/audio/id3.js';
+import { DEFAULT_CHAPTER_TITLES, shortChapterTitle } from '../../src/episode/chapter-titles.js';
 import type { EpisodeReport } from '../../src/episode/report.js';
 import type { Manifest } from '../../src/store/manifest.js';
 import { letterpod } from '../helpers/cli.js';
@@ -297,7 +298,8 @@ describeBrowser(`letterpod review in a browser${hasChromium ? '' : ` (skipped: n
     const copy = join(dir, 'published.mp3');
     await copyFile(join(store, after.audio.key), copy);
     const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', copy])).stdout) as { chapters: { start_time: string; tags?: { title?: string } }[] };
-    expect(probe.chapters.map((c) => [c.tags?.title, Number(c.start_time)])).toEqual(report.chapters.map((c) => [c.title, Math.round(c.startSeconds * 1000) / 1000]));
+    // (player titles: the long first summary's is cut where a word ends)
+    expect(probe.chapters.map((c) => [c.tags?.title, Number(c.start_time)])).toEqual(report.chapters.map((c) => [shortChapterTitle(c.title, DEFAULT_CHAPTER_TITLES), Math.round(c.startSeconds * 1000) / 1000]));
     expect(probe.chapters.map((c) => c.tags?.title)).toContain(TITLES[2]);
 
     const chaptersJson = JSON.parse(await readFile(join(store, after.chapters!.key), 'utf8')) as { chapters: { startTime: number; title: string }[] };
