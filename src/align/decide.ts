@@ -65,7 +65,7 @@ export interface DecideInput {
   /** Evidence for section k's text in [from, to) seconds. */
   hear: (k: number, from: number, to: number) => Promise<PartEvidence>;
   /** Where section k's last words match best in [from, to) s: their peak ratio and where they end. */
-  lastWords?: (k: number, from: number, to: number) => Promise<{ ratio: number; endsAt: number } | undefined>;
+  lastWords?: (k: number, from: number, to: number) => Promise<{ ratio: number; endsAt: number; endsBy?: number } | undefined>;
   params: AlignParams;
 }
 
@@ -232,9 +232,9 @@ export async function decideSections(input: DecideInput): Promise<Decision> {
       reasons[tail + 1] = `in progress when the recording stops: more is said after ${x.cands[tail][choice[tail]].seconds.toFixed(2)} s than the section before needs, after a pause like those between sections (${next.toFixed(2)} s)`;
       tail++;
     } else if (x.lastWords && (await heardToItsEnd(x, tail, at(tail)))) {
-      // (the last section read was heard to its end: the recording did not stop inside it,
-      // and nothing after it opens the next section — the rest is not read, the recording is
-      // complete; what follows is unscripted, closing words)
+      // (the last section read was heard to its end and closing words follow: the recording
+      // did not stop inside it, and nothing after it opens the next section — the rest is not
+      // read, the recording is complete)
       for (let q = tail + 1; q < K; q++) {
         status[q] = 'not-read';
         reasons[q] += `; not read: section ${tail + 1} is heard to its end before the recording's end`;
@@ -262,17 +262,24 @@ async function clearerRival(x: DecideInput, q: number, n: number, lower: number,
 }
 
 /**
- * The last read section `L` (at `t` s) is heard to its end: its last words match clearly
- * (a peak in the window) where the speech from its start holds most of its expected
- * speech. A search for words that are not in the recording still finds a best place,
- * sometimes a clear one; a recording cut inside the section has less than its expected
- * speech after its start, so a place that leaves it most of it is its real end.
+ * The last read section `L` (at `t` s) is heard to its end and the narrator goes on with
+ * closing words: its last words match clearly (a peak in the window) where the speech from
+ * its start holds most of its expected speech, and more is said after them — at least the
+ * short opening the next section would be heard by (it was not). A search for words that
+ * are not in the recording still finds a best place, sometimes a clear one; a recording cut
+ * inside the section has less than its expected speech after its start, so a place that
+ * leaves it most of it is its real end. A recording that stops right at that end is a
+ * recording that stops early (the rest is after its end), as before.
  */
 async function heardToItsEnd(x: DecideInput, L: number, t: number): Promise<boolean> {
   const P = x.params;
   const words = await x.lastWords!(L, t + x.minGap(L), x.speechEndSeconds + 0.5);
   if (words === undefined || words.ratio < P.partMatchRatio) return false;
-  return x.speechBetween(t, Math.min(words.endsAt, x.speechEndSeconds)) >= P.heardToEndFraction * x.expectedSpeech[L];
+  // (the section's own speech up to where its last words end at the earliest; the closing
+  // words from where they have surely ended)
+  const end = Math.min(words.endsAt, x.speechEndSeconds);
+  const over = Math.min(Math.max(words.endsBy ?? words.endsAt, words.endsAt), x.speechEndSeconds);
+  return x.speechBetween(t, end) >= P.heardToEndFraction * x.expectedSpeech[L] && x.speechBetween(over, x.speechEndSeconds) >= P.tailOpeningSeconds;
 }
 
 /**

@@ -450,8 +450,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     }
     return { ...best, openingRatio, openingStartSeconds };
   };
-  /** Where section k's last words (partSeconds of them) match best in [fromS, toS) s: their peak ratio and where they end. */
-  const lastWords = async (k: number, fromS: number, toS: number): Promise<{ ratio: number; endsAt: number } | undefined> => {
+  /** Where section k's last words (partSeconds of them) match best in [fromS, toS) s: their peak ratio, where they end, and by when they surely have. */
+  const lastWords = async (k: number, fromS: number, toS: number): Promise<{ ratio: number; endsAt: number; endsBy: number } | undefined> => {
     const iMark = Math.round(ref.sectionStarts[k] / hop);
     const lastSentence = ref.sentences[(k + 1 < K ? ref.firstSentence[k + 1] : ref.sentences.length) - 1];
     const iEnd = Math.round(lastSentence.endSeconds / hop);
@@ -463,7 +463,8 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const [hit, ...others] = r.found;
     if (!hit || !(hit.goodness > 0)) return undefined;
     // where they end: the match's start plus their length at the recording's pace
-    return { ratio: peakRatio(hit.goodness, others), endsAt: hit.frame * hop + P.partSeconds * coverage.pace * 0.8 };
+    // (endsBy: as late as their length at the recording's pace, and a fifth more, takes them)
+    return { ratio: peakRatio(hit.goodness, others), endsAt: hit.frame * hop + P.partSeconds * coverage.pace * 0.8, endsBy: hit.frame * hop + P.partSeconds * coverage.pace * 1.2 };
   };
   // a section that starts before the one in front of it has been read: when the earlier
   // section's last words are clearly heard after that start, the later one's earlier

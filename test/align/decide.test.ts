@@ -140,6 +140,12 @@ describe('decideSections', () => {
       expect(d.status).toEqual(['read', 'read', 'not-read']);
       expect(asked).toEqual([1]);
     });
+    it('leaves it after the end when nothing is said after the last words (a recording that stops right there)', async () => {
+      expect((await decideSections(x(140, async () => ({ ratio: 3, endsAt: 139 })))).status).toEqual(['read', 'read', 'after-end']);
+      // (counted from where the last words have surely ended, not from their earliest end)
+      expect((await decideSections(x(140, async () => ({ ratio: 3, endsAt: 136, endsBy: 139 })))).status).toEqual(['read', 'read', 'after-end']);
+      expect((await decideSections(x(140, async () => ({ ratio: 3, endsAt: 136 })))).status).toEqual(['read', 'read', 'not-read']);
+    });
     it("leaves it after the end when the last words' best place does not stand out", async () => {
       expect((await decideSections(x(140, async () => ({ ratio: 1.5, endsAt: 118 })))).status).toEqual(['read', 'read', 'after-end']);
     });
