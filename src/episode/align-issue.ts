@@ -26,7 +26,7 @@ export async function alignIssue(
   recording: string,
   issue: Issue,
   durationSeconds: number,
-  opts: Pick<AlignOptions, 'signal' | 'decode' | 'language'> = {},
+  opts: Pick<AlignOptions, 'signal' | 'decode' | 'language' | 'onProgress'> = {},
 ): Promise<IssueAlignment> {
   const sections = issue.sections.filter((s) => s.text.trim().length > 0).map((s) => ({ id: s.id, text: s.text }));
   const alignment = await alignRecording(recording, sections, { ...opts, language: opts.language ?? issue.language });

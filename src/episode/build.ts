@@ -170,7 +170,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         filters: cleanupChain,
         measure: MEASURE_FILTER,
         stderrLimit: 1 << 27,
-        onProgress: step.seconds(info.durationSeconds),
+        // (the whole recording aligned: the aligner's own progress, below — the decode is only
+        // its first part, and on a short recording it is over before anything is drawn)
+        ...(opts.align ? { onProgress: step.seconds(info.durationSeconds) } : {}),
       });
       measured = parseEbur128Measurement(stderr);
       curve = shortTermCurve(stderr);
@@ -180,7 +182,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     return Promise.all([
       opts.align
         ? opts.align(decode, opts.signal ?? new AbortController().signal)
-        : alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language }),
+        : alignIssue(recording, issue, info.durationSeconds, { decode, language: issue.language ?? config.show.language, onProgress: step.progress }),
       sha256File(recording).then((h) => h.sha256),
     ]);
   });
