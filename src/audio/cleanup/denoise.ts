@@ -5,8 +5,8 @@
  * on the same sample: the lowest (gentlest) floor that brings the room tone down by the
  * wanted amount. The profile is fixed (no tracking), so the filter does not pump on speech.
  */
-import { ffmpeg, fileArg } from '../../media/ffmpeg.js';
-import { decodeMono, floorDbfs } from './room-tone.js';
+import { decodePcm, ffmpeg, fileArg } from '../../media/ffmpeg.js';
+import { floorDbfs } from './room-tone.js';
 import type { NoiseStep } from './presets.js';
 
 export interface NoiseProfile {
@@ -66,7 +66,7 @@ export async function chooseFloor(roomTone: string, rate: number, chainRate: num
   const reductionDb = Math.min(97, step.reductionDb + NR_HEADROOM_DB);
   const level = async (floorDb: number) => {
     const profile = { bands, floorDb, reductionDb };
-    return { profile, afterDbfs: floorDbfs(await decodeMono(roomTone, rate, [pre, denoiseFilter(profile, chainRate)].filter(Boolean).join(',')), rate) };
+    return { profile, afterDbfs: floorDbfs(await decodePcm(roomTone, rate, { filters: [pre, denoiseFilter(profile, chainRate)].filter(Boolean).join(',') }), rate) };
   };
   let lo = MIN_NF;
   // never a floor far above the room tone's own level: that would take speech with it

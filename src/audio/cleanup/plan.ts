@@ -9,7 +9,8 @@ import { cleanupFilters, type CleanupSettings } from '../cleanup.js';
 import { lineDb, welch } from './spectrum.js';
 import { detectHum, humFilters, type HumLine } from './hum.js';
 import { chooseFloor, denoiseFilter, sampleProfile, type NoiseProfile } from './denoise.js';
-import { decodeMono, floorDbfs, pickRoomTone, readRoomTone, rmsDbfs } from './room-tone.js';
+import { decodePcm } from '../../media/ffmpeg.js';
+import { floorDbfs, pickRoomTone, readRoomTone, rmsDbfs } from './room-tone.js';
 import { resolveSteps, type CleanupPreset, type StepOverrides } from './presets.js';
 
 export interface CleanupConfig extends CleanupSettings, StepOverrides {
@@ -97,7 +98,7 @@ export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
     const pre = [highpass, notches].filter(Boolean).join(',') || undefined;
     // noise, on the room tone after the high-pass and the notches
     let denoise: string | undefined;
-    const before = pre ? await decodeMono(tone.file, rate, pre) : Float32Array.from(tone.segments.flatMap((s) => [...s]));
+    const before = pre ? await decodePcm(tone.file, rate, { filters: pre }) : Float32Array.from(tone.segments.flatMap((s) => [...s]));
     const beforeDbfs = floorDbfs(before, rate);
     if (!steps.noise.enabled) report.noise.reason = 'off';
     else if (!(beforeDbfs >= steps.noise.minFloorDbfs)) report.noise = { applied: false, reason: `room tone at ${beforeDbfs} dBFS, below ${steps.noise.minFloorDbfs} dBFS`, floorBeforeDbfs: beforeDbfs };
@@ -121,7 +122,7 @@ export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
     // what the whole chain did to each hum line of the room tone: per window, the median over
     // the windows (a window holding a breath or a word's tail does not speak for the room)
     if (report.hum.applied && filters) {
-      const after = await decodeMono(tone.file, rate, filters);
+      const after = await decodePcm(tone.file, rate, { filters });
       let at = 0;
       const pairs = tone.segments.map((seg) => {
         const out = after.subarray(at, at + seg.length);

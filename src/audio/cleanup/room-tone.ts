@@ -4,7 +4,7 @@
  * decoded on their own (seconds of audio, not a pass over the recording).
  */
 import { rm } from 'node:fs/promises';
-import { ffmpeg, fileArg } from '../../media/ffmpeg.js';
+import { decodePcm, ffmpeg, fileArg } from '../../media/ffmpeg.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,7 @@ export async function readRoomTone(recording: string, windows: readonly RoomTone
     windows.map((_, i) => `[${i}:a:0]aresample=${rate},aformat=sample_fmts=flt:channel_layouts=mono[r${i}]`).join(';') +
     `;${windows.map((_, i) => `[r${i}]`).join('')}concat=n=${windows.length}:v=0:a=1[rt]`;
   await ffmpeg(['-y', ...args, '-filter_complex', graph, '-map', '[rt]', '-c:a', 'pcm_f32le', fileArg(file)]);
-  const all = await decodeMono(file, rate);
+  const all = await decodePcm(file, rate);
   const segments: Float32Array[] = [];
   let at = 0;
   windows.forEach((w, i) => {
@@ -71,15 +71,6 @@ export async function readRoomTone(recording: string, windows: readonly RoomTone
     at += n;
   });
   return { file, sampleRate: rate, segments, seconds: all.length / rate, windows: [...windows], remove: () => rm(file, { force: true }) };
-}
-
-/** A short mono file through `filters`, as samples at `rate`. */
-export async function decodeMono(file: string, rate: number, filters?: string): Promise<Float32Array> {
-  const { stdout } = await ffmpeg(['-i', fileArg(file), ...(filters ? ['-af', filters] : []), '-ac', '1', '-ar', String(rate), '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1']);
-  const buf = Buffer.from(stdout);
-  const out = new Float32Array(Math.floor(buf.length / 4));
-  Buffer.from(out.buffer).set(buf.subarray(0, out.length * 4));
-  return out;
 }
 
 /**
