@@ -104,7 +104,18 @@ export function burstBefore(x: BurstBeforeInput): number | undefined {
   const p0Length = p0.endSeconds - p0.startSeconds;
   if (p0.endSeconds < x.lowerSeconds || p0Length < 0.7 * x.boundaryPause) return undefined;
   if (x.previous === null && p0Length < 0.7 * (p1.endSeconds - p1.startSeconds)) return undefined;
-  return holdsItsOwn(pauses, x.previous, p0.startSeconds) ? p0.endSeconds : undefined;
+  return holdsItsOwn(pauses, x.previous, p0.startSeconds) || tooShortToBeIt(pauses, x.previous, p0.startSeconds, burst) ? p0.endSeconds : undefined;
+}
+
+/**
+ * The section before (read, at its mark) holds far more speech than its own up to `until`
+ * — something unscripted follows it, or its mark is early — and the burst is too short to
+ * be that section said later: then the burst cannot be it and belongs to what follows (a
+ * false start after an ad-lib).
+ */
+function tooShortToBeIt(pauses: readonly Span[], previous: { markSeconds: number; expectedSeconds: number } | null | undefined, until: number, burst: number): boolean {
+  if (!previous) return false;
+  return speechIn(pauses, previous.markSeconds, until) > 1.6 * previous.expectedSeconds + 1 && burst < 0.6 * previous.expectedSeconds;
 }
 
 export interface HeadingNotReadInput {

@@ -651,6 +651,13 @@ export async function alignRecording(recording: string, sections: AlignSection[]
     const atBoundary = restarted || !decision.trusted[k] ? undefined : await boundaryStart(k, t, lower, here, r);
     const start = restarted ? earlier.frame * hop : atBoundary ?? falseStart({ rec: recV, recPause, pauses: pauses.pauses, seconds: t, lowerSeconds: lower, maxSeconds: P.falseStartMaxSeconds, minSeconds: P.falseStartMinSeconds, ratio: P.restartSameRatio, peak: P.restartSamePeak });
     if (start === undefined) continue;
+    // the words said twice may be the heading before and the section's first words, the same
+    // in the text ("Deep learning", then "Deep Learning for Symbolic Mathematics"): where the
+    // heading is placed on that first saying, it is the heading, not a false start (text only)
+    if (!restarted && atBoundary === undefined && heading >= 0 && Math.abs(startOf(heading) - start) <= 0.3 && opensWith(sections[k].text, sections[heading].text)) {
+      decision.reasons[k] += `; the words before it are its heading's (${sections[heading].text.trim()}), not a false start`;
+      continue;
+    }
     cands[k].push({ seconds: start, goodness: cands[k][c].goodness });
     decision.choice[k] = cands[k].length - 1;
     decision.reasons[k] += atBoundary !== undefined
@@ -817,6 +824,14 @@ function pauseFrames(pauses: readonly Pause[], hop: number, frames: number): Uin
 
 function placedGlobal(estimates: number[]): number[] {
   return estimates.map((x) => Math.round(x * 1000) / 1000);
+}
+
+/** Whether text `a` begins with all the words of `b` (case and punctuation aside). */
+export function opensWith(a: string, b: string): boolean {
+  const w = (x: string) => x.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const wa = w(a);
+  const wb = w(b);
+  return wb.length > 0 && wb.length <= wa.length && wb.every((x, i) => x === wa[i]);
 }
 
 export { splitSentences, countWords } from '../speech/sentences.js';

@@ -10,6 +10,11 @@
 export interface Pause {
   startSeconds: number;
   endSeconds: number;
+  /**
+   * Where a sound clearly above the rest of the pause begins that runs into its end (an
+   * inhale, a buzz or a lip noise before the first word), when there is one.
+   */
+  soundSeconds?: number;
 }
 
 export interface PauseAnalysis {
@@ -158,7 +163,10 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     let k = i;
     while (k < n && silent[k]) k++;
     // leading and trailing silence count as pauses whatever their length
-    if (k - i >= minLen || i === 0 || k === n) pauses.push({ startSeconds: i * blockSeconds, endSeconds: k * blockSeconds });
+    if (k - i >= minLen || i === 0 || k === n) {
+      const sound = k < n ? soundBefore(blockDb, i, k, blockSeconds) : undefined;
+      pauses.push({ startSeconds: i * blockSeconds, endSeconds: k * blockSeconds, ...(sound !== undefined ? { soundSeconds: sound * blockSeconds } : {}) });
+    }
     i = k;
   }
   if (firstSpeech < 0) {
@@ -174,6 +182,24 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     speechEnd: lastSpeech < 0 ? NaN : (lastSpeech + 1) * blockSeconds,
     speechSeconds: speechBlocks * blockSeconds,
   };
+}
+
+/** A sound before speech stands this far (dB) above the quiet part of its pause. */
+const SOUND_ABOVE_DB = 10;
+/** …lasts at least this long (s), after at least this long (s) of the quiet part. */
+const SOUND_MIN_SECONDS = 0.1;
+const QUIET_MIN_SECONDS = 0.15;
+
+/**
+ * The first block of the run of blocks at the end of pause [i, k) that stand
+ * SOUND_ABOVE_DB over the pause's quiet part (its 20th percentile), when that run is long
+ * enough and follows enough quiet; undefined otherwise. Level only, not the voice.
+ */
+function soundBefore(db: Float32Array, i: number, k: number, blockSeconds: number): number | undefined {
+  const quiet = Array.from(db.subarray(i, k)).sort((a, b) => a - b)[Math.floor(0.2 * (k - i))];
+  let j = k;
+  while (j > i && db[j - 1] >= quiet + SOUND_ABOVE_DB) j--;
+  return k - j >= SOUND_MIN_SECONDS / blockSeconds && j - i >= QUIET_MIN_SECONDS / blockSeconds ? j : undefined;
 }
 
 /**
@@ -200,6 +226,8 @@ export interface SnapOptions {
   leadSeconds: number;
   /** Pauses shorter than this are not candidates. */
   minPauseSeconds: number;
+  /** The mark goes before a sound that runs from inside the pause into the speech (`Pause.soundSeconds`): a chapter does not open mid-breath. */
+  beforeSound?: boolean;
   /**
    * A pause at least this long (a section break) ending at most `breakBackSeconds` before
    * the estimate wins over a nearer pause that starts after the estimate: the match began
@@ -215,6 +243,7 @@ export const SECTION_SNAP: SnapOptions = {
   forwardSeconds: 0.6,
   leadSeconds: 0.1,
   minPauseSeconds: 0.2,
+  beforeSound: true,
   breakPauseSeconds: 0.6,
   breakBackSeconds: 1.2,
 };
@@ -273,6 +302,7 @@ export function snapToPause(pauses: readonly Pause[], estimate: number, opts: Sn
     }
   }
   if (!best) return { seconds: estimate, distance: Infinity };
-  const seconds = Math.max(best.startSeconds, best.endSeconds - opts.leadSeconds);
+  const onset = opts.beforeSound && best.soundSeconds !== undefined ? best.soundSeconds : best.endSeconds;
+  const seconds = Math.max(best.startSeconds, onset - opts.leadSeconds);
   return { seconds, pause: best, distance: bestD };
 }

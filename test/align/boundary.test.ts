@@ -48,6 +48,13 @@ describe('burstBefore', () => {
   it('takes nothing when the section before holds far more than its own speech up to the burst (it is misplaced)', () => {
     expect(burstBefore({ ...base, previous: { markSeconds: 41.2, expectedSeconds: 0.4 } })).toBeUndefined();
   });
+  it('takes a burst too short to be the section before, when that section holds far more than its own speech (a false start after an ad-lib)', () => {
+    // a heading (1.5 s expected) at 41.2, an ad-lib after it, the boundary pause, "If I" (0.37 s), a pause, the mark
+    const adLib = [span(40, 41.2), span(42.7, 43.0), span(47.0, 57.8), span(58.17, 59.28), span(60.44, 60.91)];
+    expect(burstBefore({ ...base, pauses: adLib, previous: { markSeconds: 41.2, expectedSeconds: 1.5 } })).toBeCloseTo(57.8, 6);
+    // …but not a burst as long as that section: it may be the section itself, said later
+    expect(burstBefore({ ...base, pauses: adLib, previous: { markSeconds: 41.2, expectedSeconds: 0.5 } })).toBeUndefined();
+  });
   it('takes the burst for the first section', () => {
     expect(burstBefore({ ...base, previous: null, lowerSeconds: 0 })).toBeCloseTo(57.8, 6);
   });

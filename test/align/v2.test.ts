@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, slide } from '../../src/align/anchor.js';
 import { dtw, lineBand } from '../../src/signal/dtw.js';
-import { alignRecording } from '../../src/align/index.js';
+import { alignRecording, opensWith } from '../../src/align/index.js';
 import { SECTION_SNAP, snapToPause } from '../../src/signal/pauses.js';
 import { chooseInOrder } from '../../src/align/place.js';
 import { romanValue, splitSentences, spokenForReference } from '../../src/speech/sentences.js';
@@ -359,3 +359,34 @@ describeShared('a trusted opening match a line late, after a lead-in (shared)', 
     for (const id of ['sonnet-1', 'sonnet-2', 'sonnet-3']) expect(run.score.sections.find((s) => s.id === id)!.error!, id).toBeLessThanOrEqual(0.3);
   });
 });
+
+describe('opensWith', () => {
+  it('says whether a text begins with all the words of another, case and punctuation aside', () => {
+    expect(opensWith('Deep Learning for Symbolic Mathematics, by Guillaume Lample.', 'Deep learning')).toBe(true);
+    expect(opensWith('Deep Learning for Symbolic Mathematics', 'Deep reinforcement learning')).toBe(false);
+    expect(opensWith('Deep', 'Deep learning')).toBe(false);
+    expect(opensWith('Anything', '')).toBe(false);
+  });
+});
+
+describeShared('words before a section said apart: a heading, a false start, a sound (shared)', () => {
+  const scored = async (name: string, id: string) => {
+    const c = findCase(name);
+    const built = await build(c, process.env.LETTERPOD_EVAL_CACHE ?? join(projectRoot, '.cache', 'eval'));
+    const run = await runCase(c, built, { inProcess: true });
+    expect(run.error).toBeUndefined();
+    const s = run.score.sections.find((x) => x.id === id)!;
+    expect(s.reportedSkipped).toBe(false);
+    return s.error!;
+  };
+  it('fresh3-storm: the heading "Deep learning" before "Deep Learning for Symbolic Mathematics" is the heading, not a false start of the summary (was 0.80 s early)', async () => {
+    expect(await scored('fresh3-storm', 's14')).toBeLessThanOrEqual(0.3);
+  });
+  it('heldout-en-029-m1: a false start ("If I") after an ad-lib belongs to the summary (was 0.84 s late)', async () => {
+    expect(await scored('heldout-en-029-m1', 's14')).toBeLessThanOrEqual(0.3);
+  });
+  it('fresh6-real-de-jfk-mid: a real reading whose first word follows 0.7 s of steady buzz starts before the buzz (was 0.34 s late)', async () => {
+    expect(await scored('fresh6-real-de-jfk-mid', 'de-4')).toBeLessThanOrEqual(0.3);
+  });
+});
+

@@ -103,3 +103,29 @@ describe('snapToPause', () => {
     expect(s.seconds).toBeCloseTo(3.0, 6);
   });
 });
+
+describe('a sound in a pause running into the speech (an inhale, a buzz)', () => {
+  /** 2 s of speech, a pause of room tone (−70 dB) with `sound` (s) of a −57 dB sound (under the speech threshold) at its end, then speech. */
+  function withSound(sound: number): Float32Array {
+    const db = track(6, [[2, 3.5]]);
+    for (let i = Math.round((3.5 - sound) * 100); i < 350; i++) db[i] = -57;
+    return db;
+  }
+  it('is marked where it starts, and a section mark goes before it, not into it', () => {
+    const p = findPauses(withSound(0.5), 0.01).pauses.find((x) => x.startSeconds > 1)!;
+    // the sound is below the speech threshold: part of the pause, but where it starts is kept
+    expect(p.endSeconds).toBeCloseTo(3.5, 2);
+    expect(p.soundSeconds).toBeCloseTo(3.0, 2);
+    expect(snapToPause([p], 3.4, SECTION_SNAP).seconds).toBeCloseTo(3.0 - SECTION_SNAP.leadSeconds, 2);
+    // a sentence mark (no beforeSound) stays at the speech
+    expect(snapToPause([p], 3.4, { ...SECTION_SNAP, beforeSound: false }).seconds).toBeCloseTo(3.5 - SECTION_SNAP.leadSeconds, 2);
+  });
+  it('is not marked when it is too short, or when it fills the whole pause', () => {
+    expect(findPauses(withSound(0.05), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
+    expect(findPauses(withSound(1.5), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
+  });
+  it('is not marked in a plain pause', () => {
+    expect(findPauses(track(6, [[2, 3.5]]), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
+  });
+});
+
