@@ -3,11 +3,17 @@
  * (the middle of each long pause inside the kept part, what is left exactly the limit,
  * never a chapter mark inside a cut), and the one map of recording time to episode time
  * (monotonic, continuous at the cut edges, its inverse the identity on the kept speech,
- * the head trim's shift alone without cuts). The encode itself: test/episode/pauses-build.
+ * the head trim's shift alone without cuts); the encode's cut graph on a chirp through real
+ * ffmpeg (sample-exact pieces, exact length). The build: test/episode/pauses-build.
  */
 import { describe, expect, it } from 'vitest';
 import { episodeClock } from '../../src/audio/cleanup.js';
-import { episodeTimeline, planPauseCuts, PAUSE_EDGE_SECONDS } from '../../src/audio/pauses.js';
+import { describeCleanup } from '../../src/audio/cleanup/describe.js';
+import type { CleanupReport } from '../../src/audio/cleanup/plan.js';
+import { CUT_CROSSFADE_SAMPLES, cutGraph, episodeTimeline, planPauseCuts, PAUSE_EDGE_SECONDS } from '../../src/audio/pauses.js';
+import { decodePcm, ffmpeg, fileArg } from '../../src/media/ffmpeg.js';
+import { join } from 'node:path';
+import { scratch } from '../helpers/tmp.js';
 
 const TRIM = { startSeconds: 1, endSeconds: 60, headSeconds: 1, tailSeconds: 2 };
 const PAUSES: [number, number][] = [
@@ -92,5 +98,60 @@ describe('episodeTimeline', () => {
     }
     expect(tl.toRecording(offset - 0.1)).toBeUndefined();
     expect(tl.toRecording(offset + tl.speechSeconds + 0.1)).toBeUndefined();
+  });
+});
+
+describe('the review page and terminal line', () => {
+  const base: CleanupReport = {
+    preset: 'podcast',
+    highpassHz: 80,
+    roomTone: { seconds: 3, windows: 4, levelDbfs: -60 },
+    hum: { applied: false, reason: 'off', mainsHz: null, lines: [] },
+    noise: { applied: false, reason: 'off' },
+    filters: null,
+  };
+
+  it('says what pause shortening removed, and nothing when it is off', () => {
+    expect(describeCleanup(base).join('\n')).not.toMatch(/pauses:/);
+    const lines = describeCleanup({ ...base, pauses: planPauseCuts(PAUSES, TRIM, 1) });
+    expect(lines[lines.length - 1]).toBe('pauses: 3 of 3 longer than 1 s shortened to it, 5.5 s removed');
+  });
+});
+
+describe('cutGraph through ffmpeg', () => {
+  it('keeps every sample outside the crossfades, shortens by exactly the cuts, and crossfades without a jump', async () => {
+    const dir = await scratch('pause-cuts');
+    const input = join(dir, 'chirp.wav');
+    const output = join(dir, 'cut.wav');
+    const rate = 44100;
+    await ffmpeg(['-y', '-filter_complex', `aevalsrc=0.5*sin(2*PI*(100+20*t)*t):s=${rate}:d=12[a]`, '-map', '[a]', '-c:a', 'pcm_f32le', fileArg(input)]);
+    // seven cuts, the stream starting 0.5 s into the "recording"
+    const trimStart = 0.5;
+    const cuts = [1, 2.2, 3.1, 5, 7.25, 9, 10.5].map((t, k) => ({ startSeconds: t + trimStart, endSeconds: t + trimStart + 0.1 + 0.15 * k }));
+    const graph = cutGraph(cuts, trimStart, rate, 'in', 'out')!;
+    await ffmpeg(['-y', '-i', fileArg(input), '-filter_complex', [`[0:a:0]anull[in]`, ...graph].join(';'), '-map', '[out]', '-c:a', 'pcm_f32le', fileArg(output)]);
+    const [x, y] = await Promise.all([decodePcm(input, rate), decodePcm(output, rate)]);
+    const removed = cuts.map((c) => Math.round((c.endSeconds - trimStart) * rate) - Math.round((c.startSeconds - trimStart) * rate));
+    expect(y.length).toBe(x.length - removed.reduce((a, b) => a + b, 0));
+    // output sample i is input sample i + (removed before it), away from the seams
+    const half = CUT_CROSSFADE_SAMPLES / 2;
+    let gone = 0;
+    let worstJump = 0;
+    const seams: number[] = [];
+    cuts.forEach((c, k) => {
+      seams.push(Math.round((c.startSeconds - trimStart) * rate) - gone);
+      gone += removed[k]!;
+    });
+    gone = 0;
+    let next = 0;
+    for (let i = 0; i < y.length; i++) {
+      while (next < seams.length && i >= seams[next]! + half) gone += removed[next++]!;
+      const near = seams.some((s) => Math.abs(i - s) <= half);
+      if (!near) expect(Math.abs(y[i]! - x[i + gone]!)).toBeLessThanOrEqual(1e-6);
+      if (i > 0) worstJump = Math.max(worstJump, Math.abs(y[i]! - y[i - 1]!));
+    }
+    // the chirp's own steepest step: 0.5 · 2π · 580 Hz / 44.1 kHz ≈ 0.041, up to √2 times that
+    // mid-crossfade (equal power on two unrelated phases); a hard cut would jump up to 1
+    expect(worstJump).toBeLessThanOrEqual(0.08);
   });
 });
