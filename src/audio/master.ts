@@ -12,6 +12,7 @@ import { lameDelay, parseMp3, planFrameSplice, spliceFrames } from './mp3-frames
 import { createHash } from 'node:crypto';
 import type { Program } from './music.js';
 import { DENOISE_GROUP } from './cleanup/denoise.js';
+import { cutGraph, type PauseCut } from './pauses.js';
 import {
   measureEbur128,
   measureLoudness,
@@ -74,6 +75,8 @@ export interface MasterInput {
   cleanup?: string;
   /** The part of the recording to keep (s); default all of it. */
   trim?: { startSeconds: number; endSeconds: number };
+  /** Spans of the recording (s) taken out of the speech in the encode, after its filters (pauses.ts: shortened pauses). */
+  cuts?: readonly PauseCut[];
   /** Intro/outro music joined to the speech (music.ts programGraph). */
   program?: Program;
   onProgress?: (seconds: number) => void;
@@ -474,7 +477,8 @@ export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, 
 async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3, kept = false): Promise<FrameSpliceReport | undefined> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
-  const graph = [...speechGraph(plan, channels, kept ? m.keep?.realign : undefined), ...(m.program?.graph ?? ['[speech]anull[program]'])];
+  const cuts = cutGraph(m.cuts ?? [], m.trim?.startSeconds ?? 0, OUTPUT_RATE, 'speech_uncut', 'speech');
+  const graph = [...speechGraph(plan, channels, kept ? m.keep?.realign : undefined, cuts ? 'speech_uncut' : 'speech'), ...(cuts ?? []), ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
   const args = [
     ...trim, '-i', m.input,

@@ -150,6 +150,15 @@ const cleanupSchema = z.strictObject({
       minFloorDbfs: z.number().min(-100).max(-30).optional(),
     })
     .optional(),
+  /**
+   * Pause shortening (off unless set): pauses inside the speech longer than `maxSeconds`
+   * are shortened to it (audio/pauses.ts); chapters and the transcript follow.
+   */
+  pauses: z
+    .strictObject({
+      maxSeconds: z.number().min(0.3).max(10),
+    })
+    .optional(),
 });
 
 /** Optional intro/outro music, paths relative to the config file. */

@@ -5,7 +5,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
+import { cleanupFilters, trimWindow } from '../audio/cleanup.js';
+import { episodeTimeline, planPauseCuts } from '../audio/pauses.js';
 import { planCleanup } from '../audio/cleanup/plan.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { DENOISE_LOOKAHEAD_SECONDS, DENOISE_SETTLE_SECONDS, hasFrameGrid, master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode, type Realign } from '../audio/master.js';
@@ -206,20 +207,26 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   const [intro, outro] = await Promise.all(
     [config.resolved.intro, config.resolved.outro].map((f) => (f ? prepareClip(f, loudnessTarget, OUTPUT_RATE) : undefined)),
   );
-  const speechSeconds = trim.endSeconds - trim.startSeconds;
+  // pause shortening (off unless cleanup.pauses.maxSeconds is set): never across a chapter mark
+  const pauseCuts = planPauseCuts(
+    tap?.recordingPauses() ?? [],
+    trim,
+    cleanup.enabled ? cleanup.pauses?.maxSeconds : undefined,
+    aligned.chapters.map((c) => c.startSeconds),
+  );
+  const speechSeconds = episodeTimeline(trim, pauseCuts.cuts, 0).speechSeconds;
   const program = intro || outro ? programGraph(intro, outro, config.music.crossfadeSeconds, speechSeconds, OUTPUT_RATE, channels) : undefined;
   const offset = program?.speechOffsetSeconds ?? 0;
   const episodeSeconds = program ? program.episodeSeconds(speechSeconds) : speechSeconds;
-  const clock = episodeClock(trim, offset, episodeSeconds);
+  // the one map of recording time to episode time (head trim, pause cuts, intro music)
+  const timeline = episodeTimeline(trim, pauseCuts.cuts, offset, episodeSeconds);
+  const clock = timeline.toEpisode;
   const automatic = layoutChapters(aligned.chapters, clock, intro ? offset : 0, episodeSeconds);
   const cues = aligned.sentences
     .map((s) => ({ sectionId: s.sectionId, startSeconds: clock(s.startSeconds), endSeconds: clock(s.endSeconds), text: s.text }))
     .filter((c) => c.endSeconds > c.startSeconds);
   // the inverse of the clock inside the kept speech (undefined over the music and the cut edges)
-  const toRecording = (t: number) => {
-    const r = t - offset + trim.startSeconds;
-    return t < offset || r < trim.startSeconds || r > trim.endSeconds ? undefined : r;
-  };
+  const toRecording = timeline.toRecording;
   const pauses = (tap?.recordingPauses() ?? [])
     .filter(([a, b]) => b > trim.startSeconds && a < trim.endSeconds)
     .map(([a, b]): [number, number] => [clock(a), clock(b)]);
@@ -249,7 +256,12 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     transcriptSrt: join(outDir, 'transcript.srt'),
   };
   const year = issue.published?.slice(0, 4);
-  const keep = opts.keepPlan && opts.keepPlan.channels === channels ? opts.keepPlan : undefined;
+  // pauses cut before a pickup need not be the earlier build's cuts: its plan and MP3 frames
+  // are not kept (never audio spliced onto a timeline it does not match), the file is mastered anew
+  if (opts.keepPlan && pauseCuts.cuts.length > 0) {
+    warnings.push(`pause shortening is on (cleanup.pauses.maxSeconds ${pauseCuts.maxSeconds} s): this build is mastered anew, not spliced into the earlier build's MP3, so the audio outside the replaced part is a new encode`);
+  }
+  const keep = opts.keepPlan && opts.keepPlan.channels === channels && pauseCuts.cuts.length === 0 ? opts.keepPlan : undefined;
   const earlier = !keep || !opts.replaced?.length
     ? undefined
     : opts.keepAudio
@@ -283,6 +295,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     chapters: playerChapters(chapters, config.feed.chapterTitles),
     cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
+    ...(pauseCuts.cuts.length ? { cuts: pauseCuts.cuts } : {}),
     program,
     format: config.output,
     tags: {
@@ -297,7 +310,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     onProgress: step.seconds(episodeSeconds),
     ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
     });
-    return { ...result, cleanup: cleaned.report };
+    return { ...result, cleanup: { ...cleaned.report, ...(pauseCuts.maxSeconds !== null ? { pauses: pauseCuts } : {}) } };
   });
   warnings.push(...mastered.warnings);
 

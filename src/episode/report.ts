@@ -3,6 +3,7 @@
  * (the public document of DESIGN.md). Later stages (store, feed) read it.
  */
 import type { CleanupReport } from '../audio/cleanup/plan.js';
+import type { PauseReport } from '../audio/pauses.js';
 import type { Realign } from '../audio/master.js';
 export interface LoudnessFigures {
   integratedLufs: number;
@@ -100,7 +101,7 @@ export interface EpisodeReport {
    * (audio/cleanup/plan.ts). `kept`: a pickup build mastered with the earlier build's chain
    * (`filters`), the measurements being this recording's.
    */
-  cleanup?: CleanupReport & { kept?: boolean };
+  cleanup?: CleanupReport & { kept?: boolean; pauses?: PauseReport };
   chapters: ChapterReport[];
   /** Sections the narrator did not read: reported, and given no chapter. */
   skipped: { id: string; title: string }[];

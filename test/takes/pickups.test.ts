@@ -8,7 +8,7 @@
  * in the issue (with the best candidate and its score), a pickup whose sentence the issue
  * holds twice (naming both places).
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeReport } from '../../src/episode/report.js';
@@ -34,6 +34,8 @@ import { letterpod, problems } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/shared.js';
 import { scratch } from '../helpers/tmp.js';
 import { readFile } from 'node:fs/promises';
+import { exampleConfig } from '../../src/config/config.js';
+import { episodeTimeline } from '../../src/audio/pauses.js';
 import { lameDelay, parseMp3 } from '../../src/audio/mp3-frames.js';
 import { ffmpeg } from '../../src/media/ffmpeg.js';
 
@@ -202,6 +204,33 @@ describe('a pickup of one sentence', () => {
     expect(m.warnings.join('\n')).toMatch(/the earlier build's gain \(-?[\d.]+ dB\) gives .* mastered anew/);
     expect(Math.abs(m.output.integratedLufs - target.targetLufs)).toBeLessThanOrEqual(0.5);
     expect(m.output.truePeakDbtp).toBeLessThanOrEqual(-1);
+  });
+
+  it('with pause shortening on, masters anew (saying why) instead of splicing onto the earlier frames, chapters on the shortened timeline', async () => {
+    // the episode without the pickup, then with it, both shortening pauses over 0.6 s
+    const configFile = join(work, 'pauses.config.json');
+    await writeFile(configFile, JSON.stringify({ ...exampleConfig, cleanup: { pauses: { maxSeconds: 0.6 } } }));
+    const out = join(work, 'out-pauses');
+    const first = await letterpod(['--config', configFile, 'build', main.main, '--issue', issueFile, '--out', out, '--json'], work);
+    expect(first.code).toBe(0);
+    const r = await letterpod(['--config', configFile, 'build', main.main, pickup, '--issue', issueFile, '--out', out, '--json'], work);
+    expect(problems(r.stderr)).toBe('');
+    expect(r.code).toBe(0);
+    const shortened = JSON.parse(r.stdout) as EpisodeReport;
+    const p = shortened.cleanup!.pauses!;
+    expect(p.shortened).toBeGreaterThan(0);
+    expect(shortened.warnings.join('\n')).toMatch(/pause shortening is on \(cleanup\.pauses\.maxSeconds 0\.6 s\): this build is mastered anew/);
+    expect(shortened.loudness.plan!.kept).toBe(false);
+    expect(shortened.audio.frameSplice).toBeUndefined();
+    expect(Math.abs(shortened.loudness.output.integratedLufs - -16)).toBeLessThanOrEqual(0.5);
+    expect(shortened.loudness.output.truePeakDbtp).toBeLessThanOrEqual(-1);
+    // the same pickup build without shortening, its chapters carried over the cuts: where they are now
+    const start = shortened.loudness.plan!.trimStartSeconds;
+    const timeline = episodeTimeline({ startSeconds: start, endSeconds: Infinity }, p.cuts, 0);
+    expect(shortened.chapters.map((c) => c.id)).toEqual(report.chapters.map((c) => c.id));
+    shortened.chapters.forEach((c, i) => {
+      expect(Math.abs(c.startSeconds - timeline.toEpisode(report.chapters[i]!.startSeconds + report.loudness.plan!.trimStartSeconds))).toBeLessThanOrEqual(0.1);
+    });
   });
 
   it('lists both pieces with their hashes and leaves them untouched', async () => {
