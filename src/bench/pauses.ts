@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * node dist/bench/pauses.js [maxSeconds]: pause shortening (issue 18, part 5) on the real
+ * npm run bench:pauses [-- maxSeconds]: pause shortening (issue 18, part 5) on the real
  * human readings in ../shared/speech (LETTERPOD_SHARED). Per reading: the pauses the
  * build's detector finds, the cuts planned at the limit (default 0.5 s), the speech run
  * through the encode's cut graph (high-pass, 44.1 kHz): its length against the kept part
