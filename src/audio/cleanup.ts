@@ -47,14 +47,3 @@ export function trimWindow(c: CleanupSettings, durationSeconds: number, speechSt
   if (durationSeconds - end < MIN_TRIM_SECONDS) end = durationSeconds;
   return { startSeconds: r3(start), endSeconds: r3(end), headSeconds: r3(start), tailSeconds: r3(durationSeconds - end) };
 }
-
-/**
- * Maps a time in the recording to the episode: minus what was cut at the head, plus where
- * the speech starts in the episode (after the intro music), kept inside the episode.
- */
-export function episodeClock(trim: TrimWindow, speechOffsetSeconds: number, episodeSeconds: number): (t: number) => number {
-  return (t) => {
-    const clipped = Math.min(trim.endSeconds, Math.max(trim.startSeconds, t));
-    return Math.round(Math.min(episodeSeconds, clipped - trim.startSeconds + speechOffsetSeconds) * 1000) / 1000;
-  };
-}

@@ -109,7 +109,7 @@ export interface Timeline {
 /**
  * The one timeline of an episode: the kept part of the recording (`trim`) minus the cuts,
  * starting `offsetSeconds` into the episode (after the intro music). With no cuts it is the
- * head trim's shift (audio/cleanup.ts `episodeClock`).
+ * head trim's shift.
  */
 export function episodeTimeline(trim: Pick<TrimWindow, 'startSeconds' | 'endSeconds'>, cuts: readonly PauseCut[], offsetSeconds: number, episodeSeconds?: number): Timeline {
   const inside = cuts

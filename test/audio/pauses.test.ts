@@ -7,7 +7,6 @@
  * ffmpeg (sample-exact pieces, exact length). The build: test/episode/pauses-build.
  */
 import { describe, expect, it } from 'vitest';
-import { episodeClock } from '../../src/audio/cleanup.js';
 import { describeCleanup } from '../../src/audio/cleanup/describe.js';
 import type { CleanupReport } from '../../src/audio/cleanup/plan.js';
 import { CUT_CROSSFADE_SAMPLES, cutGraph, episodeTimeline, planPauseCuts, PAUSE_EDGE_SECONDS } from '../../src/audio/pauses.js';
@@ -64,9 +63,10 @@ describe('episodeTimeline', () => {
   const tl = episodeTimeline(TRIM, cuts, offset);
   const grid = Array.from({ length: 7000 }, (_, i) => -1 + i * 0.01);
 
-  it('without cuts is the head trim and music offset (episodeClock), to the millisecond', () => {
+  it('without cuts is the head trim and music offset, clipped to the kept part and the episode, to the millisecond', () => {
     const plain = episodeTimeline(TRIM, [], offset, 70);
-    const clock = episodeClock(TRIM, offset, 70);
+    // (what the build's clock was before pause shortening)
+    const clock = (t: number) => Math.round(Math.min(70, Math.min(TRIM.endSeconds, Math.max(TRIM.startSeconds, t)) - TRIM.startSeconds + offset) * 1000) / 1000;
     for (const t of grid) expect(plain.toEpisode(t)).toBe(clock(t));
   });
 
