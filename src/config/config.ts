@@ -150,6 +150,18 @@ const cleanupSchema = z.strictObject({
       minFloorDbfs: z.number().min(-100).max(-30).optional(),
     })
     .optional(),
+  /** The leveler: passages recorded louder or quieter brought to one level, one gain per passage. */
+  level: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Passages closer than this (LU) are left as they are. */
+      minStepLu: z.number().min(0.5).max(20).optional(),
+      /** The shortest passage (s). */
+      minPassageSeconds: z.number().min(5).max(600).optional(),
+      /** The largest gain given to a passage (dB). */
+      maxGainDb: z.number().min(1).max(30).optional(),
+    })
+    .optional(),
 });
 
 /** Optional intro/outro music, paths relative to the config file. */

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { planCleanup } from '../audio/cleanup/plan.js';
+import { leveledMeasurement, loudnessFrames, type LoudnessFrame } from '../audio/cleanup/leveler.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { DENOISE_LOOKAHEAD_SECONDS, DENOISE_SETTLE_SECONDS, hasFrameGrid, master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode, type Realign } from '../audio/master.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
@@ -158,6 +159,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   // the review page's waveform, pauses and loudness curve come from the same pass
   let tap: AnalysisTap | undefined;
   let curve: ReturnType<typeof shortTermCurve> = [];
+  let frames: LoudnessFrame[] = [];
   const [aligned, sourceHash] = await stages.run('analyse', async (step) => {
     const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
       const t = (tap = new AnalysisTap(rate));
@@ -176,6 +178,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       });
       measured = parseEbur128Measurement(stderr);
       curve = shortTermCurve(stderr);
+      frames = loudnessFrames(stderr);
       // a silent or almost silent recording stops here, before the alignment proper
       refuseUnmeasurable(recording, measured);
     };
@@ -272,6 +275,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       from: trim.startSeconds,
       to: trim.endSeconds,
       settings: cleanup,
+      frames,
       signal: opts.signal,
     });
     const result = await master({
@@ -279,7 +283,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     output: files.audio,
     channels: info.channels,
     target: loudnessTarget,
-    measured: measurement,
+    // the gain is planned for the levelled speech: the first pass's figures as the leveler leaves them
+    measured: cleaned.level ? leveledMeasurement(measurement, frames, cleaned.level) : measurement,
+    ...(cleaned.level ? { level: cleaned.level } : {}),
     chapters: playerChapters(chapters, config.feed.chapterTitles),
     cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
@@ -295,9 +301,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
-    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(keep.level ? { level: keep.level } : {}), ...(earlier ? { earlier } : {}) } } : {}),
     });
-    return { ...result, cleanup: cleaned.report };
+    return { ...result, cleanup: cleaned.report, level: cleaned.level };
   });
   warnings.push(...mastered.warnings);
 
@@ -344,6 +350,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
         kept: mastered.kept,
         ...(mastered.kept && realign ? { realign } : {}),
+        ...(mastered.kept ? (keep?.level ? { level: keep.level } : {}) : mastered.level ? { level: mastered.level } : {}),
       },
     },
     quality: {

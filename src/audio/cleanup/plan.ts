@@ -12,6 +12,7 @@ import { chooseFloor, denoiseFilter, sampleProfile, type NoiseProfile } from './
 import { decodePcm } from '../../media/ffmpeg.js';
 import { floorDbfs, pickRoomTone, readRoomTone, rmsDbfs } from './room-tone.js';
 import { resolveSteps, type CleanupPreset, type StepOverrides } from './presets.js';
+import { planLevel, type LevelPlan, type LoudnessFrame, type Passage } from './leveler.js';
 
 export interface CleanupConfig extends CleanupSettings, StepOverrides {
   preset?: CleanupPreset;
@@ -29,12 +30,16 @@ export interface CleanupReport {
   roomTone: { seconds: number; windows: number; levelDbfs: number | null };
   hum: StepReport & { mainsHz: 50 | 60 | null; lines: (HumLine & { reductionDb?: number })[] };
   noise: StepReport & { floorBeforeDbfs?: number; floorAfterDbfs?: number; reductionDb?: number; profile?: NoiseProfile };
+  /** The leveler: the passages found (recording time), their speech loudness and gains. */
+  level?: StepReport & { passages: Passage[] };
   /** The chain the speech is mastered with. */
   filters: string | null;
 }
 
 export interface CleanupPlan {
   filters: string | undefined;
+  /** The leveler's gains, run after `filters` (master.ts `level`); undefined when nothing is levelled. */
+  level?: LevelPlan;
   report: CleanupReport;
 }
 
@@ -47,6 +52,8 @@ export interface PlanInput {
   from: number;
   to: number;
   settings: CleanupConfig;
+  /** ebur128's frames of the analysis pass (leveler.ts `loudnessFrames`): without them there is no leveler. */
+  frames?: readonly LoudnessFrame[];
   signal?: AbortSignal;
 }
 
@@ -58,6 +65,22 @@ const LINE_WINDOW = 16384;
 const MAX_RATE = 48000;
 
 export async function planCleanup(p: PlanInput): Promise<CleanupPlan> {
+  const plan = await planRoomToneSteps(p);
+  const step = resolveSteps(p.settings.enabled, p.settings.preset ?? 'podcast', p.settings).level;
+  if (!step.enabled) plan.report.level = { applied: false, reason: 'off', passages: [] };
+  else if (!p.frames?.length) plan.report.level = { applied: false, reason: 'no loudness frames to measure on', passages: [] };
+  else {
+    const { plan: level, passages } = planLevel(p.frames, p.pauses, p.from, p.to, step);
+    plan.report.level = level
+      ? { applied: true, passages }
+      : { applied: false, reason: `one passage (no two ≥ ${step.minPassageSeconds} s apart by ≥ ${step.minStepLu} LU)`, passages };
+    if (level) plan.level = level;
+  }
+  return plan;
+}
+
+/** The steps measured on the room tone: the hum notches and the denoiser. */
+async function planRoomToneSteps(p: PlanInput): Promise<CleanupPlan> {
   const c = p.settings;
   const preset = c.preset ?? 'podcast';
   const steps = resolveSteps(c.enabled, preset, c);

@@ -1,3 +1,5 @@
+import type { LevelStep } from './leveler.js';
+
 /**
  * Cleanup presets as data: what each adaptive step does under `cleanup.preset`, before the
  * per-step overrides of the config are laid over it. `off` is letterpod's behaviour before
@@ -26,16 +28,23 @@ export interface NoiseStep {
 export interface CleanupSteps {
   hum: HumStep;
   noise: NoiseStep;
+  level: LevelStep;
 }
 
 const HUM_ON: HumStep = { enabled: true, minProminenceDb: 10, maxHarmonic: 8 };
 const HUM_OFF: HumStep = { ...HUM_ON, enabled: false };
+/**
+ * The leveler (leveler.ts): podcast levels passages ≥ 20 s apart by ≥ 2 LU (natural reading
+ * drifts by about 1 LU between paragraphs: the fit set's and the real readings' passages
+ * stay one); light only clear session changes, strong smaller ones.
+ */
+const LEVEL: LevelStep = { enabled: true, minStepLu: 2, minPassageSeconds: 20, maxGainDb: 15 };
 
 export const PRESET_STEPS: Record<CleanupPreset, CleanupSteps> = {
-  off: { hum: HUM_OFF, noise: { enabled: false, reductionDb: 0, minFloorDbfs: -70 } },
-  light: { hum: HUM_ON, noise: { enabled: true, reductionDb: 10, minFloorDbfs: -70 } },
-  podcast: { hum: HUM_ON, noise: { enabled: true, reductionDb: 20, minFloorDbfs: -70 } },
-  strong: { hum: { ...HUM_ON, minProminenceDb: 8 }, noise: { enabled: true, reductionDb: 30, minFloorDbfs: -75 } },
+  off: { hum: HUM_OFF, noise: { enabled: false, reductionDb: 0, minFloorDbfs: -70 }, level: { ...LEVEL, enabled: false } },
+  light: { hum: HUM_ON, noise: { enabled: true, reductionDb: 10, minFloorDbfs: -70 }, level: { ...LEVEL, minStepLu: 3, minPassageSeconds: 30, maxGainDb: 10 } },
+  podcast: { hum: HUM_ON, noise: { enabled: true, reductionDb: 20, minFloorDbfs: -70 }, level: LEVEL },
+  strong: { hum: { ...HUM_ON, minProminenceDb: 8 }, noise: { enabled: true, reductionDb: 30, minFloorDbfs: -75 }, level: { ...LEVEL, minStepLu: 1.5, minPassageSeconds: 15, maxGainDb: 20 } },
 };
 
 export type StepOverrides = { [K in keyof CleanupSteps]?: Partial<CleanupSteps[K]> };
@@ -49,10 +58,12 @@ export function resolveSteps(enabled: boolean, preset: CleanupPreset, overrides:
   const steps: CleanupSteps = {
     hum: { ...base.hum, ...definedOnly(overrides.hum) },
     noise: { ...base.noise, ...definedOnly(overrides.noise) },
+    level: { ...base.level, ...definedOnly(overrides.level) },
   };
   if (!enabled) {
     steps.hum = { ...steps.hum, enabled: false };
     steps.noise = { ...steps.noise, enabled: false };
+    steps.level = { ...steps.level, enabled: false };
   }
   return steps;
 }
