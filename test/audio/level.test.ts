@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup, type CleanupConfig } from '../../src/audio/cleanup/plan.js';
 import { leveledMeasurement, type LevelPlan } from '../../src/audio/cleanup/leveler.js';
+import { describeCleanup } from '../../src/audio/cleanup/describe.js';
 import { fillLevel, LEVEL_SLOT, master } from '../../src/audio/master.js';
 import { decodePcm } from '../../src/media/ffmpeg.js';
 import { writeWav } from '../../src/eval/compose.js';
@@ -70,6 +71,8 @@ describe('the leveler', () => {
     expect(level.passages[1]!.gainDb - level.passages[0]!.gainDb).toBeGreaterThan(9);
     expect(level.passages[1]!.gainDb - level.passages[0]!.gainDb).toBeLessThan(11);
     expect(s.result.plan.pre).toContain(LEVEL_SLOT);
+    // what the review page and the terminal show of it
+    expect(describeCleanup(s.plan.report).find((l) => l.startsWith('leveler:'))).toMatch(/^leveler: 0:00–0:\d\d at -\d+\.?\d* LUFS \+0 dB; 0:\d\d–1:\d\d at -\d+\.?\d* LUFS \+(9|10)\.\d+ dB$/);
     const [h1, h2] = await Promise.all([medianShortTerm(s.out, 0, at), medianShortTerm(s.out, at, duration)]);
     expect(Math.abs(h1 - h2)).toBeLessThanOrEqual(1);
     // one gain per passage: each half's range is the unstepped narration's
