@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupFilters, episodeClock, trimWindow } from '../audio/cleanup.js';
 import { planCleanup } from '../audio/cleanup/plan.js';
-import { leveledMeasurement, loudnessFrames, type LoudnessFrame } from '../audio/cleanup/leveler.js';
+import { leveledMeasurement, loudnessFrames, shiftLevel, type LoudnessFrame } from '../audio/cleanup/leveler.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { DENOISE_LOOKAHEAD_SECONDS, DENOISE_SETTLE_SECONDS, hasFrameGrid, master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode, type Realign } from '../audio/master.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
@@ -266,6 +266,10 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     keep && r0 && hasFrameGrid(keep.pre) && r0.samples.rate === info.sampleRate
       ? { rate: r0.samples.rate, shiftSamples: r0.samples.shift, fromSeconds: Math.max(r0.seams[1], r0.new.endSeconds) + SPLICE_CROSSFADE_SECONDS - trim.startSeconds }
       : undefined;
+  // a kept leveler's gains follow the recording's content across the pickups' length changes
+  const keptLevel = keep?.level
+    ? shiftLevel(keep.level, [...(opts.replaced ?? [])].sort((a, b) => a.cut.startSeconds - b.cut.startSeconds).map((r) => ({ cutStart: r.cut.startSeconds, cutEnd: r.cut.endSeconds, shiftSeconds: r.samples.shift / r.samples.rate })))
+    : undefined;
   const mastered = await stages.run('master', async (step) => {
     // the adaptive cleanup, measured on the room tone of the pauses the analysis found
     const cleaned = await planCleanup({
@@ -301,7 +305,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
-    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(keep.level ? { level: keep.level } : {}), ...(earlier ? { earlier } : {}) } } : {}),
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(keptLevel ? { level: keptLevel } : {}), ...(earlier ? { earlier } : {}) } } : {}),
     });
     return { ...result, cleanup: cleaned.report, level: cleaned.level };
   });
@@ -350,7 +354,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
         kept: mastered.kept,
         ...(mastered.kept && realign ? { realign } : {}),
-        ...(mastered.kept ? (keep?.level ? { level: keep.level } : {}) : mastered.level ? { level: mastered.level } : {}),
+        ...(mastered.kept ? (keptLevel ? { level: keptLevel } : {}) : mastered.level ? { level: mastered.level } : {}),
       },
     },
     quality: {

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup, type CleanupConfig } from '../../src/audio/cleanup/plan.js';
-import { leveledMeasurement, type LevelPlan } from '../../src/audio/cleanup/leveler.js';
+import { leveledMeasurement, shiftLevel, type LevelPlan } from '../../src/audio/cleanup/leveler.js';
 import { describeCleanup } from '../../src/audio/cleanup/describe.js';
 import { fillLevel, LEVEL_SLOT, master } from '../../src/audio/master.js';
 import { decodePcm } from '../../src/media/ffmpeg.js';
@@ -112,4 +112,16 @@ describe('the leveler', () => {
     const r = (a: number, b: number) => 10 * Math.log10(y.subarray(a * 48000, b * 48000).reduce((s, v) => s + v * v, 0) / ((b - a) * 48000));
     expect(r(10.5, 17) - r(0, 9)).toBeCloseTo(10, 1);
   }, 60_000);
+
+  it("moves a kept build's gains with the content when a pickup of another length is spliced in before them", () => {
+    const plan: LevelPlan = {
+      passages: [{ startSeconds: 0, endSeconds: 40, loudnessLufs: -20, speechSeconds: 30, gainDb: 0 }, { startSeconds: 40, endSeconds: 80, loudnessLufs: -30, speechSeconds: 30, gainDb: 10 }],
+      firstGainDb: 0,
+      ramps: [{ startSeconds: 39.9, seconds: 0.2, fromDb: 0, toDb: 10 }],
+    };
+    // a pickup 1.5 s longer than the 10–12 s it replaced; one after the ramp changes nothing before it
+    const moved = shiftLevel(plan, [{ cutStart: 10, cutEnd: 12, shiftSeconds: 1.5 }, { cutStart: 60, cutEnd: 61, shiftSeconds: -0.5 }]);
+    expect(moved.ramps[0]!.startSeconds).toBe(41.4);
+    expect(moved.passages.map((p) => [p.startSeconds, p.endSeconds])).toEqual([[0, 41.5], [41.5, 81]]);
+  });
 });

@@ -294,3 +294,33 @@ export function leveledMeasurement(m: LoudnessMeasurement, frames: readonly Loud
     truePeakDbtp,
   };
 }
+
+/** A span of the recording replaced by one of another length (a pickup): recording times after `cutEnd` move by `shiftSeconds`. */
+export interface LevelShift {
+  cutStart: number;
+  cutEnd: number;
+  shiftSeconds: number;
+}
+
+/**
+ * An earlier build's plan moved onto a recording with pickups spliced in (old recording time
+ * to new): a time after a cut moves with the length change of every cut before it, one inside
+ * a cut goes to where the cut starts.
+ */
+export function shiftLevel(plan: LevelPlan, cuts: readonly LevelShift[]): LevelPlan {
+  const move = (t: number) => {
+    let d = 0;
+    for (const c of cuts) {
+      if (t >= c.cutEnd) d += c.shiftSeconds;
+      else if (t > c.cutStart) return r3(c.cutStart + d);
+    }
+    return r3(t + d);
+  };
+  return {
+    firstGainDb: plan.firstGainDb,
+    passages: plan.passages.map((p) => ({ ...p, startSeconds: move(p.startSeconds), endSeconds: move(p.endSeconds) })),
+    ramps: plan.ramps.map((r) => ({ ...r, startSeconds: move(r.startSeconds) })),
+  };
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
