@@ -116,7 +116,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 4;
+const BUILD_FORMAT = 5;
 
 export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
