@@ -280,6 +280,11 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       to: trim.endSeconds,
       settings: cleanup,
       frames,
+      // takes joined into one recording were given one gain each by the joiner (takes/join.ts
+      // matchGains: the loudness either side of every join made equal); the leveler's gains
+      // match whole passages instead and undo that at the joins (the takes test's first join
+      // went to 3.1 LU, its limit is 1.5)
+      ...((opts.pieces ?? []).filter((p) => p.role === 'take').length > 1 ? { levelledBy: 'the takes were levelled at their joins when they were joined' } : {}),
       signal: opts.signal,
     });
     const result = await master({

@@ -60,6 +60,8 @@ export interface PlanInput {
   settings: CleanupConfig;
   /** ebur128's frames of the analysis pass (leveler.ts `loudnessFrames`): without them there is no leveler. */
   frames?: readonly LoudnessFrame[];
+  /** Why the leveler must not run on this recording (it is levelled already), when it must not. */
+  levelledBy?: string;
   signal?: AbortSignal;
 }
 
@@ -142,6 +144,7 @@ function splitLike(x: Float32Array, like: readonly Float32Array[]): Float32Array
 
 function withLevel(plan: CleanupPlan, p: PlanInput, step: LevelStep): CleanupPlan {
   if (!step.enabled) plan.report.level = { applied: false, reason: 'off', passages: [] };
+  else if (p.levelledBy) plan.report.level = { applied: false, reason: p.levelledBy, passages: [] };
   else if (!p.frames?.length) plan.report.level = { applied: false, reason: 'no loudness frames to measure on', passages: [] };
   else {
     const { plan: level, passages } = planLevel(p.frames, p.pauses, p.from, p.to, step);
