@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Program } from './music.js';
 import { DENOISE_GROUP } from './cleanup/denoise.js';
 import { cutGraph, type PauseCut } from './pauses.js';
+import { levelFilter, type LevelPlan, type StreamPiece } from './cleanup/leveler.js';
 import {
   measureEbur128,
   measureLoudness,
@@ -73,6 +74,12 @@ export interface MasterInput {
   format?: OutputFormatOptions;
   /** Speech cleanup filters (cleanup.ts), run first; `measured` must be of the signal after them. */
   cleanup?: string;
+  /**
+   * The leveler's gains per passage (recording time), run right after `cleanup`; `measured`
+   * must include them (leveler.ts `leveledMeasurement`). In the chains it is LEVEL_SLOT,
+   * written out for each stream the chain runs on (its clock starts where the stream does).
+   */
+  level?: LevelPlan;
   /** The part of the recording to keep (s); default all of it. */
   trim?: { startSeconds: number; endSeconds: number };
   /** Spans of the recording (s) taken out of the speech in the encode, after its filters (pauses.ts: shortened pauses). */
@@ -157,6 +164,8 @@ export interface KeptPlan {
    * after the span is taken from that run, so it is processed on the earlier build's grid.
    */
   realign?: Realign;
+  /** The earlier build's leveler (its `pre` holds LEVEL_SLOT). */
+  level?: LevelPlan;
   /**
    * The earlier build's MP3 this master differs from only in one span: its frames are kept
    * outside that span (frame-level splice), so the published file is the earlier one's
@@ -284,8 +293,8 @@ export async function master(m: MasterInput): Promise<MasterResult> {
   // a channel conversion runs first, and the gain is computed for the converted signal;
   // ffmpeg's mono → stereo keeps the loudness (−3 dB per channel), anything else is re-measured
   const convert = channels === m.channels ? undefined : `aformat=channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`;
-  const head = [m.cleanup, convert].filter(Boolean).join(',') || undefined;
-  const measured = convert && !(m.channels === 1 && channels === 2) ? await measureLoudness(m.input, head) : m.measured;
+  const head = [m.cleanup, m.level ? LEVEL_SLOT : undefined, convert].filter(Boolean).join(',') || undefined;
+  const measured = convert && !(m.channels === 1 && channels === 2) ? await measureLoudness(m.input, head && fillLevel(head, m.level, [{ at: 0, from: 0, seconds: 1e6 }])) : m.measured;
   if (convert) refuseUnmeasurable(m.input, measured);
 
   const windows = sampleWindows(m, measured);
@@ -353,6 +362,18 @@ interface SampleWindow {
   seconds: number;
 }
 
+/**
+ * Where the leveler goes in a chain (a named no-op): the chain is planned and reported with
+ * it, and each stream it runs on gets the leveler written for its own clock (`fillLevel`).
+ */
+export const LEVEL_SLOT = 'anull@leveler';
+
+/** A chain with the leveler in its slot, for a stream made of `pieces` of the recording. */
+export function fillLevel(chain: string, level: LevelPlan | undefined, pieces: readonly StreamPiece[]): string {
+  if (!chain.includes(LEVEL_SLOT)) return chain;
+  return chain.replace(LEVEL_SLOT, level ? levelFilter(level, pieces) : 'anull');
+}
+
 /** Recordings up to this long (s) are their own sample; longer ones are sampled in windows. */
 const WHOLE_SAMPLE_SECONDS = 120;
 const SAMPLE_WINDOWS = 10;
@@ -382,7 +403,7 @@ function windowsGraph(m: MasterInput, windows: SampleWindow[], head: string | un
     args.push('-ss', w.start.toFixed(3), '-t', w.seconds.toFixed(3), '-i', m.input);
     const fade = Math.min(0.02, w.seconds / 4);
     graph.push(
-      `[${i}:a:0]${[head, `aresample=${OUTPUT_RATE}`, `afade=t=in:d=${fade}`, `afade=t=out:st=${(w.seconds - fade).toFixed(3)}:d=${fade}`].filter(Boolean).join(',')}[w${i}]`,
+      `[${i}:a:0]${[head && fillLevel(head, m.level, [{ at: 0, from: w.start, seconds: w.seconds }]), `aresample=${OUTPUT_RATE}`, `afade=t=in:d=${fade}`, `afade=t=out:st=${(w.seconds - fade).toFixed(3)}:d=${fade}`].filter(Boolean).join(',')}[w${i}]`,
     );
   });
   graph.push(`${windows.map((_, i) => `[w${i}]`).join('')}concat=n=${windows.length}:v=0:a=1[joined]`);
@@ -392,7 +413,10 @@ function windowsGraph(m: MasterInput, windows: SampleWindow[], head: string | un
 /** ebur128 figures of the sample windows after `chain` (the windows' own cleanup/conversion excluded: pass it in `chain`). */
 async function meterSample(m: MasterInput, windows: SampleWindow[], chain: string): Promise<LoudnessFigures> {
   const { args, graph } = windowsGraph(m, windows, undefined);
-  graph.push(`[joined]${chain},ebur128=peak=true[metered]`);
+  // the joined windows' clock runs on from window to window
+  let at = 0;
+  const pieces = windows.map((w) => ({ at: (at += w.seconds) - w.seconds, from: w.start, seconds: w.seconds }));
+  graph.push(`[joined]${fillLevel(chain, m.level, pieces)},ebur128=peak=true[metered]`);
   const { stderr } = await ffmpeg([...args, '-filter_complex', graph.join(';'), '-map', '[metered]', '-f', 'null', '-'], { stderrLimit: 1 << 22 });
   return parseEbur128Summary(stderr);
 }
@@ -477,8 +501,10 @@ export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, 
 async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3, kept = false): Promise<FrameSpliceReport | undefined> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
-  const cuts = cutGraph(m.cuts ?? [], m.trim?.startSeconds ?? 0, OUTPUT_RATE, 'speech_uncut', 'speech');
-  const graph = [...speechGraph(plan, channels, kept ? m.keep?.realign : undefined, cuts ? 'speech_uncut' : 'speech'), ...(cuts ?? []), ...(m.program?.graph ?? ['[speech]anull[program]'])];
+  const from = m.trim?.startSeconds ?? 0;
+  const leveled = plan.pre ? { ...plan, pre: fillLevel(plan.pre, kept ? m.keep?.level : m.level, [{ at: 0, from, seconds: (m.trim?.endSeconds ?? 1e6) - from }]) } : plan;
+  const cuts = cutGraph(m.cuts ?? [], from, OUTPUT_RATE, 'speech_uncut', 'speech');
+  const graph = [...speechGraph(leveled, channels, kept ? m.keep?.realign : undefined, cuts ? 'speech_uncut' : 'speech'), ...(cuts ?? []), ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
   const args = [
     ...trim, '-i', m.input,

@@ -150,6 +150,40 @@ const cleanupSchema = z.strictObject({
       minFloorDbfs: z.number().min(-100).max(-30).optional(),
     })
     .optional(),
+  /** Mouth clicks: adeclick when the detector finds enough of them in a sample of the speech. */
+  declick: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Clicks a minute the speech must have for the declicker to run. */
+      minPerMinute: z.number().min(0).max(600).optional(),
+      /** How far (×) over its surroundings an impulse counts as a click. */
+      ratio: z.number().min(4).max(100).optional(),
+      /** adeclick's threshold (lower removes more). */
+      threshold: z.number().min(1).max(100).optional(),
+    })
+    .optional(),
+  /** Sibilance: ffmpeg deesser when the esses stand out over the voice. */
+  deess: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Sibilance (dB, esses' 5–9 kHz energy against the voice's 100 Hz–4 kHz) above which the de-esser runs. */
+      maxSibilanceDb: z.number().min(-30).max(20).optional(),
+      intensity: z.number().min(0).max(1).optional(),
+      maxReduction: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  /** The leveler: passages recorded louder or quieter brought to one level, one gain per passage. */
+  level: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Passages closer than this (LU) are left as they are. */
+      minStepLu: z.number().min(0.5).max(20).optional(),
+      /** The shortest passage (s). */
+      minPassageSeconds: z.number().min(5).max(600).optional(),
+      /** The largest gain given to a passage (dB). */
+      maxGainDb: z.number().min(1).max(30).optional(),
+    })
+    .optional(),
   /**
    * Pause shortening (off unless set): pauses inside the speech longer than `maxSeconds`
    * are shortened to it (audio/pauses.ts); chapters and the transcript follow.

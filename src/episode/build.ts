@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { cleanupFilters, trimWindow } from '../audio/cleanup.js';
 import { episodeTimeline, planPauseCuts } from '../audio/pauses.js';
 import { planCleanup } from '../audio/cleanup/plan.js';
+import { leveledMeasurement, loudnessFrames, shiftLevel, type LoudnessFrame } from '../audio/cleanup/leveler.js';
 import { MEASURE_FILTER, parseEbur128Measurement, type LoudnessMeasurement } from '../audio/loudness.js';
 import { DENOISE_LOOKAHEAD_SECONDS, DENOISE_SETTLE_SECONDS, hasFrameGrid, master, OUTPUT_RATE, outputFormat, refuseUnmeasurable, type EarlierEncode, type Realign } from '../audio/master.js';
 import { SPLICE_CROSSFADE_SECONDS } from '../takes/splice.js';
@@ -116,7 +117,7 @@ export function buildSettings(config: LoadedConfig): string {
 }
 
 /** Bump when the build's output changes for the same inputs. */
-const BUILD_FORMAT = 4;
+const BUILD_FORMAT = 5;
 
 export function episodeSlug(issue: Pick<Issue, 'number'>): string {
   return `an-${String(issue.number).padStart(3, '0')}`;
@@ -159,6 +160,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
   // the review page's waveform, pauses and loudness curve come from the same pass
   let tap: AnalysisTap | undefined;
   let curve: ReturnType<typeof shortTermCurve> = [];
+  let frames: LoudnessFrame[] = [];
   const [aligned, sourceHash] = await stages.run('analyse', async (step) => {
     const decode: AlignOptions['decode'] = async (rate, onSamples, signal) => {
       const t = (tap = new AnalysisTap(rate));
@@ -177,6 +179,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       });
       measured = parseEbur128Measurement(stderr);
       curve = shortTermCurve(stderr);
+      frames = loudnessFrames(stderr);
       // a silent or almost silent recording stops here, before the alignment proper
       refuseUnmeasurable(recording, measured);
     };
@@ -275,6 +278,10 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     keep && r0 && hasFrameGrid(keep.pre) && r0.samples.rate === info.sampleRate
       ? { rate: r0.samples.rate, shiftSamples: r0.samples.shift, fromSeconds: Math.max(r0.seams[1], r0.new.endSeconds) + SPLICE_CROSSFADE_SECONDS - trim.startSeconds }
       : undefined;
+  // a kept leveler's gains follow the recording's content across the pickups' length changes
+  const keptLevel = keep?.level
+    ? shiftLevel(keep.level, [...(opts.replaced ?? [])].sort((a, b) => a.cut.startSeconds - b.cut.startSeconds).map((r) => ({ cutStart: r.cut.startSeconds, cutEnd: r.cut.endSeconds, shiftSeconds: r.samples.shift / r.samples.rate })))
+    : undefined;
   const mastered = await stages.run('master', async (step) => {
     // the adaptive cleanup, measured on the room tone of the pauses the analysis found
     const cleaned = await planCleanup({
@@ -284,6 +291,12 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
       from: trim.startSeconds,
       to: trim.endSeconds,
       settings: cleanup,
+      frames,
+      // takes joined into one recording were given one gain each by the joiner (takes/join.ts
+      // matchGains: the loudness either side of every join made equal); the leveler's gains
+      // match whole passages instead and undo that at the joins (the takes test's first join
+      // went to 3.1 LU, its limit is 1.5)
+      ...((opts.pieces ?? []).filter((p) => p.role === 'take').length > 1 ? { levelledBy: 'the takes were levelled at their joins when they were joined' } : {}),
       signal: opts.signal,
     });
     const result = await master({
@@ -291,7 +304,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     output: files.audio,
     channels: info.channels,
     target: loudnessTarget,
-    measured: measurement,
+    // the gain is planned for the levelled speech: the first pass's figures as the leveler leaves them
+    measured: cleaned.level ? leveledMeasurement(measurement, frames, cleaned.level) : measurement,
+    ...(cleaned.level ? { level: cleaned.level } : {}),
     chapters: playerChapters(chapters, config.feed.chapterTitles),
     cleanup: cleaned.filters,
     trim: trim.startSeconds > 0 || trim.endSeconds < info.durationSeconds ? trim : undefined,
@@ -308,9 +323,9 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
     },
     cover: config.resolved.image,
     onProgress: step.seconds(episodeSeconds),
-    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(earlier ? { earlier } : {}) } } : {}),
+    ...(keep ? { keep: { ...(keep.pre ? { pre: keep.pre } : {}), ...(realign ? { realign } : {}), residualGainDb: keep.residualGainDb, gainDb: keep.gainDb, limiter: keep.limiter, truePeakDbtp: keep.truePeakDbtp, ...(keptLevel ? { level: keptLevel } : {}), ...(earlier ? { earlier } : {}) } } : {}),
     });
-    return { ...result, cleanup: { ...cleaned.report, ...(pauseCuts.maxSeconds !== null ? { pauses: pauseCuts } : {}) } };
+    return { ...result, cleanup: { ...cleaned.report, ...(pauseCuts.maxSeconds !== null ? { pauses: pauseCuts } : {}) }, level: cleaned.level };
   });
   warnings.push(...mastered.warnings);
 
@@ -357,6 +372,7 @@ export async function buildEpisode(opts: BuildOptions): Promise<EpisodeReport> {
         recordingSha256: mastered.kept && keep ? keep.recordingSha256 : sourceHash,
         kept: mastered.kept,
         ...(mastered.kept && realign ? { realign } : {}),
+        ...(mastered.kept ? (keptLevel ? { level: keptLevel } : {}) : mastered.level ? { level: mastered.level } : {}),
       },
     },
     quality: {

@@ -2,6 +2,7 @@
  * The episode report: what `build --json` prints and what `episode.json` holds
  * (the public document of DESIGN.md). Later stages (store, feed) read it.
  */
+import type { LevelPlan } from '../audio/cleanup/leveler.js';
 import type { CleanupReport } from '../audio/cleanup/plan.js';
 import type { PauseReport } from '../audio/pauses.js';
 import type { Realign } from '../audio/master.js';
@@ -28,6 +29,8 @@ export interface MasterPlanReport {
   kept: boolean;
   /** With `kept` and a denoiser in `pre`: the length change its second run followed (audio/master.ts `Realign`). */
   realign?: Realign;
+  /** The leveler's gains the master ran with (its `pre` holds master.ts LEVEL_SLOT); a pickup build keeps them. */
+  level?: LevelPlan;
 }
 
 export interface ChapterReport {

@@ -17,6 +17,30 @@ export function describeCleanup(c: (CleanupReport & { pauses?: PauseReport }) | 
       ? `noise: room tone ${n.floorBeforeDbfs} → ${n.floorAfterDbfs} dBFS (−${n.reductionDb} dB), afftdn floor ${n.profile?.floorDb} dB with the room tone's profile`
       : `noise: nothing done (${n.reason ?? 'not needed'})`,
   );
+  const d = c.declick;
+  if (d) {
+    lines.push(
+      d.applied
+        ? `clicks: ${d.found} found in ${d.sampleSeconds} s of speech (${d.perMinute} a minute), adeclick left ${d.remaining ?? '?'} of them`
+        : `clicks: nothing done (${d.reason ?? 'not needed'})`,
+    );
+  }
+  const e = c.deess;
+  if (e) {
+    lines.push(
+      e.applied
+        ? `sibilance: ${e.sibilanceDb} dB → ${e.sibilanceAfterDb ?? '?'} dB with the de-esser`
+        : `sibilance: nothing done (${e.reason ?? 'not needed'})`,
+    );
+  }
+  const l = c.level;
+  if (l) {
+    lines.push(
+      l.applied
+        ? `leveler: ${l.passages.map((p) => `${fmt(p.startSeconds)}–${fmt(p.endSeconds)} at ${p.loudnessLufs} LUFS ${p.gainDb >= 0 ? '+' : '−'}${Math.abs(p.gainDb)} dB`).join('; ')}`
+        : `leveler: nothing done (${l.reason ?? 'one passage'})`,
+    );
+  }
   const p = c.pauses;
   if (p && p.maxSeconds !== null) {
     lines.push(
@@ -26,4 +50,10 @@ export function describeCleanup(c: (CleanupReport & { pauses?: PauseReport }) | 
     );
   }
   return lines;
+}
+
+/** Recording time as m:ss. */
+function fmt(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
