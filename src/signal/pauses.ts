@@ -164,7 +164,7 @@ export function findPauses(blockDb: Float32Array, blockSeconds: number, opts: Pa
     while (k < n && silent[k]) k++;
     // leading and trailing silence count as pauses whatever their length
     if (k - i >= minLen || i === 0 || k === n) {
-      const sound = k < n ? soundBefore(blockDb, i, k, blockSeconds) : undefined;
+      const sound = k < n ? soundBefore(blockDb, i, k, blockSeconds, floorDb) : undefined;
       pauses.push({ startSeconds: i * blockSeconds, endSeconds: k * blockSeconds, ...(sound !== undefined ? { soundSeconds: sound * blockSeconds } : {}) });
     }
     i = k;
@@ -192,13 +192,17 @@ const QUIET_MIN_SECONDS = 0.15;
 
 /**
  * The first block of the run of blocks at the end of pause [i, k) that stand
- * SOUND_ABOVE_DB over the pause's quiet part (its 20th percentile), when that run is long
- * enough and follows enough quiet; undefined otherwise. Level only, not the voice.
+ * SOUND_ABOVE_DB over the pause's quiet part (its 20th percentile) and over the
+ * recording's floor (`floorDb`: after digital silence, a synthesizer's faint pre-onset
+ * 50 dB under the speech is no sound anyone hears — and noise would hide it, so marks would
+ * depend on the noise), when that run is long enough and follows enough quiet; undefined
+ * otherwise. Level only, not the voice.
  */
-function soundBefore(db: Float32Array, i: number, k: number, blockSeconds: number): number | undefined {
+function soundBefore(db: Float32Array, i: number, k: number, blockSeconds: number, floorDb: number): number | undefined {
   const quiet = Array.from(db.subarray(i, k)).sort((a, b) => a - b)[Math.floor(0.2 * (k - i))];
+  const above = Math.max(quiet, floorDb) + SOUND_ABOVE_DB;
   let j = k;
-  while (j > i && db[j - 1] >= quiet + SOUND_ABOVE_DB) j--;
+  while (j > i && db[j - 1] >= above) j--;
   return k - j >= SOUND_MIN_SECONDS / blockSeconds && j - i >= QUIET_MIN_SECONDS / blockSeconds ? j : undefined;
 }
 

@@ -124,6 +124,15 @@ describe('a sound in a pause running into the speech (an inhale, a buzz)', () =>
     expect(findPauses(withSound(0.05), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
     expect(findPauses(withSound(1.5), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
   });
+  it('is not marked for a faint pre-onset after digital silence, under the room floor (a synthesizer\'s, 50 dB under the speech)', () => {
+    // (room tone at −70 dB in the other pauses: the recording's floor)
+    const db = track(8, [[0, 1], [2, 3.5], [5, 6.5]]);
+    for (let i = 200; i < 330; i++) db[i] = -120;
+    for (let i = 330; i < 350; i++) db[i] = -65;
+    const p = findPauses(db, 0.01).pauses.find((x) => x.startSeconds > 1.5)!;
+    expect(p.endSeconds).toBeCloseTo(3.5, 2);
+    expect(p.soundSeconds).toBeUndefined();
+  });
   it('is not marked in a plain pause', () => {
     expect(findPauses(track(6, [[2, 3.5]]), 0.01).pauses.find((x) => x.startSeconds > 1)!.soundSeconds).toBeUndefined();
   });
