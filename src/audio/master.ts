@@ -489,23 +489,15 @@ async function encode(
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
   const graph = [...speechGraph(plan, channels, kept ? m.keep?.realign : undefined), ...(m.program?.graph ?? ['[speech]anull[program]'])];
-  // two processes over one stream, so the filters and LAME run on two cores: the first
-  // runs the graph and writes its samples as raw 32-bit floats (the encoder's own sample
-  // format, so LAME is fed the same values as from the graph directly), the second encodes
-  // them; ffmpeg writes the audio and its LAME/Info header only, the ID3 tag is ours (id3.ts)
-  const filters = [
+  // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
+  const mp3 = 'f=mp3:id3v2_version=0:write_id3v1=0';
+  const args = [
     ...trim, '-i', m.input,
     ...(m.program?.inputs ?? []),
     '-filter_complex', graph.join(';'),
     '-map', '[program]', '-map_metadata', '-1', '-map_chapters', '-1',
     '-ar', String(OUTPUT_RATE),
     '-ac', String(channels),
-    '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1',
-  ];
-  const mp3 = 'f=mp3:id3v2_version=0:write_id3v1=0';
-  const lame = [
-    '-f', 'f32le', '-ar', String(OUTPUT_RATE), '-ac', String(channels), '-i', 'pipe:0',
-    '-map', '0:a:0', '-map_metadata', '-1', '-map_chapters', '-1',
     '-c:a', 'libmp3lame',
     '-b:a', `${bitrateKbps}k`,
     '-f', 'tee',
@@ -514,20 +506,8 @@ async function encode(
   const skip = decoderSkip;
   const meter = meterEncode(skip);
   try {
-    const samples = new PassThrough({ highWaterMark: 1 << 20 });
-    const stop = new AbortController();
-    const either = (p: Promise<unknown>) =>
-      p.catch((e: unknown) => {
-        stop.abort();
-        throw e;
-      });
     try {
-      await Promise.all([
-        either(ffmpeg(filters, { stdoutTo: samples, signal: stop.signal })),
-        // an encoder that stops reading early must not leave the filters blocked on a full pipe:
-        // what it did not read is discarded (and its short MP3 caught by the length check)
-        either(ffmpeg(lame, { stdin: samples, onProgress: m.onProgress, onStdout: meter.write, signal: stop.signal }).finally(() => samples.resume())),
-      ]);
+      await ffmpeg(args, { onProgress: m.onProgress, onStdout: meter.write });
     } finally {
       meter.end();
     }

@@ -3,7 +3,7 @@
  * shell), optional progress callbacks parsed from `-progress`, and typed errors that carry
  * the command's stderr tail. `FFMPEG_PATH` / `FFPROBE_PATH` override the binaries.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ProcessError, runProcess } from '../process/run.js';
 
 export function ffmpegPath(): string {
@@ -32,8 +32,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The process's standard input (`-i pipe:0`), piped until it ends. */
   stdin?: Readable;
-  /** Its stdout (`pipe:1`) piped into this stream with backpressure (another ffmpeg's stdin). */
-  stdoutTo?: Writable;
 }
 
 export interface RunResult {
@@ -65,7 +63,6 @@ export async function runTool(tool: string, args: readonly string[], opts: RunOp
       stderrLimit: opts.stderrLimit,
       onStdout: opts.onStdout,
       ...(opts.stdin ? { stdin: opts.stdin } : {}),
-      ...(opts.stdoutTo ? { stdoutTo: opts.stdoutTo } : {}),
       onStderr: opts.onProgress ? progressParser(opts.onProgress) : undefined,
       missing: {
         problem: `${tool} was not found`,

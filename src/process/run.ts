@@ -9,7 +9,7 @@
  * process (see launcher.ts); stdin and stdout are then not available.
  */
 import { spawn } from 'node:child_process';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,6 @@ export interface ProcessOptions {
   stdin?: string | Buffer | Readable;
   /** Receives stdout chunks as they arrive (then `stdout` in the result is empty). */
   onStdout?: (chunk: Buffer) => void;
-  /** Stdout piped into this stream, with backpressure (another process's stdin), and ended with it. */
-  stdoutTo?: Writable;
   /** Receives stderr text as it arrives (it is also kept for the result and errors). */
   onStderr?: (chunk: string) => void;
   /** Keep at most this many bytes of stderr (the tail). Default 1 MiB. */
@@ -103,13 +101,10 @@ function spawned(tool: string, args: readonly string[], opts: ProcessOptions): P
     });
     const out: Buffer[] = [];
     let err = '';
-    if (opts.stdoutTo && child.stdout) child.stdout.pipe(opts.stdoutTo);
-    else {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (opts.onStdout) opts.onStdout(chunk);
-        else out.push(chunk);
-      });
-    }
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (opts.onStdout) opts.onStdout(chunk);
+      else out.push(chunk);
+    });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       err += chunk;
@@ -136,7 +131,7 @@ function spawned(tool: string, args: readonly string[], opts: ProcessOptions): P
 }
 
 async function viaLauncher(launcher: ShellLauncher, tool: string, args: readonly string[], opts: ProcessOptions): Promise<Omit<ProcessResult, 'elapsedMs'>> {
-  if (opts.stdin !== undefined || opts.onStdout || opts.stdoutTo) throw new Error('a process started by the launcher has no stdin or stdout');
+  if (opts.stdin !== undefined || opts.onStdout) throw new Error('a process started by the launcher has no stdin or stdout');
   if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
   const dir = await mkdtemp(join(tmpdir(), 'letterpod-run-'));
   const errFile = join(dir, 'stderr');
