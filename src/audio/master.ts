@@ -4,8 +4,9 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { LetterpodError } from '../errors.js';
-import { ffmpeg, ffprobe, fileArg } from '../media/ffmpeg.js';
+import { ffmpeg, FfmpegError, ffprobe, fileArg } from '../media/ffmpeg.js';
 import { tempName } from '../files/temp.js';
 import { writeId3, type Id3Chapter, type Id3Tag } from './id3.js';
 import { lameDelay, parseMp3, planFrameSplice, spliceFrames } from './mp3-frames.js';
@@ -15,7 +16,6 @@ import { DENOISE_GROUP } from './cleanup/denoise.js';
 import { cutGraph, type PauseCut } from './pauses.js';
 import { levelFilter, type LevelPlan, type StreamPiece } from './cleanup/leveler.js';
 import {
-  measureEbur128,
   measureLoudness,
   parseEbur128Summary,
   parseLoudnormJson,
@@ -276,12 +276,10 @@ export async function master(m: MasterInput): Promise<MasterResult> {
     const plan: LoudnessPlan = { ...kept, target: m.target, measured: m.measured, warnings: [] };
     // the earlier MP3 is read first: the encode replaces it when it is the same file
     const earlier = m.keep.earlier ? await readEarlier(m.keep.earlier) : undefined;
-    const frameSplice = await encode(m, plan, tag, channels, bitrateKbps, earlier, true);
-    const output = await measureEbur128(m.output);
+    const { frameSplice, output } = await encode(m, plan, tag, channels, bitrateKbps, earlier, true);
     const off = output.integratedLufs - m.target.targetLufs;
     if (Math.abs(off) <= KEEP_TOLERANCE_LU && output.truePeakDbtp <= FINAL_TRUE_PEAK_MAX) {
       await verifyChapters(m.output, m.chapters.length);
-      if (frameSplice?.spliced) await verifyDecodes(m.output);
       const warnings = frameSplice && !frameSplice.spliced ? [`the MP3 was encoded whole, not spliced into the earlier episode's frames (${frameSplice.reason}): after the replaced part it differs from the earlier episode's at the encoder's noise level`] : [];
       return { plan, output, channels, bitrateKbps, warnings, encodes: 1, kept: true, ...(frameSplice ? { frameSplice } : {}) };
     }
@@ -312,8 +310,7 @@ export async function master(m: MasterInput): Promise<MasterResult> {
     } catch (cause) {
       throw new LetterpodError({ file: m.input, problem: (cause as Error).message, fix: 'Check the recording level and re-export it', cause });
     }
-    await encode(m, plan, tag, channels, bitrateKbps);
-    const output = await measureEbur128(m.output);
+    const { output } = await encode(m, plan, tag, channels, bitrateKbps);
     const error = m.target.targetLufs - output.integratedLufs;
     const peakOver = output.truePeakDbtp - FINAL_TRUE_PEAK_MAX;
     if (Math.abs(error) <= AIM_TOLERANCE_LU && peakOver <= 0) {
@@ -496,9 +493,26 @@ export function speechChain(plan: Pick<LoudnessPlan, 'pre' | 'residualGainDb'>, 
 
 /**
  * One encode: the kept part of the recording through cleanup, limiter and the linear gain,
- * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag.
+ * joined with the music when there is some, to MP3 CBR; then our ID3v2.3 tag. The result is
+ * verified as it is produced: ffmpeg's tee muxer writes the encoded frames to the file and,
+ * the same packets, to its stdout, which is piped into a second ffmpeg that decodes them and
+ * meters them with ebur128 (true peak on) while the encode runs (`meterEncode`). When the
+ * encode ends, the file's audio frames are checked to be the bytes that were metered, and
+ * the meter to have decoded all of them without an error (`checkMetered`): the loudness and
+ * true peak are then the published file's, with no second pass over it. A file whose frames
+ * are not the metered ones (spliced into an earlier episode's, or an encoder whose delay
+ * differs from the one the meter skipped) is decoded and metered again after the encode
+ * (`verifyFile`).
  */
-async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels: number, bitrateKbps: number, earlier?: EarlierMp3, kept = false): Promise<FrameSpliceReport | undefined> {
+async function encode(
+  m: MasterInput,
+  plan: LoudnessPlan,
+  tag: Id3Tag,
+  channels: number,
+  bitrateKbps: number,
+  earlier?: EarlierMp3,
+  kept = false,
+): Promise<{ frameSplice?: FrameSpliceReport; output: LoudnessFigures }> {
   const tmpOut = tempName(m.output, 'part');
   const trim = m.trim ? ['-ss', m.trim.startSeconds.toFixed(3), '-to', m.trim.endSeconds.toFixed(3)] : [];
   const from = m.trim?.startSeconds ?? 0;
@@ -506,6 +520,7 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
   const cuts = cutGraph(m.cuts ?? [], from, OUTPUT_RATE, 'speech_uncut', 'speech');
   const graph = [...speechGraph(leveled, channels, kept ? m.keep?.realign : undefined, cuts ? 'speech_uncut' : 'speech'), ...(cuts ?? []), ...(m.program?.graph ?? ['[speech]anull[program]'])];
   // ffmpeg writes the audio and its LAME/Info header only; the ID3 tag is ours (id3.ts)
+  const mp3 = 'f=mp3:id3v2_version=0:write_id3v1=0';
   const args = [
     ...trim, '-i', m.input,
     ...(m.program?.inputs ?? []),
@@ -515,25 +530,157 @@ async function encode(m: MasterInput, plan: LoudnessPlan, tag: Id3Tag, channels:
     '-ac', String(channels),
     '-c:a', 'libmp3lame',
     '-b:a', `${bitrateKbps}k`,
-    '-id3v2_version', '0',
-    '-write_id3v1', '0',
-    '-f', 'mp3',
-    tmpOut,
+    '-f', 'tee',
+    `[${mp3}]${teeName(fileArg(tmpOut))}|[${mp3}]pipe:1`,
   ];
+  const skip = decoderSkip;
+  const meter = meterEncode(skip);
   try {
-    await ffmpeg(args, { onProgress: m.onProgress });
+    try {
+      await ffmpeg(args, { onProgress: m.onProgress, onStdout: meter.write });
+    } finally {
+      meter.end();
+    }
+    const metered = await meter.result;
+    const length = expectedSeconds(m);
+    let output = await checkMetered(tmpOut, m.output, metered, skip, length);
     const spliced = earlier ? await spliceEarlier(tmpOut, earlier) : undefined;
+    // the spliced frames are not the ones metered: the file is decoded and measured whole
+    if (!output || spliced?.spliced) output = await verifyFile(tmpOut, m.output, length);
     await writeId3(tmpOut, tag);
     await rename(tmpOut, m.output);
-    return spliced;
+    return { ...(spliced ? { frameSplice: spliced } : {}), output };
   } catch (e) {
     // a full disk names the episode's MP3, not the temp file that is removed below
     const err = e as NodeJS.ErrnoException;
     if (err?.path === tmpOut) err.path = m.output;
     throw e;
   } finally {
+    meter.end();
+    await meter.result.catch(() => undefined);
     await rm(tmpOut, { force: true });
   }
+}
+
+/**
+ * The samples an MP3 decoder drops at the start of a stream with a LAME tag (the encoder's
+ * delay + 529): the meter of the encode's output reads the frames without the tag, so it
+ * drops them itself. LAME 3.100's is 1105; an encoder whose tag says otherwise is learned
+ * from (the next encode skips that), and its file is measured again after the encode.
+ */
+let decoderSkip = 1105;
+
+/** How far the MP3's decoded length may be from the episode's (s): the first pass's length is in 0.1 s steps. */
+const LENGTH_TOLERANCE_SECONDS = 0.25;
+
+/** How long the episode must decode to (s): the kept part of the recording, with the music; undefined when the first pass did not say. */
+function expectedSeconds(m: MasterInput): number | undefined {
+  const speech = m.trim ? m.trim.endSeconds - m.trim.startSeconds : m.measured.durationSeconds;
+  if (speech === undefined) return undefined;
+  return m.program ? m.program.episodeSeconds(speech) : speech;
+}
+
+/** The length check of a decoded MP3: undefined when it is as long as the episode, else what is wrong. */
+function lengthProblem(decodedSeconds: number, expected: number | undefined): string | undefined {
+  if (expected === undefined || Math.abs(decodedSeconds - expected) <= LENGTH_TOLERANCE_SECONDS) return undefined;
+  return `the encoded MP3 is ${decodedSeconds.toFixed(2)} s long, the episode ${expected.toFixed(2)} s`;
+}
+
+/** A file name inside the tee muxer's list: `|`, quotes, backslashes and spaces escaped. */
+function teeName(name: string): string {
+  return name.replace(/[\\'|\s]/g, (c) => `\\${c}`);
+}
+
+/** The first line ffmpeg logged at error level (run with `-loglevel level+info`), if any. */
+export function decodeError(stderr: string): string | undefined {
+  return /^(?:\[[^\]\n]*\] )?\[(?:error|fatal|panic)\] (.*)$/m.exec(stderr)?.[1]?.trim();
+}
+
+/** What the meter beside an encode read of its output. */
+interface Metered {
+  figures: LoudnessFigures;
+  /** How much audio it decoded (s), the skipped start included. */
+  decodedSeconds: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * A second ffmpeg that decodes the MP3 frames written to it (`write`, then `end`) as they
+ * come and meters them with ebur128, true peak on. What the decoder logs at error level (a
+ * frame that does not decode, a broken bit reservoir) fails the check; its progress says
+ * how much audio was decoded.
+ */
+function meterEncode(skip: number): { write: (chunk: Buffer) => void; end: () => void; result: Promise<Metered | Error> } {
+  const input = new PassThrough();
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let decodedSeconds = 0;
+  let ended = false;
+  const run = ffmpeg(
+    ['-loglevel', 'level+info', '-f', 'mp3', '-i', 'pipe:0', '-vn', '-af', `atrim=start_sample=${skip},ebur128=peak=true:framelog=verbose`, '-f', 'null', '-'],
+    { stdin: input, stderrLimit: 1 << 16, onProgress: (s) => (decodedSeconds = Math.max(decodedSeconds, s)) },
+  );
+  const result = run.then(
+    ({ stderr }): Metered | Error => {
+      const error = decodeError(stderr);
+      return error ? new Error(`the encoded MP3 does not decode cleanly: ${error}`) : { figures: parseEbur128Summary(stderr), decodedSeconds, bytes, sha256: hash.digest('hex') };
+    },
+    (e: unknown) => {
+      if (!(e instanceof FfmpegError)) throw e;
+      return new Error(`the encoded MP3 does not decode: ${decodeError(e.stderrTail) ?? e.stderrTail.trim().split('\n').slice(-1)[0]}`);
+    },
+  );
+  return {
+    write: (chunk) => {
+      if (ended) return;
+      bytes += chunk.length;
+      hash.update(chunk);
+      input.write(chunk);
+    },
+    end: () => {
+      if (ended) return;
+      ended = true;
+      input.end();
+    },
+    result,
+  };
+}
+
+/**
+ * The metered figures when they are the file's: its audio frames (after the Info frame,
+ * which the muxer rewrites at the end) are the metered bytes, all of them were decoded, and
+ * its encoder delay is the one the meter skipped. Undefined when only the delay differs
+ * (measure the file again); throws when the file is not what was metered or did not decode
+ * whole.
+ */
+async function checkMetered(file: string, name: string, metered: Metered | Error, skip: number, length: number | undefined): Promise<LoudnessFigures | undefined> {
+  const buf = await readFile(file);
+  const fail = (problem: string) => new LetterpodError({ file: name, problem, fix: 'Report this, with the episode folder and `ffmpeg -version`' });
+  if (metered instanceof Error) throw fail(metered.message);
+  let layout;
+  try {
+    layout = parseMp3(buf);
+  } catch (e) {
+    throw fail(`the encoded MP3 has no frames: ${(e as Error).message}`);
+  }
+  const audioFrom = layout.info ? layout.info.offset + layout.info.length : layout.headerBytes;
+  const audio = buf.subarray(audioFrom, layout.tailStart);
+  if (audio.length !== metered.bytes || createHash('sha256').update(audio).digest('hex') !== metered.sha256) {
+    throw fail(`the encoded MP3's frames (${audio.length} bytes) are not the ${metered.bytes} bytes its loudness was measured on`);
+  }
+  const expected = (layout.frames.length * MP3_FRAME_SAMPLES) / OUTPUT_RATE;
+  if (Math.abs(metered.decodedSeconds - expected) > 0.5 * (MP3_FRAME_SAMPLES / OUTPUT_RATE)) {
+    throw fail(`the encoded MP3 decodes to ${metered.decodedSeconds.toFixed(3)} s of its ${expected.toFixed(3)} s (${layout.frames.length} frames)`);
+  }
+  const delay = lameDelay(buf, layout);
+  const short = lengthProblem((layout.frames.length * MP3_FRAME_SAMPLES - (delay ? delay.delay + 529 + delay.padding : skip)) / OUTPUT_RATE, length);
+  if (short) throw fail(short);
+  if (!delay || delay.delay + 529 !== skip) {
+    if (delay) decoderSkip = delay.delay + 529;
+    return undefined;
+  }
+  return metered.figures;
 }
 
 /** The earlier MP3's bytes (undefined `bytes`: why it cannot be used). */
@@ -627,12 +774,37 @@ async function writeFileAtomicBuffer(file: string, data: Buffer): Promise<void> 
   await rename(tmp, file);
 }
 
-/** A spliced MP3 must decode without an error (a broken reservoir shows as one). */
-async function verifyDecodes(file: string): Promise<void> {
-  const { stderr } = await ffmpeg(['-v', 'error', '-i', fileArg(file), '-f', 'null', '-']);
-  if (stderr.trim()) {
-    throw new LetterpodError({ file, problem: `the spliced MP3 does not decode cleanly: ${stderr.trim().split('\n')[0]}`, fix: 'Report this, with the episode folder' });
+/**
+ * Decode the whole MP3 at `file` and measure it (ebur128, true peak on), for a file whose
+ * frames were not metered as they were encoded (spliced, or an unexpected encoder delay):
+ * it must decode without an error (a broken bit reservoir shows as one) and to as long as
+ * its frames say. One pass over the file.
+ */
+async function verifyFile(file: string, name: string, length: number | undefined): Promise<LoudnessFigures> {
+  const buf = await readFile(file);
+  const layout = parseMp3(buf);
+  const frames = layout.frames.length;
+  const delay = lameDelay(buf, layout);
+  const fail = (problem: string) => new LetterpodError({ file: name, problem, fix: 'Report this, with the episode folder' });
+  let decoded = 0;
+  let stderr: string;
+  try {
+    ({ stderr } = await ffmpeg(['-loglevel', 'level+info', '-i', file, '-vn', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-'], {
+      stderrLimit: 1 << 16,
+      onProgress: (s) => (decoded = Math.max(decoded, s)),
+    }));
+  } catch (e) {
+    if (!(e instanceof FfmpegError)) throw e;
+    throw fail(`the MP3 does not decode: ${decodeError(e.stderrTail) ?? e.stderrTail.trim().split('\n').slice(-1)[0]}`);
   }
+  const error = decodeError(stderr);
+  if (error) throw fail(`the MP3 does not decode cleanly: ${error}`);
+  // decoded time ends at the last frame's end (the decoder's start skip moves the start, not the end)
+  const expected = (frames * MP3_FRAME_SAMPLES - (delay?.padding ?? 0)) / OUTPUT_RATE;
+  if (Math.abs(decoded - expected) > MP3_FRAME_SAMPLES / OUTPUT_RATE) throw fail(`the MP3 decodes to ${decoded.toFixed(3)} s of its ${expected.toFixed(3)} s`);
+  const short = lengthProblem((frames * MP3_FRAME_SAMPLES - (delay ? delay.delay + 529 + delay.padding : 0)) / OUTPUT_RATE, length);
+  if (short) throw fail(short);
+  return parseEbur128Summary(stderr);
 }
 
 /** The MP3 must carry exactly the chapters we wrote. */

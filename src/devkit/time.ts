@@ -12,12 +12,17 @@ export interface Timed {
   cpuSeconds: number;
 }
 
-export async function timeCommand(cmd: string, args: string[], cwd = process.cwd()): Promise<Timed> {
+export async function timeCommand(
+  cmd: string,
+  args: string[],
+  cwd = process.cwd(),
+  opts: { env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void } = {},
+): Promise<Timed> {
   let code: number | null = 0;
   let stdout = '';
   let stderr = '';
   try {
-    const r = await runProcess('/usr/bin/time', ['-v', cmd, ...args], { cwd, stderrLimit: 1 << 24 });
+    const r = await runProcess('/usr/bin/time', ['-v', cmd, ...args], { cwd, stderrLimit: 1 << 24, ...opts });
     stdout = r.stdout.toString();
     stderr = r.stderr;
   } catch (e) {

@@ -3,6 +3,7 @@
  * shell), optional progress callbacks parsed from `-progress`, and typed errors that carry
  * the command's stderr tail. `FFMPEG_PATH` / `FFPROBE_PATH` override the binaries.
  */
+import type { Readable } from 'node:stream';
 import { ProcessError, runProcess } from '../process/run.js';
 
 export function ffmpegPath(): string {
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** Keep at most this many bytes of stderr (the tail). Default 1 MiB. */
   stderrLimit?: number;
   signal?: AbortSignal;
+  /** The process's standard input (`-i pipe:0`), piped until it ends. */
+  stdin?: Readable;
 }
 
 export interface RunResult {
@@ -59,6 +62,7 @@ export async function runTool(tool: string, args: readonly string[], opts: RunOp
       signal: opts.signal,
       stderrLimit: opts.stderrLimit,
       onStdout: opts.onStdout,
+      ...(opts.stdin ? { stdin: opts.stdin } : {}),
       onStderr: opts.onProgress ? progressParser(opts.onProgress) : undefined,
       missing: {
         problem: `${tool} was not found`,

@@ -9,6 +9,7 @@
  * process (see launcher.ts); stdin and stdout are then not available.
  */
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +33,8 @@ export class ProcessError extends Error {
 }
 
 export interface ProcessOptions {
-  /** Written to the process's stdin, which is then closed; without it stdin is /dev/null. */
-  stdin?: string | Buffer;
+  /** Written to the process's stdin, which is then closed (a stream: piped until it ends); without it stdin is /dev/null. */
+  stdin?: string | Buffer | Readable;
   /** Receives stdout chunks as they arrive (then `stdout` in the result is empty). */
   onStdout?: (chunk: Buffer) => void;
   /** Receives stderr text as it arrives (it is also kept for the result and errors). */
@@ -118,7 +119,8 @@ function spawned(tool: string, args: readonly string[], opts: ProcessOptions): P
       child.stdin.on('error', () => {
         /* a process that exits without reading its input: reported through close */
       });
-      child.stdin.end(opts.stdin);
+      if (opts.stdin instanceof Readable) opts.stdin.pipe(child.stdin);
+      else child.stdin.end(opts.stdin);
     }
     child.on('close', (code, signal) => {
       if (err.length > limit) err = err.slice(-limit);

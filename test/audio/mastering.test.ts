@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { id3Length, renderId3 } from '../../src/audio/id3.js';
 import { measureEbur128, measureLoudness, parseEbur128Summary, fitsUnderCeiling } from '../../src/audio/loudness.js';
-import { master } from '../../src/audio/master.js';
+import { decodeError, master } from '../../src/audio/master.js';
 import { ff, speak } from '../helpers/audio.js';
 import { scratch } from '../helpers/tmp.js';
 
@@ -123,5 +125,81 @@ describe('mastering', () => {
     await master({ input, output, channels: 1, target, measured, chapters: [{ startSeconds: 0, endSeconds: 5, title: 'All' }], tags: { title: 't', artist: 'a', album: 'b' }, cover });
     const meta = await parseFile(output);
     expect(meta.common.picture?.[0]?.format).toBe('image/png');
+  });
+});
+
+/**
+ * The MP3 is verified as it is encoded (a second ffmpeg decodes and meters the frames the
+ * encoder writes): a wrapper in FFMPEG_PATH damages the encode in ways the check must catch.
+ */
+describe('the encode verified as it is written', () => {
+  let dir: string;
+  let input: string;
+  beforeAll(async () => {
+    dir = await scratch('verify');
+    input = join(dir, 'speech.wav');
+    await speak(input, text);
+  });
+
+  /** master() with FFMPEG_PATH set to a bash wrapper whose encode of the episode (the tee muxer's call) runs as `encode`, a bash snippet over "${out[@]}". */
+  async function masterThrough(name: string, encode: string) {
+    const wrapper = join(dir, `${name}.sh`);
+    await writeFile(
+      wrapper,
+      [
+        '#!/bin/bash',
+        'out=("$@")',
+        'for a in "$@"; do if [ "$a" = tee ]; then',
+        encode,
+        'exit $?',
+        'fi; done',
+        'exec ffmpeg "$@"',
+      ].join('\n'),
+    );
+    await chmod(wrapper, 0o755);
+    const measured = await measureLoudness(input);
+    const output = join(dir, `${name}.mp3`);
+    const before = process.env.FFMPEG_PATH;
+    process.env.FFMPEG_PATH = wrapper;
+    try {
+      const run = master({ input, output, channels: 1, target, measured, chapters: [{ startSeconds: 0, endSeconds: 5, title: 'All' }], tags: { title: 't', artist: 'a', album: 'b' } });
+      return { run: await run.then((r) => ({ ok: r }), (e: unknown) => ({ error: e as Error })), output };
+    } finally {
+      if (before === undefined) delete process.env.FFMPEG_PATH;
+      else process.env.FFMPEG_PATH = before;
+    }
+  }
+
+  /** The encoder's arguments with `extra` added as output options (after the bitrate). */
+  const withOutputOptions = (extra: string) => `args=(); prev=; for a in "\${out[@]}"; do args+=("$a"); if [ "$prev" = "-b:a" ]; then args+=(${extra}); fi; prev=$a; done; ffmpeg "\${args[@]}"`;
+
+  it('passes an undamaged encode through the wrapper, and its figures are those of an independent pass over the file', async () => {
+    const { run, output } = await masterThrough('clean', 'ffmpeg "${out[@]}"');
+    expect('ok' in run && run.ok.output).toEqual(await measureEbur128(output));
+  });
+
+  it('fails when the encoded frames do not decode (damaged packets: the file and the metered stream alike)', async () => {
+    const { run, output } = await masterThrough('noise', withOutputOptions('-bsf:a noise=amount=200'));
+    expect('error' in run && run.error.message).toMatch(/does not decode/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('fails when the encoder stops early (a short MP3 that decodes cleanly)', async () => {
+    const { run, output } = await masterThrough('short', withOutputOptions('-t 2'));
+    expect('error' in run && run.error.message).toMatch(/is [12]\.\d+ s long, the episode \d+\.\d+ s/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('fails when the file is not the stream that was measured (its frames changed after they were written)', async () => {
+    // the encode runs whole, then bytes in the middle of the file it wrote are overwritten
+    const damage = 'ffmpeg "${out[@]}" || exit $?; f=${out[-1]#*file:}; f=${f%%|*}; printf "\\xff\\xfb\\x00\\x00junk" | dd of="$f" bs=1 seek=20000 conv=notrunc status=none';
+    const { run, output } = await masterThrough('changed', damage);
+    expect('error' in run && run.error.message).toMatch(/frames \(\d+ bytes\) are not the \d+ bytes its loudness was measured on/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('reads decoder errors from a level-prefixed log', () => {
+    expect(decodeError('[info] Stream #0:0: Audio: mp3\n[info]     title : An error in the title\n')).toBeUndefined();
+    expect(decodeError('[info] x\n[mp3float @ 0x55] [error] big_values too big\n[error] Error while decoding stream #0:0\n')).toBe('big_values too big');
   });
 });
