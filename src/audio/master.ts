@@ -575,8 +575,10 @@ const LENGTH_TOLERANCE_SECONDS = 0.25;
 
 /** How long the episode must decode to (s): the kept part of the recording, with the music; undefined when the first pass did not say. */
 function expectedSeconds(m: MasterInput): number | undefined {
-  const speech = m.trim ? m.trim.endSeconds - m.trim.startSeconds : m.measured.durationSeconds;
-  if (speech === undefined) return undefined;
+  const kept = m.trim ? m.trim.endSeconds - m.trim.startSeconds : m.measured.durationSeconds;
+  if (kept === undefined) return undefined;
+  // (less the shortened pauses' cuts)
+  const speech = kept - (m.cuts ?? []).reduce((s, c) => s + (c.endSeconds - c.startSeconds), 0);
   return m.program ? m.program.episodeSeconds(speech) : speech;
 }
 
