@@ -6,6 +6,7 @@
  * part's LRA; mouth clicks injected at random places, and what a cleanup left of them.
  */
 import { decodePcm, ffmpeg, fileArg } from '../media/ffmpeg.js';
+import { prng } from '../demo/narrate.js';
 import { writeWav } from '../eval/compose.js';
 import { MEASURE_FILTER, parseEbur128Measurement, parseEbur128Summary, type LoudnessMeasurement } from '../audio/loudness.js';
 import { loudnessFrames, type LoudnessFrame } from '../audio/cleanup/leveler.js';
@@ -52,17 +53,6 @@ export async function lraOf(file: string, a: number, b: number): Promise<number>
   return parseEbur128Summary(stderr.replace(/True peak:[\s\S]*$/, '') + '\n  True peak:\n    Peak: 0.0 dBFS').lraLu;
 }
 
-/** A seeded PRNG (mulberry32): the same clicks on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `input` (mono, CASE_RATE) with `count` mouth clicks at random places (1 ms bursts of
@@ -74,7 +64,7 @@ export async function addClicks(input: string, out: string, count: number, seed 
   const top = decoded.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const clean = top > 0.6 ? decoded.map((v) => (v * 0.6) / top) : decoded;
   const x = Float32Array.from(clean);
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const clicks: number[] = [];
   const len = Math.round(0.001 * CASE_RATE);
   while (clicks.length < count) {
