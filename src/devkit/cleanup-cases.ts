@@ -11,6 +11,7 @@ import { decodePcm, ffmpeg, fileArg } from '../media/ffmpeg.js';
 import { AnalysisTap } from '../episode/analysis.js';
 import { planCleanup, type CleanupConfig, type CleanupPlan } from '../audio/cleanup/plan.js';
 import { bandDb, lineDb, welch } from '../audio/cleanup/spectrum.js';
+import { levelDbfs } from '../audio/cleanup/room-tone.js';
 
 const run = promisify(execFile);
 export const CASE_RATE = 48000;
@@ -103,15 +104,6 @@ export function noiseFloorDbfs(segments: readonly Float32Array[]): number {
   return levels.length ? Math.round(levels[Math.floor(levels.length / 2)]! * 10) / 10 : Number.NaN;
 }
 
-export function levelDbfs(segments: readonly Float32Array[]): number {
-  let s = 0;
-  let n = 0;
-  for (const x of segments) for (let i = 0; i < x.length; i++) {
-    s += x[i]! * x[i]!;
-    n++;
-  }
-  return 10 * Math.log10(s / Math.max(1, n) + 1e-20);
-}
 
 /** The largest deviation (dB) of `out`'s long-term spectrum from `ref`'s in third-octave bands 300 Hz–4 kHz. */
 export function speechBandDeviation(ref: readonly Float32Array[], out: readonly Float32Array[]): number {

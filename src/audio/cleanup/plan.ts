@@ -226,12 +226,8 @@ async function planRoomToneSteps(p: PlanInput, declick?: string): Promise<Cleanu
     // the windows (a window holding a breath or a word's tail does not speak for the room)
     if (report.hum.applied && filters) {
       const after = await decodePcm(tone.file, rate, { filters });
-      let at = 0;
-      const pairs = tone.segments.map((seg) => {
-        const out = after.subarray(at, at + seg.length);
-        at += seg.length;
-        return [seg, out] as const;
-      }).filter(([seg, out]) => seg.length >= LINE_WINDOW && out.length === seg.length);
+      const outs = splitLike(after, tone.segments);
+      const pairs = tone.segments.map((seg, k) => [seg, outs[k]!] as const).filter(([seg, out]) => seg.length >= LINE_WINDOW && out.length === seg.length);
       const spectra = pairs.map(([seg, out]) => [welch([seg], rate, LINE_WINDOW), welch([out], rate, LINE_WINDOW)] as const);
       report.hum.lines = report.hum.lines.map((l) => {
         const cuts = spectra.map(([a, b]) => lineDb(a, l.hz) - lineDb(b, l.hz)).sort((x, y) => x - y);

@@ -90,15 +90,21 @@ export function floorDbfs(x: Float32Array, rate: number): number {
   return Math.round(levels[Math.floor(levels.length / 2)]! * 10) / 10;
 }
 
-/** RMS level (dBFS) of some segments. */
-export function rmsDbfs(segments: readonly Float32Array[]): number {
+/** RMS level (dBFS) of some segments, unrounded; −Infinity when they hold no samples. */
+export function levelDbfs(segments: readonly Float32Array[]): number {
   let sum = 0;
   let n = 0;
   for (const s of segments) for (let i = 0; i < s.length; i++) {
     sum += s[i]! * s[i]!;
     n++;
   }
-  return n ? Math.round(10 * Math.log10(sum / n + 1e-20) * 10) / 10 : Number.NEGATIVE_INFINITY;
+  return n ? 10 * Math.log10(sum / n + 1e-20) : Number.NEGATIVE_INFINITY;
+}
+
+/** RMS level (dBFS) of some segments, to 0.1 dB. */
+export function rmsDbfs(segments: readonly Float32Array[]): number {
+  const l = levelDbfs(segments);
+  return Number.isFinite(l) ? Math.round(l * 10) / 10 : l;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -8,7 +8,7 @@
  * de-esser (ffmpeg deesser, a split-band compressor on the esses) runs when the measure is
  * above the step's threshold.
  */
-import { fft } from './spectrum.js';
+import { framePowers } from './spectrum.js';
 
 export interface DeessStep {
   enabled: boolean;
@@ -27,26 +27,15 @@ const SPEECH_RANGE_DB = 40;
 export function sibilanceDb(segments: readonly Float32Array[], rate: number): number {
   if (rate < 20000) return Number.NaN;
   const size = Math.max(256, Math.min(2048, 2 ** Math.round(Math.log2((SIZE * rate) / 48000))));
-  const hann = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
   const bin = (hz: number) => Math.round((hz * size) / rate);
   const frames: { hf: number; sp: number; all: number }[] = [];
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
-  for (const x of segments) {
-    for (let at = 0; at + size <= x.length; at += size / 2) {
-      for (let i = 0; i < size; i++) {
-        re[i] = x[at + i]! * hann[i]!;
-        im[i] = 0;
-      }
-      fft(re, im);
-      const p = (k: number) => re[k]! * re[k]! + im[k]! * im[k]!;
-      let hf = 0;
-      let sp = 0;
-      for (let k = bin(5000); k <= bin(9000); k++) hf += p(k);
-      for (let k = bin(100); k <= bin(4000); k++) sp += p(k);
-      frames.push({ hf, sp, all: hf + sp });
-    }
-  }
+  framePowers(segments, size, (p) => {
+    let hf = 0;
+    let sp = 0;
+    for (let k = bin(5000); k <= bin(9000); k++) hf += p[k]!;
+    for (let k = bin(100); k <= bin(4000); k++) sp += p[k]!;
+    frames.push({ hf, sp, all: hf + sp });
+  });
   if (!frames.length) return Number.NaN;
   const top = Math.max(...frames.map((f) => f.all));
   const speech = frames.filter((f) => f.all > 0 && 10 * Math.log10(f.all / top) > -SPEECH_RANGE_DB);

@@ -1,41 +1,31 @@
 /**
- * Power spectra of short sample windows (room tone, speech): an in-place radix-2 FFT and
- * Welch's averaged periodogram with a Hann window. Small inputs only (seconds of audio),
+ * Power spectra of short sample windows (room tone, speech): Hann-windowed frames through
+ * the project's FFT (signal/fft.ts) and Welch's averaged periodogram. Small inputs only (seconds of audio),
  * never the whole recording.
  */
+import { PowerSpectrum as RealPowerSpectrum } from '../../signal/fft.js';
 
-/** In-place complex FFT of length n (a power of two). */
-export function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      const tr = re[i]!; re[i] = re[j]!; re[j] = tr;
-      const ti = im[i]!; im[i] = im[j]!; im[j] = ti;
+/**
+ * Calls `visit` with the power spectrum (|X[k]|², k = 0 … size/2, the project's one FFT:
+ * signal/fft.ts) of every Hann-windowed frame of `size` samples, half overlapping, in
+ * `segments` (frames never straddle two segments). The array is reused between calls.
+ */
+export function framePowers(segments: readonly Float32Array[], size: number, visit: (power: Float64Array) => void): void {
+  const hann = hannWindow(size);
+  const spectrum = new RealPowerSpectrum(size);
+  const frame = new Float64Array(size);
+  const power = new Float64Array(size / 2 + 1);
+  for (const seg of segments) {
+    for (let at = 0; at + size <= seg.length; at += size / 2) {
+      for (let i = 0; i < size; i++) frame[i] = seg[at + i]! * hann[i]!;
+      spectrum.power(frame, power);
+      visit(power);
     }
   }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const xr = re[b]! * cr - im[b]! * ci;
-        const xi = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - xr; im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr; im[a] = im[a]! + xi;
-        const t = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = t;
-      }
-    }
-  }
+}
+
+function hannWindow(size: number): Float64Array {
+  return Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
 }
 
 export interface PowerSpectrum {
@@ -53,27 +43,13 @@ export interface PowerSpectrum {
  * segments, so joined pauses add no edges): Hann windows of `size`, half overlapping.
  */
 export function welch(segments: readonly Float32Array[], sampleRate: number, size: number): PowerSpectrum {
-  const hann = new Float64Array(size);
-  let wsum = 0;
-  for (let i = 0; i < size; i++) {
-    hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-    wsum += hann[i]!;
-  }
+  const wsum = hannWindow(size).reduce((t, w) => t + w, 0);
   const power = new Float64Array(size / 2 + 1);
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
   let frames = 0;
-  for (const seg of segments) {
-    for (let at = 0; at + size <= seg.length; at += size / 2) {
-      for (let i = 0; i < size; i++) {
-        re[i] = seg[at + i]! * hann[i]!;
-        im[i] = 0;
-      }
-      fft(re, im);
-      for (let k = 0; k <= size / 2; k++) power[k] += (re[k]! * re[k]! + im[k]! * im[k]!) / (wsum * wsum);
-      frames++;
-    }
-  }
+  framePowers(segments, size, (p) => {
+    for (let k = 0; k <= size / 2; k++) power[k] += p[k]! / (wsum * wsum);
+    frames++;
+  });
   if (frames) for (let k = 0; k < power.length; k++) power[k] /= frames;
   return { sampleRate, size, power, frames };
 }
